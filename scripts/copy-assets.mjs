@@ -1,0 +1,5 @@
+// Copies non-TypeScript assets (SQL migrations) next to the compiled code.
+import { cpSync, chmodSync } from 'node:fs';
+
+cpSync('src/adapters/sqlite/migrations', 'dist/adapters/sqlite/migrations', { recursive: true });
+chmodSync('dist/cli/main.js', 0o755);

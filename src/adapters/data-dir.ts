@@ -1,0 +1,59 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { homedir, platform } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EnvironmentError } from '../domain/errors.js';
+
+/** Where goose-flow keeps its state: `$GOOSE_FLOW_HOME`, else the platform's data directory. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GOOSE_FLOW_HOME) return resolve(env.GOOSE_FLOW_HOME);
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'goose-flow');
+  if (platform() === 'darwin') return join(homedir(), 'Library', 'Application Support', 'goose-flow');
+  return join(homedir(), '.local', 'share', 'goose-flow');
+}
+
+export interface DataDirLayout {
+  readonly root: string;
+  readonly database: string;
+  readonly recipes: string;
+  readonly logs: string;
+  readonly work: string;
+  readonly config: string;
+}
+
+export function layout(root: string): DataDirLayout {
+  return {
+    root,
+    database: join(root, 'goose-flow.db'),
+    recipes: join(root, 'recipes'),
+    logs: join(root, 'logs'),
+    work: join(root, 'work'),
+    config: join(root, 'config.yaml'),
+  };
+}
+
+/** Creates the data dir's folders, or explains why it cannot. */
+export function prepareDataDir(root: string): DataDirLayout {
+  const dirs = layout(root);
+  try {
+    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work]) mkdirSync(dir, { recursive: true });
+    accessSync(dirs.root, constants.W_OK);
+  } catch (cause) {
+    throw new EnvironmentError(
+      'data_dir_unwritable',
+      `the data dir ${root} is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); ` +
+        'fix its permissions or point GOOSE_FLOW_HOME (or --data-dir) at a writable folder',
+      { dataDir: root },
+      cause,
+    );
+  }
+  return dirs;
+}
+
+export function attemptLogPath(logsDir: string, runId: string, attempt: number): string {
+  return join(logsDir, encodeRunDir(runId), `${attempt}.log`);
+}
+
+/** Run ids of schedule occurrences contain ':' (ISO times); keep folder names portable. */
+function encodeRunDir(runId: string): string {
+  return runId.replace(/[^A-Za-z0-9._@-]/g, '_');
+}

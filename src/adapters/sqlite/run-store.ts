@@ -1,0 +1,253 @@
+import type { Db } from './database.js';
+import { toAttempt, toEvent, toRun, type AttemptRow, type EventRow, type RunRow } from './rows.js';
+import type {
+  AttemptEnd,
+  Clock,
+  NewEvent,
+  NewRun,
+  RunPatch,
+  RunQuery,
+  RunStore,
+} from '../../engines/ports.js';
+import type { Attempt, ProcessIdentity, Run, RunEvent } from '../../domain/run.js';
+import { EventType } from '../../domain/run.js';
+import { assertTransition, isTerminal, type RunStatus } from '../../domain/run-status.js';
+import { NotFoundError } from '../../domain/errors.js';
+
+const PATCH_COLUMNS = {
+  nextAttemptAt: 'next_attempt_at',
+  sessionId: 'session_id',
+  exitCode: 'exit_code',
+  error: 'error',
+  endedAt: 'ended_at',
+} as const;
+
+/** The embedded engine's durable state; each method is one transaction. */
+export class SqliteRunStore implements RunStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  snapshotEntry(hash: string): string | undefined {
+    return this.db.prepare('SELECT entry FROM recipe_snapshots WHERE hash = ?').pluck().get(hash) as
+      | string
+      | undefined;
+  }
+
+  createRun(run: NewRun): Run {
+    const now = this.clock.now();
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO recipe_snapshots (hash, source_path, entry, created_at) VALUES (?, ?, ?, ?)',
+        )
+        .run(run.recipeHash, run.recipePath, run.recipeEntry, now);
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options,
+             created_at, owner_pid, owner_start_time)
+           VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          run.id,
+          run.trigger,
+          run.scheduleId,
+          run.recipePath,
+          run.recipeHash,
+          JSON.stringify(run.params),
+          JSON.stringify(run.options),
+          now,
+          run.owner?.pid ?? null,
+          run.owner?.startTime ?? null,
+        );
+      this.insertEvent(run.id, {
+        type: EventType.created,
+        data: { trigger: run.trigger, recipe: run.recipePath, recipeHash: run.recipeHash },
+      });
+      return this.mustGet(run.id);
+    })();
+  }
+
+  getRun(id: string): Run | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  listRuns(query: RunQuery): Run[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.status) (where.push('status = ?'), args.push(query.status));
+    if (query.scheduleId) (where.push('schedule_id = ?'), args.push(query.scheduleId));
+    const sql =
+      `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
+      `ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, query.limit ?? 50) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  unsettledRuns(): Run[] {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM runs WHERE status IN ('pending','running','retrying') ORDER BY created_at",
+      )
+      .all() as RunRow[];
+    return rows.map(toRun);
+  }
+
+  transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run {
+    return this.db.transaction(() => {
+      const current = this.mustGet(runId);
+      assertTransition(runId, current.status, to);
+      const ended = isTerminal(to) ? { endedAt: patch.endedAt ?? this.clock.now() } : {};
+      this.db.prepare('UPDATE runs SET status = ? WHERE id = ?').run(to, runId);
+      this.applyPatch(runId, { ...patch, ...ended });
+      this.insertEvent(runId, event);
+      return this.mustGet(runId);
+    }).immediate();
+  }
+
+  patchRun(runId: string, patch: RunPatch, event?: NewEvent): Run {
+    return this.db.transaction(() => {
+      this.mustGet(runId);
+      this.applyPatch(runId, patch);
+      if (event) this.insertEvent(runId, event);
+      return this.mustGet(runId);
+    })();
+  }
+
+  requestCancel(runId: string, reason: string): Run {
+    return this.db.transaction(() => {
+      const run = this.mustGet(runId);
+      if (isTerminal(run.status) || run.cancelRequestedAt !== null) return run;
+      this.db
+        .prepare('UPDATE runs SET cancel_requested_at = ? WHERE id = ?')
+        .run(this.clock.now(), runId);
+      this.insertEvent(runId, { type: EventType.killRequested, data: { reason } });
+      return this.mustGet(runId);
+    }).immediate();
+  }
+
+  claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE runs SET owner_pid = ?, owner_start_time = ?
+         WHERE id = ? AND owner_pid IS ? AND owner_start_time IS ?`,
+      )
+      .run(owner.pid, owner.startTime, runId, expected?.pid ?? null, expected?.startTime ?? null);
+    return result.changes === 1;
+  }
+
+  startAttempt(
+    runId: string,
+    a: Pick<Attempt, 'number' | 'process' | 'startedAt' | 'deadlineAt' | 'logPath'>,
+  ): Attempt {
+    return this.db.transaction(() => {
+      const run = this.mustGet(runId);
+      assertTransition(runId, run.status, 'running');
+      this.db
+        .prepare(
+          `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
+           VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(runId, a.number, a.process?.pid ?? null, a.process?.startTime ?? null, a.startedAt, a.deadlineAt, a.startedAt, a.logPath);
+      this.db
+        .prepare(
+          `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
+             started_at = COALESCE(started_at, ?) WHERE id = ?`,
+        )
+        .run(a.number, a.startedAt, runId);
+      return this.mustGetAttempt(runId, a.number);
+    }).immediate();
+  }
+
+  setAttemptProcess(runId: string, number: number, process: ProcessIdentity): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE attempts SET pid = ?, pid_start_time = ? WHERE run_id = ? AND number = ?')
+        .run(process.pid, process.startTime, runId, number);
+      this.insertEvent(runId, {
+        type: EventType.attemptStarted,
+        attempt: number,
+        data: { pid: process.pid },
+      });
+    })();
+  }
+
+  endAttempt(runId: string, number: number, end: AttemptEnd, event: NewEvent): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?, signal = ?, failure = ?,
+             log_bytes = ?, log_truncated = ? WHERE run_id = ? AND number = ?`,
+        )
+        .run(end.status, this.clock.now(), end.exitCode, end.signal, end.failure, end.logBytes, end.logTruncated ? 1 : 0, runId, number);
+      this.insertEvent(runId, { ...event, attempt: number });
+    })();
+  }
+
+  heartbeat(runId: string, number: number): void {
+    this.db
+      .prepare('UPDATE attempts SET heartbeat_at = ? WHERE run_id = ? AND number = ?')
+      .run(this.clock.now(), runId, number);
+  }
+
+  attempts(runId: string): Attempt[] {
+    const rows = this.db
+      .prepare('SELECT * FROM attempts WHERE run_id = ? ORDER BY number')
+      .all(runId) as AttemptRow[];
+    return rows.map(toAttempt);
+  }
+
+  currentAttempt(runId: string): Attempt | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM attempts WHERE run_id = ? ORDER BY number DESC LIMIT 1')
+      .get(runId) as AttemptRow | undefined;
+    return row && toAttempt(row);
+  }
+
+  appendEvent(runId: string, event: NewEvent): void {
+    this.insertEvent(runId, event);
+  }
+
+  events(runId: string): RunEvent[] {
+    const rows = this.db
+      .prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq')
+      .all(runId) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  private insertEvent(runId: string, event: NewEvent): void {
+    this.db
+      .prepare('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)')
+      .run(runId, this.clock.now(), event.type, event.attempt ?? null, JSON.stringify(event.data ?? {}));
+  }
+
+  private applyPatch(runId: string, patch: RunPatch): void {
+    for (const [key, column] of Object.entries(PATCH_COLUMNS)) {
+      const value = patch[key as keyof typeof PATCH_COLUMNS];
+      if (value !== undefined) {
+        this.db.prepare(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, runId);
+      }
+    }
+    if (patch.owner !== undefined) {
+      this.db
+        .prepare('UPDATE runs SET owner_pid = ?, owner_start_time = ? WHERE id = ?')
+        .run(patch.owner?.pid ?? null, patch.owner?.startTime ?? null, runId);
+    }
+  }
+
+  private mustGet(runId: string): Run {
+    const run = this.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    return run;
+  }
+
+  private mustGetAttempt(runId: string, number: number): Attempt {
+    const row = this.db
+      .prepare('SELECT * FROM attempts WHERE run_id = ? AND number = ?')
+      .get(runId, number) as AttemptRow | undefined;
+    if (!row) throw new NotFoundError('attempt', `${runId}#${number}`);
+    return toAttempt(row);
+  }
+}

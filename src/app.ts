@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { attemptLogPath, prepareDataDir, type DataDirLayout } from './adapters/data-dir.js';
+import { openDatabase, type Db } from './adapters/sqlite/database.js';
+import { SqliteRunStore } from './adapters/sqlite/run-store.js';
+import { processSupervisor } from './adapters/process/supervisor.js';
+import { isAlive, self } from './adapters/process/proc.js';
+import { systemClock } from './adapters/clock.js';
+import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
+import { EmbeddedEngine } from './engines/embedded/engine.js';
+import type { Engine } from './engines/contract.js';
+import type { Run } from './domain/run.js';
+import { NotFoundError } from './domain/errors.js';
+import { RecipeService } from './services/recipes.js';
+import { RunService } from './services/runs.js';
+import { LogService } from './services/logs.js';
+
+/** Everything a face may use. Built once per process by `openApp`. */
+export interface App {
+  readonly config: Config;
+  readonly dataDir: DataDirLayout;
+  readonly runs: RunService;
+  readonly recipes: RecipeService;
+  readonly logs: LogService;
+  /** Starts a detached `goose-flow recover` if runs were left behind by a dead goose-flow. */
+  recoverInBackground(): boolean;
+  close(): Promise<void>;
+}
+
+export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): App {
+  const dataDir = prepareDataDir(config.dataDir);
+  const db: Db = openDatabase(dataDir.database);
+  const store = new SqliteRunStore(db, systemClock);
+  const engine: Engine = new EmbeddedEngine({
+    store,
+    supervisor: processSupervisor,
+    clock: systemClock,
+    self,
+    isAlive,
+    heartbeatMs: config.run.heartbeatMs,
+    orphans: config.orphans,
+    commandFor: (run, attempt) => attemptCommand(run, attempt, store.snapshotEntry(run.recipeHash), env),
+    logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
+  });
+  const recipes = new RecipeService(dataDir.recipes);
+  const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env));
+  return {
+    config,
+    dataDir,
+    runs,
+    recipes,
+    logs: new LogService(runs, systemClock),
+    recoverInBackground: () => {
+      if (runs.orphans().length === 0) return false;
+      launchRecovery(dataDir, env);
+      return true;
+    },
+    close: async () => {
+      await engine.close();
+      db.close();
+    },
+  };
+}
+
+function attemptCommand(run: Run, attempt: number, entry: string | undefined, env: NodeJS.ProcessEnv) {
+  if (!entry) throw new NotFoundError('recipe snapshot', run.recipeHash);
+  const { command, args } = gooseRunArgs({
+    bin: resolveGooseBinary(env),
+    recipeFile: entry,
+    sessionName: `${run.id}-a${attempt}`,
+    scheduleId: run.scheduleId,
+    params: run.params,
+  });
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
+  Object.assign(childEnv, {
+    GOOSE_JOB_ID: run.scheduleId ?? run.id,
+    GOOSE_FLOW_RUN_ID: run.id,
+    GOOSE_FLOW_ATTEMPT: String(attempt),
+  });
+  return { command, args, env: childEnv, cwd: run.options.cwd };
+}
+
+/** Recovery may take as long as the runs it re-adopts: it runs detached, logging beside the store. */
+function launchRecovery(dataDir: DataDirLayout, env: NodeJS.ProcessEnv): void {
+  const cli = fileURLToPath(new URL('./cli/main.js', import.meta.url));
+  const log = openSync(join(dataDir.root, 'recovery.log'), 'a');
+  const child = spawn(process.execPath, [cli, 'recover', '--data-dir', dataDir.root], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env,
+  });
+  child.unref();
+}

@@ -1,0 +1,106 @@
+import { Command } from 'commander';
+import { appFor, collect, positiveInt, printJson } from '../context.js';
+import { exitCodeForRun } from '../exit-codes.js';
+import { runJson } from '../render.js';
+import { parseParamArgs, formatProblems } from '../../domain/recipe/index.js';
+import { withRetries } from '../../domain/retry-policy.js';
+import { parseDuration } from '../../domain/duration.js';
+import { UsageError } from '../../domain/errors.js';
+import { resolve } from 'node:path';
+
+interface RunFlags {
+  param: string[];
+  timeout?: string;
+  retries?: number;
+  grace?: string;
+  cwd?: string;
+  json?: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run a recipe now, supervised: live log, retries, timeout; exit code = outcome')
+    .argument('<recipe>', 'recipe file (.yaml, .yml or .json)')
+    .option('-p, --param <key=value>', 'recipe parameter (repeatable)', collect, [])
+    .option('--timeout <duration>', 'per-attempt timeout, e.g. 30m, 2h (default 2h)')
+    .option('--retries <n>', 'retries after the first attempt (default 2)', positiveInt('--retries'))
+    .option('--grace <duration>', 'time between SIGTERM and SIGKILL when stopping (default 10s)')
+    .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")
+    .option('--json', 'print the settled run as JSON instead of streaming the log')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 succeeded, 1 failed, 124 timed out, 130 cancelled, 2 usage error.
+Ctrl-C cancels the run and kills its whole process tree.
+
+Examples:
+  goose-flow run recipe.yaml --param pr_url=https://github.com/o/r/pull/1
+  goose-flow run nightly.yaml --timeout 30m --retries 0
+
+Environment:
+  GOOSE_FLOW_HOME        data dir (runs, logs, recipe snapshots)
+  GOOSE_FLOW_GOOSE_BIN   the goose executable (default: goose on PATH)`,
+    )
+    .action(async (recipe: string, flags: RunFlags, cmd: Command) => {
+      process.exitCode = await runRecipe(recipe, flags, cmd);
+    });
+}
+
+async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise<number> {
+  if (flags.timeout !== undefined && parseDuration(flags.timeout, '--timeout') <= 0) {
+    throw new UsageError('--timeout must be greater than zero');
+  }
+  const app = appFor(cmd, { timeout: flags.timeout, grace: flags.grace });
+  try {
+    const defaults = app.runs.defaultOptions();
+    const options = {
+      ...defaults,
+      cwd: flags.cwd ? resolve(flags.cwd) : defaults.cwd,
+      retryPolicy: flags.retries === undefined ? defaults.retryPolicy : withRetries(defaults.retryPolicy, flags.retries),
+    };
+    const prepared = app.runs.prepare({ recipe, params: parseParamArgs(flags.param), options });
+    if (prepared.warnings.length > 0) process.stderr.write(formatProblems(prepared.recipeFile, prepared.warnings) + '\n');
+    const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
+    const started = app.runs.start(prepared, {
+      onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),
+      onEvent: (type, data) => say(describeEvent(type, data)),
+    });
+    say(`run ${started.run.id} started (recipe ${prepared.recipeFile})`);
+    const stop = interruptHandler(app.runs, started.run.id, say);
+    const run = await started.settled.finally(stop);
+    if (flags.json) printJson(runJson(run));
+    else say(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
+    return exitCodeForRun(run.status);
+  } finally {
+    await app.close();
+  }
+}
+
+function describeEvent(type: string, data: Record<string, unknown>): string {
+  switch (type) {
+    case 'attempt_started':
+      return `attempt ${String(data.attempt)} started (pid ${String(data.pid)})`;
+    case 'retry_scheduled':
+      return `attempt ${String(data.attempt)} failed; retrying in ${String(data.delayMs)} ms`;
+    default:
+      return `attempt ${String(data.attempt)}: ${type.replace(/_/g, ' ')}` +
+        (data.exitCode !== undefined && data.exitCode !== null ? ` (exit code ${String(data.exitCode)})` : '');
+  }
+}
+
+/** Ctrl-C, SIGTERM and SIGHUP cancel the run: its whole process tree is stopped, then we exit. */
+function interruptHandler(
+  runs: { kill(id: string, reason: string): Promise<unknown> },
+  runId: string,
+  say: (line: string) => void,
+): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (signal: NodeJS.Signals) => {
+    say(`${signal}: cancelling run ${runId} (stopping its process tree)`);
+    void runs.kill(runId, `interrupted by ${signal}`).catch(() => undefined);
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+}

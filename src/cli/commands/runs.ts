@@ -1,0 +1,39 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { positiveInt, printJson, withApp } from '../context.js';
+import { runDetailJson, runDetailText, runJson, runsTable } from '../render.js';
+import { RUN_STATUSES, isRunStatus, type RunStatus } from '../../domain/run-status.js';
+
+function parseStatus(value: string): RunStatus {
+  if (!isRunStatus(value)) {
+    throw new InvalidArgumentError(`unknown status '${value}'; allowed: ${RUN_STATUSES.join(', ')}`);
+  }
+  return value;
+}
+
+export function runsCommand(): Command {
+  const runs = new Command('runs')
+    .description('list runs, newest first')
+    .addOption(new Option('--status <status>', `only runs in this status (${RUN_STATUSES.join(', ')})`).argParser(parseStatus))
+    .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 50)
+    .option('--json', 'print JSON (an array of runs)')
+    .action(async (flags: { status?: RunStatus; limit: number; json?: boolean }, cmd: Command) => {
+      await withApp(cmd, (app) => {
+        const list = app.runs.list({ status: flags.status, limit: flags.limit });
+        if (flags.json) printJson(list.map(runJson));
+        else process.stdout.write(runsTable(list, Date.now()) + '\n');
+      });
+    });
+  runs
+    .command('show')
+    .description('one run: attempts, exit codes, durations, session id and timeline')
+    .argument('<runId>')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, flags: { json?: boolean }, cmd: Command) => {
+      await withApp(cmd, (app) => {
+        const detail = app.runs.show(runId);
+        if (flags.json) printJson(runDetailJson(detail));
+        else process.stdout.write(runDetailText(detail, Date.now()) + '\n');
+      });
+    });
+  return runs;
+}

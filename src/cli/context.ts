@@ -1,0 +1,45 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { openApp, type App } from '../app.js';
+import { resolveConfig, type ConfigOverrides } from '../config.js';
+
+export interface GlobalOptions {
+  dataDir?: string;
+}
+
+/** Opens the app for a command, settling runs that a dead goose-flow left behind. */
+export function appFor(cmd: Command, overrides: ConfigOverrides = {}, opts: { recover?: boolean } = {}): App {
+  const globals = cmd.optsWithGlobals<GlobalOptions>();
+  const app = openApp(resolveConfig({ dataDir: globals.dataDir, ...overrides }));
+  if (opts.recover !== false) app.recoverInBackground();
+  return app;
+}
+
+export async function withApp<T>(
+  cmd: Command,
+  fn: (app: App) => Promise<T> | T,
+  overrides: ConfigOverrides = {},
+  opts: { recover?: boolean } = {},
+): Promise<T> {
+  const app = appFor(cmd, overrides, opts);
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
+    return n;
+  };
+}

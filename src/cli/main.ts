@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { logsCommand } from './commands/logs.js';
+import { killCommand } from './commands/kill.js';
+import { recipeCommand } from './commands/recipe.js';
+import { recoverCommand } from './commands/recover.js';
+import { describeError, exitCodeForError } from './exit-codes.js';
+
+function program(): Command {
+  const root = new Command('goose-flow')
+    .description('Run Goose recipes as durable, supervised workflows.')
+    .version('0.1.0')
+    .option('--data-dir <dir>', 'data dir (default: $GOOSE_FLOW_HOME or ~/.local/share/goose-flow)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const cmd of [runCommand(), runsCommand(), logsCommand(), killCommand(), recipeCommand(), recoverCommand()]) {
+    root.addCommand(cmd);
+  }
+  // Subcommands inherit exit-override so usage errors end up in one place with exit code 2.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(root);
+  return root;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) process.stderr.write(`goose-flow: ${describeError(err)}\n`);
+    process.exitCode = exitCodeForError(err);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { parseDuration } from './domain/duration.js';
+import { UsageError } from './domain/errors.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './domain/retry-policy.js';
+import { defaultDataDir, layout } from './adapters/data-dir.js';
+
+export const OrphanPolicy = { adopt: 'adopt', kill: 'kill' } as const;
+export type OrphanPolicy = (typeof OrphanPolicy)[keyof typeof OrphanPolicy];
+
+/** Resolved once — defaults < config file < env < flags — then frozen. Durations in ms. */
+export interface Config {
+  readonly dataDir: string;
+  readonly run: {
+    readonly timeoutMs: number;
+    readonly graceMs: number;
+    readonly heartbeatMs: number;
+    readonly logCapBytes: number;
+    readonly retryPolicy: RetryPolicy;
+  };
+  /** What to do with a live attempt whose goose-flow died: watch it, or kill it and retry. */
+  readonly orphans: OrphanPolicy;
+}
+
+export interface ConfigOverrides {
+  readonly dataDir?: string | undefined;
+  readonly timeout?: string | undefined;
+  readonly retries?: number | undefined;
+  readonly grace?: string | undefined;
+}
+
+const FileSchema = z
+  .object({
+    run: z
+      .object({
+        timeout: z.string().optional(),
+        kill_grace: z.string().optional(),
+        heartbeat: z.string().optional(),
+        retries: z.number().int().min(0).max(100).optional(),
+        log_cap_bytes: z.number().int().min(1024).optional(),
+      })
+      .strict()
+      .optional(),
+    orphans: z.enum(['adopt', 'kill']).optional(),
+  })
+  .strict();
+type FileConfig = z.infer<typeof FileSchema>;
+
+function readConfigFile(path: string): FileConfig {
+  if (!existsSync(path)) return {};
+  const parsed = FileSchema.safeParse(parse(readFileSync(path, 'utf8')) ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new UsageError(
+    `${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid configuration'}`,
+    { file: path },
+  );
+}
+
+function pick<T>(...values: (T | undefined)[]): T | undefined {
+  return values.reduce<T | undefined>((acc, v) => (v === undefined ? acc : v), undefined);
+}
+
+export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env): Config {
+  const dataDir = overrides.dataDir ?? defaultDataDir(env);
+  const file = readConfigFile(layout(dataDir).config);
+  const dur = (text: string | undefined, field: string) =>
+    text === undefined ? undefined : parseDuration(text, field);
+  const timeoutMs = pick(
+    7_200_000,
+    dur(file.run?.timeout, 'run.timeout in config.yaml'),
+    dur(env.GOOSE_FLOW_RUN_TIMEOUT, 'GOOSE_FLOW_RUN_TIMEOUT'),
+    dur(overrides.timeout, '--timeout'),
+  )!;
+  const graceMs = pick(
+    10_000,
+    dur(file.run?.kill_grace, 'run.kill_grace in config.yaml'),
+    dur(env.GOOSE_FLOW_KILL_GRACE, 'GOOSE_FLOW_KILL_GRACE'),
+    dur(overrides.grace, '--grace'),
+  )!;
+  const retries = pick(file.run?.retries, overrides.retries);
+  const orphans = pick<string>(file.orphans, env.GOOSE_FLOW_ORPHANS) ?? 'adopt';
+  if (orphans !== 'adopt' && orphans !== 'kill') {
+    throw new UsageError(`GOOSE_FLOW_ORPHANS must be one of: adopt, kill (got '${orphans}')`);
+  }
+  return Object.freeze({
+    dataDir,
+    run: Object.freeze({
+      timeoutMs,
+      graceMs,
+      heartbeatMs: pick(5_000, dur(file.run?.heartbeat, 'run.heartbeat in config.yaml'))!,
+      logCapBytes: file.run?.log_cap_bytes ?? 50 * 1024 * 1024,
+      retryPolicy: retries === undefined ? DEFAULT_RETRY_POLICY : withRetries(DEFAULT_RETRY_POLICY, retries),
+    }),
+    orphans,
+  });
+}

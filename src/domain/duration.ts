@@ -1,0 +1,38 @@
+import { UsageError } from './errors.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+
+/**
+ * Parses a duration like `90s`, `30m`, `1h30m`, `2h`, `500ms` into milliseconds.
+ * A bare number is rejected: the unit is what makes a duration unambiguous.
+ */
+export function parseDuration(text: string, field = 'duration'): number {
+  const input = text.trim();
+  let total = 0;
+  let consumed = 0;
+  PART.lastIndex = 0;
+  for (let m = PART.exec(input); m; m = PART.exec(input)) {
+    total += Number(m[1]) * (UNIT_MS[m[2] ?? ''] ?? 0);
+    consumed = PART.lastIndex;
+  }
+  if (input === '' || consumed !== input.length) {
+    throw new UsageError(
+      `invalid ${field} '${text}': expected a number with a unit (ms, s, m, h, d), e.g. 30s, 30m, 1h30m`,
+      { field, value: text },
+    );
+  }
+  return Math.round(total);
+}
+
+/** Formats milliseconds as a short human duration: `850ms`, `12.3s`, `4m05s`, `2h00m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)}s`;
+  const totalSeconds = Math.round(ms / 1_000);
+  if (ms < 3_600_000) {
+    return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, '0')}s`;
+  }
+  const minutes = Math.floor(totalSeconds / 60);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

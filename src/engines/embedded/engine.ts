@@ -1,0 +1,145 @@
+import type { Attempt, ProcessIdentity, Run, RunEvent } from '../../domain/run.js';
+import { EventType } from '../../domain/run.js';
+import { isTerminal, RunStatus } from '../../domain/run-status.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import type { CancelOutcome, Engine, RecoveryReport, RunObserver, StartedRun } from '../contract.js';
+import type { Clock, NewRun, RunQuery, RunStore, Supervisor } from '../ports.js';
+import { RunDriver, type AttemptCommand } from './run-driver.js';
+import { claimOrphan, findOrphans, type OrphanPolicy } from './recovery.js';
+
+export interface EmbeddedEngineDeps {
+  readonly store: RunStore;
+  readonly supervisor: Supervisor;
+  readonly clock: Clock;
+  readonly self: ProcessIdentity;
+  readonly isAlive: (identity: ProcessIdentity) => boolean;
+  readonly heartbeatMs: number;
+  readonly orphans: OrphanPolicy;
+  readonly commandFor: (run: Run, attempt: number) => AttemptCommand;
+  readonly logPathFor: (runId: string, attempt: number) => string;
+}
+
+/** How long `cancelRun` waits for another process's run to settle after its tree was killed. */
+const SETTLE_WAIT_EXTRA_MS = 3_000;
+
+/** One process, one SQLite file: runs are driven in this process by the RunDriver. */
+export class EmbeddedEngine implements Engine {
+  readonly name = 'embedded' as const;
+  private readonly driver: RunDriver;
+  private readonly driving = new Set<Promise<Run>>();
+
+  constructor(private readonly deps: EmbeddedEngineDeps) {
+    this.driver = new RunDriver(deps);
+  }
+
+  startRun(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): StartedRun {
+    const run = this.deps.store.createRun({ ...newRun, owner: this.deps.self });
+    // Drive from the next tick, so the caller learns the run id before the first attempt starts.
+    const settled = Promise.resolve().then(() => this.driver.drive(run.id, observer));
+    return { run, settled: this.track(settled) };
+  }
+
+  async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
+    const before = this.mustGet(runId);
+    if (isTerminal(before.status)) {
+      throw new ConflictError('run_ended', `run ${runId} already ended as ${before.status}`, { runId, status: before.status });
+    }
+    this.deps.store.requestCancel(runId, reason);
+    if (this.driver.isDriving(runId)) {
+      await this.driver.interrupt(runId);
+    } else {
+      await this.killElsewhere(runId);
+    }
+    const run = await this.waitSettled(runId, before.options.graceMs + SETTLE_WAIT_EXTRA_MS);
+    return { run, settled: isTerminal(run.status) };
+  }
+
+  getRun(runId: string): Run | undefined {
+    return this.deps.store.getRun(runId);
+  }
+
+  listRuns(query: RunQuery): Run[] {
+    return this.deps.store.listRuns(query);
+  }
+
+  attempts(runId: string): Attempt[] {
+    return this.deps.store.attempts(runId);
+  }
+
+  events(runId: string): RunEvent[] {
+    return this.deps.store.events(runId);
+  }
+
+  orphanedRuns(): Run[] {
+    return findOrphans(this.deps);
+  }
+
+  async recoverOrphans(): Promise<RecoveryReport> {
+    const report = { adopted: [] as string[], retried: [] as string[], failed: [] as string[], resumed: [] as string[] };
+    const drives: Promise<Run>[] = [];
+    for (const orphan of this.orphanedRuns()) {
+      const resumption = await claimOrphan({ ...this.deps, now: () => this.deps.clock.now() }, orphan);
+      if (!resumption) continue;
+      if (resumption.kind === 'settled') report.failed.push(orphan.id);
+      if (resumption.kind === 'adopt') report.adopted.push(orphan.id);
+      if (resumption.kind === 'continue') {
+        (orphan.status === RunStatus.running ? report.retried : report.resumed).push(orphan.id);
+      }
+      if (resumption.kind !== 'settled') {
+        const adopt = resumption.kind === 'adopt' ? resumption.attempt : undefined;
+        drives.push(this.track(this.driver.drive(orphan.id, {}, adopt)));
+      }
+    }
+    await Promise.all(drives);
+    return report;
+  }
+
+  /** Waits for every run this engine drives to settle. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.driving]);
+  }
+
+  /**
+   * The run belongs to another goose-flow process (or to none): kill its process tree from here.
+   * Its owner sees the exit and the recorded kill request and settles the run as cancelled; with
+   * no living owner, settle it here.
+   */
+  private async killElsewhere(runId: string): Promise<void> {
+    const run = this.mustGet(runId);
+    const attempt = this.deps.store.currentAttempt(runId);
+    if (attempt?.status === 'running' && attempt.process) {
+      const report = await this.deps.supervisor.killTree(attempt.process, run.options.graceMs);
+      this.deps.store.appendEvent(runId, {
+        type: EventType.processKilled,
+        attempt: attempt.number,
+        data: { escalated: report.escalated, elapsedMs: Math.round(report.elapsedMs), by: this.deps.self.pid },
+      });
+    }
+    if (!run.owner || !this.deps.isAlive(run.owner)) {
+      const resumption = await claimOrphan({ ...this.deps, now: () => this.deps.clock.now() }, this.mustGet(runId));
+      if (resumption && resumption.kind !== 'settled') await this.track(this.driver.drive(runId));
+    }
+  }
+
+  private async waitSettled(runId: string, timeoutMs: number): Promise<Run> {
+    const until = this.deps.clock.now() + timeoutMs;
+    let run = this.mustGet(runId);
+    while (!isTerminal(run.status) && this.deps.clock.now() < until) {
+      await this.deps.clock.sleep(50);
+      run = this.mustGet(runId);
+    }
+    return run;
+  }
+
+  private track(p: Promise<Run>): Promise<Run> {
+    this.driving.add(p);
+    void p.finally(() => this.driving.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  private mustGet(runId: string): Run {
+    const run = this.deps.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    return run;
+  }
+}

@@ -1,0 +1,195 @@
+import type { Attempt, ProcessIdentity, Run } from '../../domain/run.js';
+import { EventType } from '../../domain/run.js';
+import { isTerminal, RunStatus } from '../../domain/run-status.js';
+import { AttemptFailure } from '../../domain/retry-policy.js';
+import { GooseFlowError } from '../../domain/errors.js';
+import type { RunObserver } from '../contract.js';
+import type { AttemptExit, AttemptHooks, AttemptProcess, AttemptSpec, Clock, RunStore, Supervisor } from '../ports.js';
+import { judgeAttempt, nextStep } from './attempt-outcome.js';
+
+export interface AttemptCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+}
+
+export interface DriverDeps {
+  readonly store: RunStore;
+  readonly supervisor: Supervisor;
+  readonly clock: Clock;
+  readonly self: ProcessIdentity;
+  readonly heartbeatMs: number;
+  /** Builds the attempt's command; throws a GooseFlowError when it cannot (e.g. goose missing). */
+  readonly commandFor: (run: Run, attempt: number) => AttemptCommand;
+  readonly logPathFor: (runId: string, attempt: number) => string;
+}
+
+/** How often a sleeping run (between attempts) looks for a kill request from another process. */
+const CANCEL_POLL_MS = 200;
+
+/**
+ * Drives runs owned by this process from their current status to a terminal one: starts each
+ * attempt through the supervisor, records what happened, applies the retry policy.
+ */
+export class RunDriver {
+  private readonly live = new Map<string, { proc?: AttemptProcess; wake: AbortController }>();
+
+  constructor(private readonly deps: DriverDeps) {}
+
+  isDriving(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  /** Stops the run's current process (if any) and wakes it from a retry wait. */
+  async interrupt(runId: string): Promise<void> {
+    const entry = this.live.get(runId);
+    if (!entry) return;
+    entry.wake.abort();
+    if (entry.proc) {
+      const report = await entry.proc.stop('cancel');
+      this.deps.store.appendEvent(runId, {
+        type: EventType.processKilled,
+        data: { escalated: report.escalated, elapsedMs: Math.round(report.elapsedMs) },
+      });
+    }
+  }
+
+  async drive(runId: string, observer: RunObserver = {}, adopt?: Attempt): Promise<Run> {
+    const entry = { wake: new AbortController() } as { proc?: AttemptProcess; wake: AbortController };
+    this.live.set(runId, entry);
+    try {
+      let run = this.mustGet(runId);
+      if (adopt) run = await this.finishAttempt(run, adopt.number, this.adopt(run, adopt, entry));
+      while (!isTerminal(run.status)) {
+        run = await this.step(run, entry, observer);
+      }
+      return run;
+    } finally {
+      this.live.delete(runId);
+    }
+  }
+
+  private async step(run: Run, entry: { proc?: AttemptProcess; wake: AbortController }, observer: RunObserver): Promise<Run> {
+    if (run.cancelRequestedAt !== null) {
+      return this.deps.store.transition(run.id, RunStatus.cancelled, { error: 'cancelled on request' }, {
+        type: EventType.completed,
+        data: { status: RunStatus.cancelled },
+      });
+    }
+    if (run.nextAttemptAt !== null && run.nextAttemptAt > this.deps.clock.now()) {
+      await this.waitForRetry(run, entry.wake.signal);
+      return this.mustGet(run.id);
+    }
+    const number = run.attemptCount + 1;
+    let command: AttemptCommand;
+    try {
+      command = this.deps.commandFor(run, number);
+    } catch (err) {
+      return this.failBeforeStart(run, number, err);
+    }
+    return this.finishAttempt(run, number, this.startAttempt(run, number, command, entry, observer), observer);
+  }
+
+  private startAttempt(
+    run: Run,
+    number: number,
+    command: AttemptCommand,
+    entry: { proc?: AttemptProcess },
+    observer: RunObserver,
+  ): AttemptProcess {
+    const { store, clock } = this.deps;
+    const logPath = this.deps.logPathFor(run.id, number);
+    const deadlineAt = clock.now() + run.options.timeoutMs;
+    // Record the attempt before the process exists: a crash in between leaves a visible, settleable
+    // attempt instead of an untracked process.
+    store.startAttempt(run.id, { number, process: null, startedAt: clock.now(), deadlineAt, logPath });
+    const spec: AttemptSpec = {
+      ...command,
+      logPath,
+      logCapBytes: run.options.logCapBytes,
+      deadlineAt,
+      graceMs: run.options.graceMs,
+      heartbeatMs: this.deps.heartbeatMs,
+    };
+    const proc = this.deps.supervisor.start(spec, this.hooks(run.id, number, observer));
+    entry.proc = proc;
+    if (proc.identity.pid > 0) store.setAttemptProcess(run.id, number, proc.identity);
+    observer.onEvent?.(EventType.attemptStarted, { attempt: number, pid: proc.identity.pid, logPath });
+    return proc;
+  }
+
+  private adopt(run: Run, attempt: Attempt, entry: { proc?: AttemptProcess }): AttemptProcess {
+    const proc = this.deps.supervisor.adopt(
+      attempt.process!,
+      { deadlineAt: attempt.deadlineAt, graceMs: run.options.graceMs, heartbeatMs: this.deps.heartbeatMs },
+      this.hooks(run.id, attempt.number, {}),
+    );
+    entry.proc = proc;
+    this.deps.store.appendEvent(run.id, {
+      type: EventType.attemptAdopted,
+      attempt: attempt.number,
+      data: { pid: attempt.process!.pid, by: this.deps.self.pid },
+    });
+    return proc;
+  }
+
+  private hooks(runId: string, number: number, observer: RunObserver): AttemptHooks {
+    const { store } = this.deps;
+    return {
+      onSessionId: (sessionId) =>
+        store.patchRun(runId, { sessionId }, { type: EventType.sessionDetected, attempt: number, data: { sessionId } }),
+      onHeartbeat: () => store.heartbeat(runId, number),
+      onLogCapped: (capBytes) =>
+        store.appendEvent(runId, { type: EventType.logCapped, attempt: number, data: { capBytes } }),
+      onOutput: observer.onOutput?.bind(observer),
+    };
+  }
+
+  private async finishAttempt(run: Run, number: number, proc: AttemptProcess, observer: RunObserver = {}): Promise<Run> {
+    const exit: AttemptExit = await proc.exit;
+    const { store, clock } = this.deps;
+    const fresh = this.mustGet(run.id);
+    const verdict = judgeAttempt(exit, fresh.cancelRequestedAt !== null);
+    store.endAttempt(run.id, number, verdict.end, verdict.event);
+    observer.onEvent?.(verdict.event.type, { attempt: number, ...verdict.event.data });
+    const step = nextStep(fresh, number, verdict.end);
+    if (step.kind === 'retry') {
+      const nextAttemptAt = clock.now() + step.delayMs;
+      observer.onEvent?.(EventType.retryScheduled, { attempt: number, delayMs: step.delayMs });
+      return store.transition(run.id, RunStatus.retrying, { nextAttemptAt }, {
+        type: EventType.retryScheduled,
+        attempt: number,
+        data: { nextAttempt: number + 1, delayMs: step.delayMs, at: new Date(nextAttemptAt).toISOString() },
+      });
+    }
+    return store.transition(run.id, step.status, { error: step.error, exitCode: exit.exitCode }, {
+      type: EventType.completed,
+      data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
+    });
+  }
+
+  private failBeforeStart(run: Run, number: number, err: unknown): Run {
+    const code = err instanceof GooseFlowError ? err.code : 'internal';
+    const failure = code === 'goose_not_found' ? AttemptFailure.executorNotFound : AttemptFailure.invalidRecipe;
+    const message = `attempt ${number} could not start: ${(err as Error).message}`;
+    return this.deps.store.transition(run.id, RunStatus.failed, { error: message }, {
+      type: EventType.completed,
+      data: { status: RunStatus.failed, failure, error: message },
+    });
+  }
+
+  private async waitForRetry(run: Run, wake: AbortSignal): Promise<void> {
+    const { clock, store } = this.deps;
+    while (!wake.aborted && clock.now() < (run.nextAttemptAt ?? 0)) {
+      await clock.sleep(Math.min(CANCEL_POLL_MS, (run.nextAttemptAt ?? 0) - clock.now()), wake);
+      if (store.getRun(run.id)?.cancelRequestedAt != null) return;
+    }
+  }
+
+  private mustGet(runId: string): Run {
+    const run = this.deps.store.getRun(runId);
+    if (!run) throw new Error(`run ${runId} vanished from the store`);
+    return run;
+  }
+}

@@ -1,0 +1,140 @@
+import type {
+  Attempt,
+  AttemptStatus,
+  EventType,
+  ProcessIdentity,
+  Run,
+  RunEvent,
+  RunOptions,
+  RunTrigger,
+} from '../domain/run.js';
+import type { RunStatus } from '../domain/run-status.js';
+import type { AttemptFailure } from '../domain/retry-policy.js';
+
+/** Time is an input. Engines never call Date.now() directly. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface NewRun {
+  readonly id: string;
+  readonly trigger: RunTrigger;
+  readonly scheduleId: string | null;
+  readonly recipePath: string;
+  readonly recipeHash: string;
+  /** The snapshot's recipe file; recorded with the run in one transaction. */
+  readonly recipeEntry: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly options: RunOptions;
+  readonly owner: ProcessIdentity | null;
+}
+
+export interface RunQuery {
+  readonly status?: RunStatus | undefined;
+  readonly scheduleId?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+export interface NewEvent {
+  readonly type: EventType;
+  readonly attempt?: number | null;
+  readonly data?: Record<string, unknown>;
+}
+
+export type RunPatch = Partial<
+  Pick<Run, 'nextAttemptAt' | 'sessionId' | 'exitCode' | 'error' | 'endedAt' | 'owner'>
+>;
+
+export interface AttemptEnd {
+  readonly status: AttemptStatus;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly failure: AttemptFailure | null;
+  readonly logBytes: number;
+  readonly logTruncated: boolean;
+}
+
+/** Durable state of runs. Every mutation that changes status goes through `transition`. */
+export interface RunStore {
+  snapshotEntry(hash: string): string | undefined;
+
+  createRun(run: NewRun): Run;
+  getRun(id: string): Run | undefined;
+  listRuns(query: RunQuery): Run[];
+  unsettledRuns(): Run[];
+
+  /** Checks the transition, applies the patch and appends the event, atomically. */
+  transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run;
+  patchRun(runId: string, patch: RunPatch, event?: NewEvent): Run;
+  /** Makes `owner` the run's owner if the current owner is `expected` (compare-and-set). */
+  claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean;
+  /** Records that someone asked the run to stop; idempotent. */
+  requestCancel(runId: string, reason: string): Run;
+
+  startAttempt(
+    runId: string,
+    attempt: Omit<Attempt, 'runId' | 'status' | 'endedAt' | 'exitCode' | 'signal' | 'failure' | 'logBytes' | 'logTruncated' | 'heartbeatAt'>,
+  ): Attempt;
+  setAttemptProcess(runId: string, number: number, process: ProcessIdentity): void;
+  endAttempt(runId: string, number: number, end: AttemptEnd, event: NewEvent): void;
+  heartbeat(runId: string, number: number): void;
+  attempts(runId: string): Attempt[];
+  currentAttempt(runId: string): Attempt | undefined;
+
+  appendEvent(runId: string, event: NewEvent): void;
+  events(runId: string): RunEvent[];
+}
+
+/** What the supervisor needs to start one attempt's process. */
+export interface AttemptSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly logPath: string;
+  readonly logCapBytes: number;
+  readonly deadlineAt: number;
+  readonly graceMs: number;
+  readonly heartbeatMs: number;
+}
+
+export interface AttemptHooks {
+  onSessionId?(sessionId: string): void;
+  onHeartbeat?(): void;
+  onLogCapped?(capBytes: number): void;
+  onOutput?(chunk: Buffer): void;
+}
+
+export type StopReason = 'cancel' | 'timeout';
+
+export interface AttemptExit {
+  /** null when the process was not our child (re-adopted) or died by a signal. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stoppedBy: StopReason | null;
+  readonly logBytes: number;
+  readonly logTruncated: boolean;
+  readonly adopted: boolean;
+  readonly spawnError: string | null;
+}
+
+export interface KillReport {
+  readonly escalated: boolean;
+  readonly elapsedMs: number;
+}
+
+export interface AttemptProcess {
+  readonly identity: ProcessIdentity;
+  readonly exit: Promise<AttemptExit>;
+  /** TERM to the group, grace, then KILL; resolves once the whole group is gone. */
+  stop(reason: StopReason): Promise<KillReport>;
+}
+
+export interface Supervisor {
+  start(spec: AttemptSpec, hooks: AttemptHooks): AttemptProcess;
+  /** Watches a live process that a dead goose-flow started (no output, exit status unknown). */
+  adopt(identity: ProcessIdentity, spec: Pick<AttemptSpec, 'deadlineAt' | 'graceMs' | 'heartbeatMs'>, hooks: AttemptHooks): AttemptProcess;
+  /** Kills a process group we know only by identity (another goose-flow started it). */
+  killTree(identity: ProcessIdentity, graceMs: number): Promise<KillReport>;
+}

@@ -1,0 +1,69 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import type { Attempt } from '../domain/run.js';
+import { isTerminal } from '../domain/run-status.js';
+import { NotFoundError } from '../domain/errors.js';
+import type { Clock } from '../engines/ports.js';
+import type { RunService } from './runs.js';
+
+export interface LogChunk {
+  readonly attempt: number;
+  readonly data: Buffer;
+}
+
+const FOLLOW_POLL_MS = 100;
+const READ_CHUNK = 64 * 1024;
+
+/** Reads attempt logs from the data dir, whole or followed live. */
+export class LogService {
+  constructor(
+    private readonly runs: RunService,
+    private readonly clock: Clock,
+  ) {}
+
+  attemptsWithLogs(runId: string, attempt?: number): Attempt[] {
+    const { attempts } = this.runs.show(runId);
+    if (attempt === undefined) return [...attempts];
+    const one = attempts.find((a) => a.number === attempt);
+    if (!one) throw new NotFoundError('attempt', `${runId} attempt ${attempt} (it has ${attempts.length})`);
+    return [one];
+  }
+
+  /** Calls `onChunk` with every byte of the selected logs; with `follow`, until the run ends. */
+  async stream(
+    runId: string,
+    opts: { attempt?: number | undefined; follow: boolean; signal?: AbortSignal },
+    onChunk: (chunk: LogChunk) => void,
+    onAttempt?: (attempt: Attempt) => void,
+  ): Promise<void> {
+    const offsets = new Map<number, number>();
+    for (;;) {
+      const settled = isTerminal(this.runs.get(runId).status);
+      for (const attempt of this.attemptsWithLogs(runId, opts.attempt)) {
+        if (!offsets.has(attempt.number)) (offsets.set(attempt.number, 0), onAttempt?.(attempt));
+        offsets.set(attempt.number, drain(attempt, offsets.get(attempt.number) ?? 0, onChunk));
+      }
+      if (!opts.follow || settled || opts.signal?.aborted) return;
+      await this.clock.sleep(FOLLOW_POLL_MS, opts.signal);
+    }
+  }
+}
+
+function drain(attempt: Attempt, from: number, onChunk: (chunk: LogChunk) => void): number {
+  if (!existsSync(attempt.logPath)) return from;
+  const size = statSync(attempt.logPath).size;
+  if (size <= from) return from;
+  const fd = openSync(attempt.logPath, 'r');
+  try {
+    let offset = from;
+    const buffer = Buffer.alloc(READ_CHUNK);
+    while (offset < size) {
+      const n = readSync(fd, buffer, 0, Math.min(READ_CHUNK, size - offset), offset);
+      if (n <= 0) break;
+      onChunk({ attempt: attempt.number, data: Buffer.from(buffer.subarray(0, n)) });
+      offset += n;
+    }
+    return offset;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,59 @@
+import { loadRecipeFile, type LoadedRecipe } from '../adapters/recipe/recipe-file.js';
+import { writeSnapshot, type Snapshot } from '../adapters/recipe/snapshot.js';
+import { UsageError } from '../domain/errors.js';
+import { RecipeInvalidError, type RecipeProblem } from '../domain/recipe/index.js';
+
+export interface RecipeReport {
+  readonly file: string;
+  readonly format: 'yaml' | 'json';
+  readonly valid: boolean;
+  readonly headless: { readonly ok: boolean; readonly reasons: readonly string[] };
+  readonly params: Readonly<Record<string, string>>;
+  readonly errors: readonly RecipeProblem[];
+  readonly warnings: readonly RecipeProblem[];
+}
+
+export interface RunnableRecipe {
+  readonly loaded: LoadedRecipe;
+  readonly params: Readonly<Record<string, string>>;
+  readonly warnings: readonly RecipeProblem[];
+}
+
+/** Recipe use cases: validation for people, and the checked, snapshotted recipe a run executes. */
+export class RecipeService {
+  constructor(private readonly recipesDir: string) {}
+
+  validate(file: string, params: Record<string, string>): RecipeReport {
+    const loaded = loadRecipeFile(file, { params, headless: true });
+    const { check } = loaded;
+    return {
+      file: loaded.file,
+      format: loaded.format,
+      valid: check.problems.every((p) => p.severity !== 'error'),
+      headless: check.headless,
+      params: check.params,
+      errors: check.problems.filter((p) => p.severity === 'error'),
+      warnings: check.problems.filter((p) => p.severity === 'warning'),
+    };
+  }
+
+  /** Loads a recipe for a headless run: refuses it, with every reason, unless it can run. */
+  loadRunnable(file: string, params: Record<string, string>): RunnableRecipe {
+    const loaded = loadRecipeFile(file, { params, headless: true });
+    const { check } = loaded;
+    const errors = check.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new RecipeInvalidError(loaded.file, errors);
+    if (!check.headless.ok) {
+      throw new UsageError(
+        `recipe ${loaded.file} cannot run headless:\n` + check.headless.reasons.map((r) => `  - ${r}`).join('\n'),
+        { file: loaded.file, reasons: check.headless.reasons },
+      );
+    }
+    return { loaded, params: check.params, warnings: check.problems.filter((p) => p.severity === 'warning') };
+  }
+
+  snapshot(recipe: RunnableRecipe): Snapshot {
+    const subRecipePaths = (recipe.loaded.check.recipe?.sub_recipes ?? []).map((s) => s.path);
+    return writeSnapshot(this.recipesDir, { file: recipe.loaded.file, text: recipe.loaded.text, subRecipePaths });
+  }
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { Config } from '../config.js';
+import type { Attempt, Run, RunEvent, RunOptions } from '../domain/run.js';
+import { RunTrigger } from '../domain/run.js';
+import { NotFoundError, UsageError } from '../domain/errors.js';
+import type { RunStatus } from '../domain/run-status.js';
+import type { RecipeProblem } from '../domain/recipe/index.js';
+import type { CancelOutcome, Engine, RecoveryReport, RunObserver, StartedRun } from '../engines/contract.js';
+import type { RecipeService } from './recipes.js';
+
+export interface RunRequest {
+  readonly recipe: string;
+  readonly params: Record<string, string>;
+  readonly options: RunOptions;
+}
+
+export interface PreparedRun {
+  readonly request: RunRequest;
+  readonly recipeFile: string;
+  readonly recipeHash: string;
+  readonly recipeEntry: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly warnings: readonly RecipeProblem[];
+}
+
+export interface RunDetail {
+  readonly run: Run;
+  readonly attempts: readonly Attempt[];
+  readonly events: readonly RunEvent[];
+}
+
+/** A sortable, typeable id: `r-20261127-040512-3fa9c1d2e7`. */
+export function newRunId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `r-${stamp}-${randomBytes(5).toString('hex')}`;
+}
+
+/** Run use cases, the same for every face. */
+export class RunService {
+  constructor(
+    private readonly config: Config,
+    private readonly engine: Engine,
+    private readonly recipes: RecipeService,
+    /** Throws when the executor cannot be found, before anything is written. */
+    private readonly checkExecutor: () => void,
+  ) {}
+
+  defaultOptions(): RunOptions {
+    const { run } = this.config;
+    return {
+      timeoutMs: run.timeoutMs,
+      graceMs: run.graceMs,
+      retryPolicy: run.retryPolicy,
+      cwd: `${this.config.dataDir}/work`,
+      logCapBytes: run.logCapBytes,
+    };
+  }
+
+  /** Validates everything a run needs and snapshots the recipe. Nothing about the run is stored yet. */
+  prepare(request: RunRequest): PreparedRun {
+    if (!existsSync(request.options.cwd)) {
+      throw new UsageError(`working directory ${request.options.cwd} does not exist`, { cwd: request.options.cwd });
+    }
+    const runnable = this.recipes.loadRunnable(request.recipe, request.params);
+    this.checkExecutor();
+    const snapshot = this.recipes.snapshot(runnable);
+    return {
+      request,
+      recipeFile: runnable.loaded.file,
+      recipeHash: snapshot.hash,
+      recipeEntry: snapshot.entry,
+      params: runnable.params,
+      warnings: runnable.warnings,
+    };
+  }
+
+  start(prepared: PreparedRun, observer?: RunObserver): StartedRun {
+    return this.engine.startRun(
+      {
+        id: newRunId(new Date()),
+        trigger: RunTrigger.manual,
+        scheduleId: null,
+        recipePath: prepared.recipeFile,
+        recipeHash: prepared.recipeHash,
+        recipeEntry: prepared.recipeEntry,
+        params: prepared.params,
+        options: prepared.request.options,
+      },
+      observer,
+    );
+  }
+
+  list(query: { status?: RunStatus | undefined; limit?: number | undefined }): Run[] {
+    return this.engine.listRuns(query);
+  }
+
+  show(runId: string): RunDetail {
+    const run = this.engine.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    return { run, attempts: this.engine.attempts(runId), events: this.engine.events(runId) };
+  }
+
+  get(runId: string): Run {
+    return this.show(runId).run;
+  }
+
+  kill(runId: string, reason = 'goose-flow kill'): Promise<CancelOutcome> {
+    this.get(runId);
+    return this.engine.cancelRun(runId, reason);
+  }
+
+  orphans(): Run[] {
+    return this.engine.orphanedRuns();
+  }
+
+  recover(): Promise<RecoveryReport> {
+    return this.engine.recoverOrphans();
+  }
+}
