@@ -7,7 +7,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -18,9 +21,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'child_process', 'os', 'path', 'net', 'http'], message: 'domain/ must not do I/O' },
-            { group: ['better-sqlite3', '@temporalio/*', 'commander'], message: 'domain/ must not import drivers or faces' },
-            { group: ['../adapters/*', '../services/*', '../engines/*', '../cli/*'], message: 'domain/ depends on nothing outside itself' },
+            {
+              group: ['node:*', 'fs', 'child_process', 'os', 'path', 'net', 'http'],
+              message: 'domain/ must not do I/O',
+            },
+            {
+              group: ['better-sqlite3', '@temporalio/*', 'commander'],
+              message: 'domain/ must not import drivers or faces',
+            },
+            {
+              group: ['../adapters/*', '../services/*', '../engines/*', '../cli/*'],
+              message: 'domain/ depends on nothing outside itself',
+            },
           ],
         },
       ],
@@ -32,7 +44,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/adapters/sqlite/*', 'better-sqlite3'], message: 'faces call services, not the store' }] },
+        {
+          patterns: [
+            {
+              group: ['**/adapters/sqlite/*', 'better-sqlite3'],
+              message: 'faces call services, not the store',
+            },
+          ],
+        },
       ],
     },
   },

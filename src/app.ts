@@ -42,7 +42,8 @@ export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): A
     isAlive,
     heartbeatMs: config.run.heartbeatMs,
     orphans: config.orphans,
-    commandFor: (run, attempt) => attemptCommand(run, attempt, store.snapshotEntry(run.recipeHash), env),
+    commandFor: (run, attempt) =>
+      attemptCommand(run, attempt, store.snapshotEntry(run.recipeHash), env),
     logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
   });
   const recipes = new RecipeService(dataDir.recipes);
@@ -65,7 +66,12 @@ export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): A
   };
 }
 
-function attemptCommand(run: Run, attempt: number, entry: string | undefined, env: NodeJS.ProcessEnv) {
+function attemptCommand(
+  run: Run,
+  attempt: number,
+  entry: string | undefined,
+  env: NodeJS.ProcessEnv,
+) {
   if (!entry) throw new NotFoundError('recipe snapshot', run.recipeHash);
   const { command, args } = gooseRunArgs({
     bin: resolveGooseBinary(env),

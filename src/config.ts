@@ -91,7 +91,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
       graceMs,
       heartbeatMs: pick(5_000, dur(file.run?.heartbeat, 'run.heartbeat in config.yaml'))!,
       logCapBytes: file.run?.log_cap_bytes ?? 50 * 1024 * 1024,
-      retryPolicy: retries === undefined ? DEFAULT_RETRY_POLICY : withRetries(DEFAULT_RETRY_POLICY, retries),
+      retryPolicy:
+        retries === undefined ? DEFAULT_RETRY_POLICY : withRetries(DEFAULT_RETRY_POLICY, retries),
     }),
     orphans,
   });

@@ -7,7 +7,8 @@ import { EnvironmentError } from '../domain/errors.js';
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.GOOSE_FLOW_HOME) return resolve(env.GOOSE_FLOW_HOME);
   if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'goose-flow');
-  if (platform() === 'darwin') return join(homedir(), 'Library', 'Application Support', 'goose-flow');
+  if (platform() === 'darwin')
+    return join(homedir(), 'Library', 'Application Support', 'goose-flow');
   return join(homedir(), '.local', 'share', 'goose-flow');
 }
 
@@ -35,7 +36,8 @@ export function layout(root: string): DataDirLayout {
 export function prepareDataDir(root: string): DataDirLayout {
   const dirs = layout(root);
   try {
-    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work]) mkdirSync(dir, { recursive: true });
+    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work])
+      mkdirSync(dir, { recursive: true });
     accessSync(dirs.root, constants.W_OK);
   } catch (cause) {
     throw new EnvironmentError(

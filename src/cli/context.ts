@@ -7,7 +7,11 @@ export interface GlobalOptions {
 }
 
 /** Opens the app for a command, settling runs that a dead goose-flow left behind. */
-export function appFor(cmd: Command, overrides: ConfigOverrides = {}, opts: { recover?: boolean } = {}): App {
+export function appFor(
+  cmd: Command,
+  overrides: ConfigOverrides = {},
+  opts: { recover?: boolean } = {},
+): App {
   const globals = cmd.optsWithGlobals<GlobalOptions>();
   const app = openApp(resolveConfig({ dataDir: globals.dataDir, ...overrides }));
   if (opts.recover !== false) app.recoverInBackground();
@@ -39,7 +43,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
     return n;
   };
 }

@@ -27,13 +27,15 @@ export function exitCodeForRun(status: RunStatus): number {
 
 export function exitCodeForError(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  if (err instanceof GooseFlowError) return err.kind === ErrorKind.usage ? ExitCode.usage : ExitCode.failure;
+  if (err instanceof GooseFlowError)
+    return err.kind === ErrorKind.usage ? ExitCode.usage : ExitCode.failure;
   return ExitCode.failure;
 }
 
 /** A user sees what was wrong and where — never a stack trace for their own mistake. */
 export function describeError(err: unknown): string {
   if (err instanceof GooseFlowError) return err.message;
-  if (err instanceof Error) return process.env.GOOSE_FLOW_DEBUG ? (err.stack ?? err.message) : err.message;
+  if (err instanceof Error)
+    return process.env.GOOSE_FLOW_DEBUG ? (err.stack ?? err.message) : err.message;
   return String(err);
 }

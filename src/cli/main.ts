@@ -15,7 +15,14 @@ function program(): Command {
     .option('--data-dir <dir>', 'data dir (default: $GOOSE_FLOW_HOME or ~/.local/share/goose-flow)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [runCommand(), runsCommand(), logsCommand(), killCommand(), recipeCommand(), recoverCommand()]) {
+  for (const cmd of [
+    runCommand(),
+    runsCommand(),
+    logsCommand(),
+    killCommand(),
+    recipeCommand(),
+    recoverCommand(),
+  ]) {
     root.addCommand(cmd);
   }
   // Subcommands inherit exit-override so usage errors end up in one place with exit code 2.
@@ -31,7 +38,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (err) {
-    if (!(err instanceof CommanderError)) process.stderr.write(`goose-flow: ${describeError(err)}\n`);
+    if (!(err instanceof CommanderError))
+      process.stderr.write(`goose-flow: ${describeError(err)}\n`);
     process.exitCode = exitCodeForError(err);
   }
 }

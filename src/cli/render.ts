@@ -8,7 +8,8 @@ import type { RunDetail } from '../services/runs.js';
  * never rename or remove them. Times are ISO-8601 UTC strings; durations are milliseconds.
  */
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const span = (from: number | null, to: number | null) => (from === null || to === null ? null : to - from);
+const span = (from: number | null, to: number | null) =>
+  from === null || to === null ? null : to - from;
 
 export function runJson(run: Run) {
   return {
@@ -72,7 +73,11 @@ const localTime = (ms: number | null) =>
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
@@ -98,7 +103,11 @@ export function runDetailText(d: RunDetail, now: number): string {
     `run        ${r.id}`,
     `status     ${r.status}${r.error ? ` — ${r.error}` : ''}`,
     `recipe     ${r.recipePath} (snapshot ${r.recipeHash.slice(0, 12)})`,
-    `params     ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ') || '-'}`,
+    `params     ${
+      Object.entries(r.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '-'
+    }`,
     `session    ${r.sessionId ?? '-'}`,
     `created    ${localTime(r.createdAt)}`,
     `duration   ${r.startedAt === null ? '-' : formatDuration((r.endedAt ?? now) - r.startedAt)}`,
@@ -120,12 +129,17 @@ export function runDetailText(d: RunDetail, now: number): string {
     ),
     '',
     'timeline',
-    ...d.events.map((e) => `  ${localTime(e.at)}.${String(e.at % 1000).padStart(3, '0')}  ${e.type}${e.attempt ? ` #${e.attempt}` : ''}${describeData(e.data)}`),
+    ...d.events.map(
+      (e) =>
+        `  ${localTime(e.at)}.${String(e.at % 1000).padStart(3, '0')}  ${e.type}${e.attempt ? ` #${e.attempt}` : ''}${describeData(e.data)}`,
+    ),
   ];
   return lines.join('\n');
 }
 
 function describeData(data: Readonly<Record<string, unknown>>): string {
-  const parts = Object.entries(data).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const parts = Object.entries(data).map(
+    ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+  );
   return parts.length ? `  ${parts.join(' ')}` : '';
 }

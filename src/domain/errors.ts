@@ -54,7 +54,12 @@ export class ConflictError extends GooseFlowError {
 }
 
 export class EnvironmentError extends GooseFlowError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+  constructor(
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    cause?: unknown,
+  ) {
     super(code, ErrorKind.environment, message, { details, cause });
   }
 }

@@ -74,7 +74,18 @@ export interface RunStore {
 
   startAttempt(
     runId: string,
-    attempt: Omit<Attempt, 'runId' | 'status' | 'endedAt' | 'exitCode' | 'signal' | 'failure' | 'logBytes' | 'logTruncated' | 'heartbeatAt'>,
+    attempt: Omit<
+      Attempt,
+      | 'runId'
+      | 'status'
+      | 'endedAt'
+      | 'exitCode'
+      | 'signal'
+      | 'failure'
+      | 'logBytes'
+      | 'logTruncated'
+      | 'heartbeatAt'
+    >,
   ): Attempt;
   setAttemptProcess(runId: string, number: number, process: ProcessIdentity): void;
   endAttempt(runId: string, number: number, end: AttemptEnd, event: NewEvent): void;
@@ -134,7 +145,11 @@ export interface AttemptProcess {
 export interface Supervisor {
   start(spec: AttemptSpec, hooks: AttemptHooks): AttemptProcess;
   /** Watches a live process that a dead goose-flow started (no output, exit status unknown). */
-  adopt(identity: ProcessIdentity, spec: Pick<AttemptSpec, 'deadlineAt' | 'graceMs' | 'heartbeatMs'>, hooks: AttemptHooks): AttemptProcess;
+  adopt(
+    identity: ProcessIdentity,
+    spec: Pick<AttemptSpec, 'deadlineAt' | 'graceMs' | 'heartbeatMs'>,
+    hooks: AttemptHooks,
+  ): AttemptProcess;
   /** Kills a process group we know only by identity (another goose-flow started it). */
   killTree(identity: ProcessIdentity, graceMs: number): Promise<KillReport>;
 }

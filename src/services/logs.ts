@@ -24,7 +24,8 @@ export class LogService {
     const { attempts } = this.runs.show(runId);
     if (attempt === undefined) return [...attempts];
     const one = attempts.find((a) => a.number === attempt);
-    if (!one) throw new NotFoundError('attempt', `${runId} attempt ${attempt} (it has ${attempts.length})`);
+    if (!one)
+      throw new NotFoundError('attempt', `${runId} attempt ${attempt} (it has ${attempts.length})`);
     return [one];
   }
 
@@ -39,7 +40,10 @@ export class LogService {
     for (;;) {
       const settled = isTerminal(this.runs.get(runId).status);
       for (const attempt of this.attemptsWithLogs(runId, opts.attempt)) {
-        if (!offsets.has(attempt.number)) (offsets.set(attempt.number, 0), onAttempt?.(attempt));
+        if (!offsets.has(attempt.number)) {
+          offsets.set(attempt.number, 0);
+          onAttempt?.(attempt);
+        }
         offsets.set(attempt.number, drain(attempt, offsets.get(attempt.number) ?? 0, onChunk));
       }
       if (!opts.follow || settled || opts.signal?.aborted) return;

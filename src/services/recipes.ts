@@ -24,7 +24,7 @@ export class RecipeService {
   constructor(private readonly recipesDir: string) {}
 
   validate(file: string, params: Record<string, string>): RecipeReport {
-    const loaded = loadRecipeFile(file, { params, headless: true });
+    const loaded = loadRecipeFile(file, { params, headless: false });
     const { check } = loaded;
     return {
       file: loaded.file,
@@ -39,21 +39,30 @@ export class RecipeService {
 
   /** Loads a recipe for a headless run: refuses it, with every reason, unless it can run. */
   loadRunnable(file: string, params: Record<string, string>): RunnableRecipe {
-    const loaded = loadRecipeFile(file, { params, headless: true });
+    const loaded = loadRecipeFile(file, { params, headless: false });
     const { check } = loaded;
     const errors = check.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new RecipeInvalidError(loaded.file, errors);
     if (!check.headless.ok) {
       throw new UsageError(
-        `recipe ${loaded.file} cannot run headless:\n` + check.headless.reasons.map((r) => `  - ${r}`).join('\n'),
+        `recipe ${loaded.file} cannot run headless:\n` +
+          check.headless.reasons.map((r) => `  - ${r}`).join('\n'),
         { file: loaded.file, reasons: check.headless.reasons },
       );
     }
-    return { loaded, params: check.params, warnings: check.problems.filter((p) => p.severity === 'warning') };
+    return {
+      loaded,
+      params: check.params,
+      warnings: check.problems.filter((p) => p.severity === 'warning'),
+    };
   }
 
   snapshot(recipe: RunnableRecipe): Snapshot {
     const subRecipePaths = (recipe.loaded.check.recipe?.sub_recipes ?? []).map((s) => s.path);
-    return writeSnapshot(this.recipesDir, { file: recipe.loaded.file, text: recipe.loaded.text, subRecipePaths });
+    return writeSnapshot(this.recipesDir, {
+      file: recipe.loaded.file,
+      text: recipe.loaded.text,
+      subRecipePaths,
+    });
   }
 }

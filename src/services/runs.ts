@@ -6,7 +6,13 @@ import { RunTrigger } from '../domain/run.js';
 import { NotFoundError, UsageError } from '../domain/errors.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { RecipeProblem } from '../domain/recipe/index.js';
-import type { CancelOutcome, Engine, RecoveryReport, RunObserver, StartedRun } from '../engines/contract.js';
+import type {
+  CancelOutcome,
+  Engine,
+  RecoveryReport,
+  RunObserver,
+  StartedRun,
+} from '../engines/contract.js';
 import type { RecipeService } from './recipes.js';
 
 export interface RunRequest {
@@ -60,7 +66,9 @@ export class RunService {
   /** Validates everything a run needs and snapshots the recipe. Nothing about the run is stored yet. */
   prepare(request: RunRequest): PreparedRun {
     if (!existsSync(request.options.cwd)) {
-      throw new UsageError(`working directory ${request.options.cwd} does not exist`, { cwd: request.options.cwd });
+      throw new UsageError(`working directory ${request.options.cwd} does not exist`, {
+        cwd: request.options.cwd,
+      });
     }
     const runnable = this.recipes.loadRunnable(request.recipe, request.params);
     this.checkExecutor();

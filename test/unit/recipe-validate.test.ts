@@ -83,8 +83,13 @@ extensions:
   });
 
   it('refuses bare-string extensions and lists the extension types', () => {
-    const c = check(`${BASE}extensions:\n  - github\n  - type: builtin\n    name: developer\n  - type: command\n    name: fs\n`);
-    expect(codes(c)).toEqual(['error:invalid_type@extensions[0]', 'error:invalid_value@extensions[2].type']);
+    const c = check(
+      `${BASE}extensions:\n  - github\n  - type: builtin\n    name: developer\n  - type: command\n    name: fs\n`,
+    );
+    expect(codes(c)).toEqual([
+      'error:invalid_type@extensions[0]',
+      'error:invalid_value@extensions[2].type',
+    ]);
     expect(errors(c)[0]?.message).toContain('got the string "github"');
     expect(errors(c)[0]?.allowed).toContain('streamable_http');
   });
@@ -110,26 +115,52 @@ retry: {max_retries: 0, checks: [{type: http, command: x}]}
       .split('\n')
       .map((l) => `  ${l}`)
       .join('\n');
-    const c = check(`name: x\nisGlobal: true\nlastModified: now\nisArchived: false\nrecipe:\n${inner}\n`);
+    const c = check(
+      `name: x\nisGlobal: true\nlastModified: now\nisArchived: false\nrecipe:\n${inner}\n`,
+    );
     expect(codes(c)).toEqual(['error:invalid_value@recipe.parameters[0].input_type']);
   });
 
   it('explains the legacy name/type parameter shape once per parameter', () => {
-    const c = check(`title: T\ndescription: D\nprompt: p\nparameters:\n  - name: a\n    type: integer\n    required: true\n`);
+    const c = check(
+      `title: T\ndescription: D\nprompt: p\nparameters:\n  - name: a\n    type: integer\n    required: true\n`,
+    );
     expect(codes(c)).toEqual(['error:param_legacy_shape@parameters[0]']);
   });
 });
 
 describe('validateRecipe: parameter rules', () => {
   const withParam = (lines: string, use = '"{{ p }}"') =>
-    check(`title: T\ndescription: D\nprompt: ${use}\nparameters:\n  - key: p\n    description: d\n${lines}`);
+    check(
+      `title: T\ndescription: D\nprompt: ${use}\nparameters:\n  - key: p\n    description: d\n${lines}`,
+    );
 
   it.each([
-    ['optional without default', 'input_type: string\n    requirement: optional', 'error:param_optional_without_default@parameters[0]'],
-    ['required with default', 'input_type: string\n    requirement: required\n    default: x', 'warning:param_required_with_default@parameters[0].default'],
-    ['file with default', 'input_type: file\n    requirement: user_prompt\n    default: ~/.ssh/id_rsa', 'error:param_file_default@parameters[0].default'],
-    ['select without options', 'input_type: select\n    requirement: required', 'error:param_select_without_options@parameters[0]'],
-    ['number default not a number', 'input_type: number\n    requirement: optional\n    default: lots', 'warning:param_default_invalid@parameters[0].default'],
+    [
+      'optional without default',
+      'input_type: string\n    requirement: optional',
+      'error:param_optional_without_default@parameters[0]',
+    ],
+    [
+      'required with default',
+      'input_type: string\n    requirement: required\n    default: x',
+      'warning:param_required_with_default@parameters[0].default',
+    ],
+    [
+      'file with default',
+      'input_type: file\n    requirement: user_prompt\n    default: ~/.ssh/id_rsa',
+      'error:param_file_default@parameters[0].default',
+    ],
+    [
+      'select without options',
+      'input_type: select\n    requirement: required',
+      'error:param_select_without_options@parameters[0]',
+    ],
+    [
+      'number default not a number',
+      'input_type: number\n    requirement: optional\n    default: lots',
+      'warning:param_default_invalid@parameters[0].default',
+    ],
   ])('%s', (_name, lines, expected) => {
     expect(codes(withParam(`    ${lines}\n`))).toEqual([expected]);
   });
@@ -205,7 +236,9 @@ describe('validateRecipe: values, files and headless', () => {
 
   it('needs a value for required and user_prompt parameters when headless', () => {
     const text = BASE.replace('requirement: required', 'requirement: user_prompt');
-    expect(check(text).headless.reasons[0]).toContain('parameter `repo` (user_prompt) has no value');
+    expect(check(text).headless.reasons[0]).toContain(
+      'parameter `repo` (user_prompt) has no value',
+    );
     expect(check(text, { params: { repo: '.' } }).headless).toEqual({ ok: true, reasons: [] });
     const strict = check(text, { headless: true });
     expect(codes(strict)).toEqual(['error:value_missing@params.repo']);
@@ -215,7 +248,14 @@ describe('validateRecipe: values, files and headless', () => {
 describe('RecipeInvalidError', () => {
   it('reports one line per error problem, compiler style', () => {
     const problems = [
-      { severity: 'error', code: 'invalid_value', message: 'bad', path: 'parameters[1].description', line: 17, column: 31 },
+      {
+        severity: 'error',
+        code: 'invalid_value',
+        message: 'bad',
+        path: 'parameters[1].description',
+        line: 17,
+        column: 31,
+      },
       { severity: 'warning', code: 'unknown_field', message: 'odd', path: 'id' },
     ] as const;
     const err = new RecipeInvalidError('quick-note.yaml', problems);

@@ -44,7 +44,10 @@ export class LogSink {
     this.written += part.length;
     if (part.length < chunk.length) {
       this.capped = true;
-      writeSync(this.fd, `\n[goose-flow] log capped at ${this.capBytes} bytes; further output dropped\n`);
+      writeSync(
+        this.fd,
+        `\n[goose-flow] log capped at ${this.capBytes} bytes; further output dropped\n`,
+      );
       this.onCapped(this.capBytes);
     }
   }

@@ -75,7 +75,9 @@ class ChildAttempt implements AttemptProcess {
         if (!child.pid) resolve(this.finish(sink, null, null, spawnError));
       });
       child.once('exit', (code, signal) => {
-        void this.afterExit(child, sink).then(() => resolve(this.finish(sink, code, signal, spawnError)));
+        void this.afterExit(child, sink).then(() =>
+          resolve(this.finish(sink, code, signal, spawnError)),
+        );
       });
     });
     if (child.pid) this.arm(hooks);
@@ -98,12 +100,20 @@ class ChildAttempt implements AttemptProcess {
     for (const t of this.timers) clearTimeout(t);
     if (groupAlive(this.identity.pid)) {
       const report = await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
-      if (!this.stopping) sink.note(`left-over processes of the attempt were stopped (${report.escalated ? 'SIGKILL' : 'SIGTERM'})`);
+      if (!this.stopping)
+        sink.note(
+          `left-over processes of the attempt were stopped (${report.escalated ? 'SIGKILL' : 'SIGTERM'})`,
+        );
     }
     await waitForClose(child, DRAIN_MS);
   }
 
-  private finish(sink: LogSink, code: number | null, signal: string | null, spawnError: string | null): AttemptExit {
+  private finish(
+    sink: LogSink,
+    code: number | null,
+    signal: string | null,
+    spawnError: string | null,
+  ): AttemptExit {
     for (const t of this.timers) clearTimeout(t);
     if (spawnError) sink.note(`could not start ${this.spec.command}: ${spawnError}`);
     sink.close();
@@ -130,7 +140,9 @@ function waitForClose(child: ReturnType<typeof spawn>, ms: number): Promise<void
     let pending = open.length;
     for (const s of open) {
       s?.once('close', () => {
-        if (--pending === 0) (clearTimeout(timer), resolve());
+        if (--pending > 0) return;
+        clearTimeout(timer);
+        resolve();
       });
     }
   });
@@ -160,11 +172,22 @@ class AdoptedAttempt implements AttemptProcess {
     let lastBeat = Date.now();
     while (isAlive(this.identity)) {
       if (Date.now() >= this.spec.deadlineAt) await this.stop('timeout');
-      if (Date.now() - lastBeat >= this.spec.heartbeatMs) (hooks.onHeartbeat?.(), (lastBeat = Date.now()));
+      if (Date.now() - lastBeat >= this.spec.heartbeatMs) {
+        hooks.onHeartbeat?.();
+        lastBeat = Date.now();
+      }
       await delay(200);
     }
-    if (groupAlive(this.identity.pid)) await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
-    const base = { exitCode: null, signal: null, logBytes: 0, logTruncated: false, adopted: true, spawnError: null };
+    if (groupAlive(this.identity.pid))
+      await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
+    const base = {
+      exitCode: null,
+      signal: null,
+      logBytes: 0,
+      logTruncated: false,
+      adopted: true,
+      spawnError: null,
+    };
     return { ...base, stoppedBy: this.stoppedBy };
   }
 }
@@ -176,7 +199,10 @@ export const processSupervisor: Supervisor = {
     // Linux never reuses a pid while a group of that id exists: if the pid now names another
     // process, our group is gone and the group by that id (if any) is not ours.
     const current = identify(identity.pid);
-    const reused = identity.startTime !== null && current.startTime !== null && current.startTime !== identity.startTime;
+    const reused =
+      identity.startTime !== null &&
+      current.startTime !== null &&
+      current.startTime !== identity.startTime;
     if (reused || !groupAlive(identity.pid)) return { escalated: false, elapsedMs: 0 };
     return terminateGroup(identity.pid, graceMs);
   },

@@ -38,14 +38,13 @@ export function loadRecipeFile(file: string, opts: LoadRecipeOptions = {}): Load
   const text = readText(absolute);
   const format = recipeFormat(absolute, text);
   const lineCounter = new LineCounter();
-  // The BOM is not part of the document; YAML would otherwise read it as content.
-  const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // YAML reads a leading BOM as a byte-order mark; JSON.parse needs it stripped.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const syntax = format === 'json' ? jsonProblem(source, position) : undefined;
+  const syntax = format === 'json' ? jsonProblem(text, position) : undefined;
   const parseProblem = syntax ?? yamlProblem(doc, format, position);
   if (parseProblem) return { file: absolute, text, format, check: unparsedCheck([parseProblem]) };
   const check = validateRecipe({
@@ -122,8 +121,9 @@ function yamlProblem(
 
 /** JSON.parse is the authority on JSON; YAML's parser is only used for positions. */
 function jsonProblem(text: string, position: Position): RecipeProblem | undefined {
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
   try {
-    JSON.parse(text);
+    JSON.parse(text.slice(bom));
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -133,7 +133,7 @@ function jsonProblem(text: string, position: Position): RecipeProblem | undefine
       code: ProblemCode.jsonSyntax,
       message: `invalid JSON: ${message}`,
       path: '',
-      ...(at ? position(Number(at[1])) : {}),
+      ...(at ? position(Number(at[1]) + bom) : {}),
     };
   }
 }

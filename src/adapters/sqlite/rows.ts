@@ -1,4 +1,12 @@
-import type { Attempt, AttemptStatus, EventType, Run, RunEvent, RunOptions, RunTrigger } from '../../domain/run.js';
+import type {
+  Attempt,
+  AttemptStatus,
+  EventType,
+  Run,
+  RunEvent,
+  RunOptions,
+  RunTrigger,
+} from '../../domain/run.js';
 import type { RunStatus } from '../../domain/run-status.js';
 import type { AttemptFailure } from '../../domain/retry-policy.js';
 

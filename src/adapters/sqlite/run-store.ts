@@ -30,9 +30,10 @@ export class SqliteRunStore implements RunStore {
   ) {}
 
   snapshotEntry(hash: string): string | undefined {
-    return this.db.prepare('SELECT entry FROM recipe_snapshots WHERE hash = ?').pluck().get(hash) as
-      | string
-      | undefined;
+    return this.db
+      .prepare('SELECT entry FROM recipe_snapshots WHERE hash = ?')
+      .pluck()
+      .get(hash) as string | undefined;
   }
 
   createRun(run: NewRun): Run {
@@ -77,8 +78,14 @@ export class SqliteRunStore implements RunStore {
   listRuns(query: RunQuery): Run[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (query.status) (where.push('status = ?'), args.push(query.status));
-    if (query.scheduleId) (where.push('schedule_id = ?'), args.push(query.scheduleId));
+    if (query.status) {
+      where.push('status = ?');
+      args.push(query.status);
+    }
+    if (query.scheduleId) {
+      where.push('schedule_id = ?');
+      args.push(query.scheduleId);
+    }
     const sql =
       `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
       `ORDER BY created_at DESC, id DESC LIMIT ?`;
@@ -96,15 +103,17 @@ export class SqliteRunStore implements RunStore {
   }
 
   transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run {
-    return this.db.transaction(() => {
-      const current = this.mustGet(runId);
-      assertTransition(runId, current.status, to);
-      const ended = isTerminal(to) ? { endedAt: patch.endedAt ?? this.clock.now() } : {};
-      this.db.prepare('UPDATE runs SET status = ? WHERE id = ?').run(to, runId);
-      this.applyPatch(runId, { ...patch, ...ended });
-      this.insertEvent(runId, event);
-      return this.mustGet(runId);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const current = this.mustGet(runId);
+        assertTransition(runId, current.status, to);
+        const ended = isTerminal(to) ? { endedAt: patch.endedAt ?? this.clock.now() } : {};
+        this.db.prepare('UPDATE runs SET status = ? WHERE id = ?').run(to, runId);
+        this.applyPatch(runId, { ...patch, ...ended });
+        this.insertEvent(runId, event);
+        return this.mustGet(runId);
+      })
+      .immediate();
   }
 
   patchRun(runId: string, patch: RunPatch, event?: NewEvent): Run {
@@ -117,15 +126,17 @@ export class SqliteRunStore implements RunStore {
   }
 
   requestCancel(runId: string, reason: string): Run {
-    return this.db.transaction(() => {
-      const run = this.mustGet(runId);
-      if (isTerminal(run.status) || run.cancelRequestedAt !== null) return run;
-      this.db
-        .prepare('UPDATE runs SET cancel_requested_at = ? WHERE id = ?')
-        .run(this.clock.now(), runId);
-      this.insertEvent(runId, { type: EventType.killRequested, data: { reason } });
-      return this.mustGet(runId);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const run = this.mustGet(runId);
+        if (isTerminal(run.status) || run.cancelRequestedAt !== null) return run;
+        this.db
+          .prepare('UPDATE runs SET cancel_requested_at = ? WHERE id = ?')
+          .run(this.clock.now(), runId);
+        this.insertEvent(runId, { type: EventType.killRequested, data: { reason } });
+        return this.mustGet(runId);
+      })
+      .immediate();
   }
 
   claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean {
@@ -142,23 +153,34 @@ export class SqliteRunStore implements RunStore {
     runId: string,
     a: Pick<Attempt, 'number' | 'process' | 'startedAt' | 'deadlineAt' | 'logPath'>,
   ): Attempt {
-    return this.db.transaction(() => {
-      const run = this.mustGet(runId);
-      assertTransition(runId, run.status, 'running');
-      this.db
-        .prepare(
-          `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
+    return this.db
+      .transaction(() => {
+        const run = this.mustGet(runId);
+        assertTransition(runId, run.status, 'running');
+        this.db
+          .prepare(
+            `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
            VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(runId, a.number, a.process?.pid ?? null, a.process?.startTime ?? null, a.startedAt, a.deadlineAt, a.startedAt, a.logPath);
-      this.db
-        .prepare(
-          `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
+          )
+          .run(
+            runId,
+            a.number,
+            a.process?.pid ?? null,
+            a.process?.startTime ?? null,
+            a.startedAt,
+            a.deadlineAt,
+            a.startedAt,
+            a.logPath,
+          );
+        this.db
+          .prepare(
+            `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
              started_at = COALESCE(started_at, ?) WHERE id = ?`,
-        )
-        .run(a.number, a.startedAt, runId);
-      return this.mustGetAttempt(runId, a.number);
-    }).immediate();
+          )
+          .run(a.number, a.startedAt, runId);
+        return this.mustGetAttempt(runId, a.number);
+      })
+      .immediate();
   }
 
   setAttemptProcess(runId: string, number: number, process: ProcessIdentity): void {
@@ -181,7 +203,17 @@ export class SqliteRunStore implements RunStore {
           `UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?, signal = ?, failure = ?,
              log_bytes = ?, log_truncated = ? WHERE run_id = ? AND number = ?`,
         )
-        .run(end.status, this.clock.now(), end.exitCode, end.signal, end.failure, end.logBytes, end.logTruncated ? 1 : 0, runId, number);
+        .run(
+          end.status,
+          this.clock.now(),
+          end.exitCode,
+          end.signal,
+          end.failure,
+          end.logBytes,
+          end.logTruncated ? 1 : 0,
+          runId,
+          number,
+        );
       this.insertEvent(runId, { ...event, attempt: number });
     })();
   }
@@ -220,7 +252,13 @@ export class SqliteRunStore implements RunStore {
   private insertEvent(runId: string, event: NewEvent): void {
     this.db
       .prepare('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)')
-      .run(runId, this.clock.now(), event.type, event.attempt ?? null, JSON.stringify(event.data ?? {}));
+      .run(
+        runId,
+        this.clock.now(),
+        event.type,
+        event.attempt ?? null,
+        JSON.stringify(event.data ?? {}),
+      );
   }
 
   private applyPatch(runId: string, patch: RunPatch): void {

@@ -5,7 +5,9 @@ import { ExitCode } from '../exit-codes.js';
 
 export function killCommand(): Command {
   return new Command('kill')
-    .description('cancel a run: SIGTERM to its whole process tree, then SIGKILL after the grace period')
+    .description(
+      'cancel a run: SIGTERM to its whole process tree, then SIGKILL after the grace period',
+    )
     .argument('<runId>')
     .option('--json', 'print the run as JSON afterwards')
     .action(async (runId: string, flags: { json?: boolean }, cmd: Command) => {
@@ -13,7 +15,10 @@ export function killCommand(): Command {
         const outcome = await app.runs.kill(runId);
         if (flags.json) printJson(runJson(outcome.run));
         else if (outcome.settled) process.stdout.write(`run ${runId} ${outcome.run.status}\n`);
-        else process.stdout.write(`kill requested; run ${runId} is still ${outcome.run.status} and stopping\n`);
+        else
+          process.stdout.write(
+            `kill requested; run ${runId} is still ${outcome.run.status} and stopping\n`,
+          );
         if (!outcome.settled) process.exitCode = ExitCode.failure;
       });
     });

@@ -18,7 +18,9 @@ export function logsCommand(): Command {
             runId,
             { attempt: flags.attempt, follow: Boolean(flags.follow), signal: abort.signal },
             (chunk) => process.stdout.write(chunk.data),
-            (attempt) => many && process.stderr.write(`==> attempt ${attempt.number} (${attempt.logPath}) <==\n`),
+            (attempt) =>
+              many &&
+              process.stderr.write(`==> attempt ${attempt.number} (${attempt.logPath}) <==\n`),
           );
         } finally {
           process.off('SIGINT', onInt);

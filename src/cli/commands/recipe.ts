@@ -8,11 +8,16 @@ export function recipeCommand(): Command {
   const recipe = new Command('recipe').description('work with recipe files');
   recipe
     .command('validate')
-    .description('check a recipe against the Goose recipe format and say whether it can run headless')
+    .description(
+      'check a recipe against the Goose recipe format and say whether it can run headless',
+    )
     .argument('<file>')
     .option('-p, --param <key=value>', 'parameter value to check (repeatable)', collect, [])
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExit codes: 0 valid and runnable headless, 1 valid but not headless, 2 invalid.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 valid and runnable headless, 1 valid but not headless, 2 invalid.',
+    )
     .action(async (file: string, flags: { param: string[]; json?: boolean }, cmd: Command) => {
       await withApp(
         cmd,
@@ -20,7 +25,11 @@ export function recipeCommand(): Command {
           const report = app.recipes.validate(file, parseParamArgs(flags.param));
           if (flags.json) printJson(report);
           else process.stdout.write(describe(report));
-          process.exitCode = !report.valid ? ExitCode.usage : report.headless.ok ? ExitCode.ok : ExitCode.failure;
+          process.exitCode = !report.valid
+            ? ExitCode.usage
+            : report.headless.ok
+              ? ExitCode.ok
+              : ExitCode.failure;
         },
         {},
         { recover: false },
@@ -36,10 +45,15 @@ function describe(report: RecipeReport): string {
   if (!report.valid) {
     lines.push(`${report.file}: invalid (${report.errors.length} error(s))`);
   } else if (!report.headless.ok) {
-    lines.push(`${report.file}: valid, but cannot run headless:`, ...report.headless.reasons.map((r) => `  - ${r}`));
+    lines.push(
+      `${report.file}: valid, but cannot run headless:`,
+      ...report.headless.reasons.map((r) => `  - ${r}`),
+    );
   } else {
     const params = Object.entries(report.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    lines.push(`${report.file}: valid, runs headless${params.length ? ` with ${params.join(' ')}` : ''}`);
+    lines.push(
+      `${report.file}: valid, runs headless${params.length ? ` with ${params.join(' ')}` : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -15,7 +15,11 @@ export function recoverCommand(): Command {
           const report = await app.runs.recover();
           if (flags.json) printJson(report);
           else {
-            const total = report.adopted.length + report.retried.length + report.resumed.length + report.failed.length;
+            const total =
+              report.adopted.length +
+              report.retried.length +
+              report.resumed.length +
+              report.failed.length;
             process.stdout.write(
               total === 0
                 ? 'nothing to recover\n'

@@ -23,7 +23,11 @@ export function runCommand(): Command {
     .argument('<recipe>', 'recipe file (.yaml, .yml or .json)')
     .option('-p, --param <key=value>', 'recipe parameter (repeatable)', collect, [])
     .option('--timeout <duration>', 'per-attempt timeout, e.g. 30m, 2h (default 2h)')
-    .option('--retries <n>', 'retries after the first attempt (default 2)', positiveInt('--retries'))
+    .option(
+      '--retries <n>',
+      'retries after the first attempt (default 2)',
+      positiveInt('--retries'),
+    )
     .option('--grace <duration>', 'time between SIGTERM and SIGKILL when stopping (default 10s)')
     .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")
     .option('--json', 'print the settled run as JSON instead of streaming the log')
@@ -56,10 +60,14 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
     const options = {
       ...defaults,
       cwd: flags.cwd ? resolve(flags.cwd) : defaults.cwd,
-      retryPolicy: flags.retries === undefined ? defaults.retryPolicy : withRetries(defaults.retryPolicy, flags.retries),
+      retryPolicy:
+        flags.retries === undefined
+          ? defaults.retryPolicy
+          : withRetries(defaults.retryPolicy, flags.retries),
     };
     const prepared = app.runs.prepare({ recipe, params: parseParamArgs(flags.param), options });
-    if (prepared.warnings.length > 0) process.stderr.write(formatProblems(prepared.recipeFile, prepared.warnings) + '\n');
+    if (prepared.warnings.length > 0)
+      process.stderr.write(formatProblems(prepared.recipeFile, prepared.warnings) + '\n');
     const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
     const started = app.runs.start(prepared, {
       onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),
@@ -83,8 +91,12 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
     case 'retry_scheduled':
       return `attempt ${String(data.attempt)} failed; retrying in ${String(data.delayMs)} ms`;
     default:
-      return `attempt ${String(data.attempt)}: ${type.replace(/_/g, ' ')}` +
-        (data.exitCode !== undefined && data.exitCode !== null ? ` (exit code ${String(data.exitCode)})` : '');
+      return (
+        `attempt ${String(data.attempt)}: ${type.replace(/_/g, ' ')}` +
+        (data.exitCode !== undefined && data.exitCode !== null
+          ? ` (exit code ${String(data.exitCode)})`
+          : '')
+      );
   }
 }
 

@@ -5,7 +5,9 @@ import { RUN_STATUSES, isRunStatus, type RunStatus } from '../../domain/run-stat
 
 function parseStatus(value: string): RunStatus {
   if (!isRunStatus(value)) {
-    throw new InvalidArgumentError(`unknown status '${value}'; allowed: ${RUN_STATUSES.join(', ')}`);
+    throw new InvalidArgumentError(
+      `unknown status '${value}'; allowed: ${RUN_STATUSES.join(', ')}`,
+    );
   }
   return value;
 }
@@ -13,7 +15,12 @@ function parseStatus(value: string): RunStatus {
 export function runsCommand(): Command {
   const runs = new Command('runs')
     .description('list runs, newest first')
-    .addOption(new Option('--status <status>', `only runs in this status (${RUN_STATUSES.join(', ')})`).argParser(parseStatus))
+    .addOption(
+      new Option(
+        '--status <status>',
+        `only runs in this status (${RUN_STATUSES.join(', ')})`,
+      ).argParser(parseStatus),
+    )
     .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 50)
     .option('--json', 'print JSON (an array of runs)')
     .action(async (flags: { status?: RunStatus; limit: number; json?: boolean }, cmd: Command) => {
@@ -28,7 +35,9 @@ export function runsCommand(): Command {
     .description('one run: attempts, exit codes, durations, session id and timeline')
     .argument('<runId>')
     .option('--json', 'print JSON')
-    .action(async (runId: string, flags: { json?: boolean }, cmd: Command) => {
+    .action(async (runId: string, _flags: unknown, cmd: Command) => {
+      // `--json` after `show` is claimed by the parent `runs`, which has the same flag.
+      const flags = cmd.optsWithGlobals<{ json?: boolean }>();
       await withApp(cmd, (app) => {
         const detail = app.runs.show(runId);
         if (flags.json) printJson(runDetailJson(detail));

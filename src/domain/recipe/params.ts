@@ -218,45 +218,43 @@ const DECLARATION_RULES: readonly DeclarationRule[] = [
 /** Checks every well-formed declaration: the rules above, duplicate keys, and default values. */
 export function parameterRules(list: unknown): Finding[] {
   if (!Array.isArray(list)) return [];
-  const findings: Finding[] = [];
   const seen = new Set<string>();
-  list.forEach((item, i) => {
+  return list.flatMap((item, i) => {
     const parsed = ParameterSchema.safeParse(item);
-    if (!parsed.success) return;
-    const p = parsed.data;
-    const name = `parameter \`${p.key}\``;
-    if (seen.has(p.key)) {
-      const message = `${name} is declared twice`;
-      findings.push({
-        severity: 'error',
-        code: ProblemCode.paramDuplicate,
-        message,
-        at: ['parameters', i, 'key'],
-      });
-    }
-    seen.add(p.key);
-    for (const rule of DECLARATION_RULES.filter((r) => r.applies(p))) {
-      const at = ['parameters', i, ...(rule.field ? [rule.field] : [])];
-      findings.push({
-        severity: rule.severity,
-        code: rule.code,
-        message: `${name} ${rule.says}`,
-        at,
-      });
-    }
-    const bad =
-      p.default === undefined || p.input_type === InputType.file
-        ? undefined
-        : valueProblem(p, p.default);
-    if (bad) {
-      const message = `default of ${name}: ${bad}`;
-      findings.push({
-        severity: 'warning',
-        code: ProblemCode.paramDefaultInvalid,
-        message,
-        at: ['parameters', i, 'default'],
-      });
-    }
+    if (!parsed.success) return [];
+    const duplicate = seen.has(parsed.data.key);
+    seen.add(parsed.data.key);
+    return declarationFindings(parsed.data, i, duplicate);
   });
+}
+
+function declarationFindings(p: Parameter, i: number, duplicate: boolean): Finding[] {
+  const name = `parameter \`${p.key}\``;
+  const findings: Finding[] = DECLARATION_RULES.filter((r) => r.applies(p)).map((rule) => ({
+    severity: rule.severity,
+    code: rule.code,
+    message: `${name} ${rule.says}`,
+    at: ['parameters', i, ...(rule.field ? [rule.field] : [])],
+  }));
+  if (duplicate) {
+    const message = `${name} is declared twice`;
+    findings.unshift({
+      severity: 'error',
+      code: ProblemCode.paramDuplicate,
+      message,
+      at: ['parameters', i, 'key'],
+    });
+  }
+  const usable = p.default !== undefined && p.input_type !== InputType.file;
+  const bad = usable ? valueProblem(p, p.default ?? '') : undefined;
+  if (bad) {
+    const message = `default of ${name}: ${bad}`;
+    findings.push({
+      severity: 'warning',
+      code: ProblemCode.paramDefaultInvalid,
+      message,
+      at: ['parameters', i, 'default'],
+    });
+  }
   return findings;
 }

@@ -90,7 +90,7 @@ class Scanner {
     this.issues.push({ ...this.position(offset), message, literal });
   }
 
-  /** Records the free names of an expression; `skip` names are bound by the statement itself. */
+  /** Records the first use of each free name of an expression. */
   use(tokens: readonly Token[]): void {
     for (const { name, offset } of freeNames(tokens)) {
       if (!this.used.has(name)) this.used.set(name, { name, ...this.position(offset) });
@@ -296,22 +296,16 @@ function bindAndUse(s: Scanner, word: string, rest: Token[]): void {
     bindNames(rest.slice(0, inAt === -1 ? 0 : inAt));
     s.use(rest.slice(inAt + 1));
   } else if (word === 'set' || word === 'with') {
-    splitAssignments(rest).forEach(([targets, value]) => {
-      bindNames(targets);
-      s.use(value);
-    });
+    // `set x = expr` binds x; the block form `set x` (closed by endset) binds x with no value.
+    const eq = texts.indexOf('=');
+    bindNames(eq === -1 ? rest : rest.slice(0, eq));
+    s.use(eq === -1 ? [] : rest.slice(eq + 1));
   } else if (word === 'macro' || word === 'import' || word === 'from') {
-    bindNames(rest.filter((t, i) => i === 0 || rest[i - 1]?.text !== '=' || word !== 'macro'));
+    // A macro's name and arguments, or imported names; argument defaults are not bindings.
+    bindNames(rest.filter((_t, i) => rest[i - 1]?.text !== '='));
   } else if (word !== 'block' && word !== 'filter') {
     s.use(rest);
   }
-}
-
-/** `a = 1, b = c` → [[a], [1]], [[b], [c]]; a block `set x` binds `x` with no value. */
-function splitAssignments(tokens: Token[]): [Token[], Token[]][] {
-  const eq = tokens.findIndex((t) => t.text === '=');
-  if (eq === -1) return [[tokens, []]];
-  return [[tokens.slice(0, eq), tokens.slice(eq + 1)]];
 }
 
 /** Free names of an expression: not attributes, filters, tests, keywords or keyword-argument names. */

@@ -34,7 +34,7 @@ import {
   issueFinding,
   unknownFieldFindings,
 } from './schema.js';
-import { scanTemplate } from './template.js';
+import { scanTemplate, type TemplateScan } from './template.js';
 import type { z } from 'zod';
 
 export type { RecipeCheck, RecipeProblem } from './model.js';
@@ -166,42 +166,49 @@ function instructionsOrPrompt(raw: Record<string, unknown>): Finding[] {
 
 function templateFindings(text: string, list: unknown): Finding[] {
   const scan = scanTemplate(text);
-  const findings: Finding[] = scan.issues.map((issue) => ({
-    severity: issue.literal ? 'warning' : 'error',
-    code: issue.literal ? ProblemCode.templateLiteral : ProblemCode.templateSyntax,
-    message: issue.literal
-      ? `template: ${issue.message}; Goose leaves it as literal text (not a MiniJinja expression — for a condition use \`{% if … %}…{% endif %}\`)`
-      : `template syntax error: ${issue.message}`,
+  const declared = Array.isArray(list) ? list.map((p) => (isRecord(p) ? p.key : undefined)) : [];
+  return [...syntaxFindings(scan), ...variableFindings(scan, declared)];
+}
+
+function syntaxFindings(scan: TemplateScan): Finding[] {
+  const findings: Finding[] = scan.issues.map(({ literal, message, line, column }) => ({
+    severity: literal ? 'warning' : 'error',
+    code: literal ? ProblemCode.templateLiteral : ProblemCode.templateSyntax,
+    message: literal
+      ? `template: ${message}; Goose leaves it as literal text (not a MiniJinja expression — for a condition use \`{% if … %}…{% endif %}\`)`
+      : `template syntax error: ${message}`,
     at: [],
-    line: issue.line,
-    column: issue.column,
+    line,
+    column,
   }));
   if (scan.inheritance) {
-    findings.push({
-      severity: 'warning',
-      code: ProblemCode.templateInheritance,
-      message:
-        'the recipe uses `{% extends %}`/`{% include %}`: variables of the included files are not checked here',
-      at: [],
-    });
+    const message =
+      'the recipe uses `{% extends %}`/`{% include %}`: variables of the included files are not checked here';
+    findings.push({ severity: 'warning', code: ProblemCode.templateInheritance, message, at: [] });
   }
-  const declared = Array.isArray(list) ? list.map((p) => (isRecord(p) ? p.key : undefined)) : [];
-  for (const v of scan.variables) {
-    if (v.name === BUILT_IN_RECIPE_DIR || declared.includes(v.name)) continue;
-    const message = `template variable \`${v.name}\` is used but not declared in \`parameters\` (Goose refuses the recipe)`;
+  return findings;
+}
+
+/** Goose refuses both undeclared variables and declared parameters the text never uses. */
+function variableFindings(scan: TemplateScan, declared: unknown[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const { name, line, column } of scan.variables) {
+    if (name === BUILT_IN_RECIPE_DIR || declared.includes(name)) continue;
+    const message = `template variable \`${name}\` is used but not declared in \`parameters\` (Goose refuses the recipe)`;
     findings.push({
       severity: 'error',
       code: ProblemCode.templateUndeclared,
       message,
       at: [],
-      line: v.line,
-      column: v.column,
+      line,
+      column,
     });
   }
   const used = new Set(scan.variables.map((v) => v.name));
+  // With `{% extends %}` the parent may use the parameter: we cannot see it, so only warn.
+  const severity = scan.inheritance ? 'warning' : 'error';
   declared.forEach((key, i) => {
     if (typeof key !== 'string' || used.has(key)) return;
-    const severity = scan.inheritance ? 'warning' : 'error';
     const message = `parameter \`${key}\` is declared but never used in the recipe text (Goose refuses unnecessary parameter definitions)`;
     findings.push({
       severity,

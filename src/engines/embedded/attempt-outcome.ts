@@ -11,10 +11,17 @@ export interface AttemptVerdict {
 }
 
 export function judgeAttempt(exit: AttemptExit, cancelRequested: boolean): AttemptVerdict {
-  const base = { exitCode: exit.exitCode, signal: exit.signal, logBytes: exit.logBytes, logTruncated: exit.logTruncated };
+  const base = {
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    logBytes: exit.logBytes,
+    logTruncated: exit.logTruncated,
+  };
   const facts = { exitCode: exit.exitCode, signal: exit.signal };
   if (exit.spawnError) {
-    const failure = /ENOENT|EACCES/.test(exit.spawnError) ? AttemptFailure.executorNotFound : AttemptFailure.spawnFailed;
+    const failure = /ENOENT|EACCES/.test(exit.spawnError)
+      ? AttemptFailure.executorNotFound
+      : AttemptFailure.spawnFailed;
     return {
       end: { ...base, status: AttemptStatus.failed, failure },
       event: { type: EventType.attemptFailed, data: { failure, error: exit.spawnError } },
@@ -33,13 +40,21 @@ export function judgeAttempt(exit: AttemptExit, cancelRequested: boolean): Attem
     };
   }
   if (exit.exitCode === 0) {
-    return { end: { ...base, status: AttemptStatus.succeeded, failure: null }, event: { type: EventType.attemptSucceeded, data: facts } };
+    return {
+      end: { ...base, status: AttemptStatus.succeeded, failure: null },
+      event: { type: EventType.attemptSucceeded, data: facts },
+    };
   }
   if (exit.adopted) {
     // A process we re-adopted was not our child: its exit status is not knowable.
     return {
       end: { ...base, status: AttemptStatus.lost, failure: AttemptFailure.exitUnknown },
-      event: { type: EventType.attemptLost, data: { reason: 'exit status unknown: the process was re-adopted after goose-flow restarted' } },
+      event: {
+        type: EventType.attemptLost,
+        data: {
+          reason: 'exit status unknown: the process was re-adopted after goose-flow restarted',
+        },
+      },
     };
   }
   return {

@@ -2,7 +2,13 @@ import type { Attempt, ProcessIdentity, Run, RunEvent } from '../../domain/run.j
 import { EventType } from '../../domain/run.js';
 import { isTerminal, RunStatus } from '../../domain/run-status.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
-import type { CancelOutcome, Engine, RecoveryReport, RunObserver, StartedRun } from '../contract.js';
+import type {
+  CancelOutcome,
+  Engine,
+  RecoveryReport,
+  RunObserver,
+  StartedRun,
+} from '../contract.js';
 import type { Clock, NewRun, RunQuery, RunStore, Supervisor } from '../ports.js';
 import { RunDriver, type AttemptCommand } from './run-driver.js';
 import { claimOrphan, findOrphans, type OrphanPolicy } from './recovery.js';
@@ -42,7 +48,10 @@ export class EmbeddedEngine implements Engine {
   async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
     const before = this.mustGet(runId);
     if (isTerminal(before.status)) {
-      throw new ConflictError('run_ended', `run ${runId} already ended as ${before.status}`, { runId, status: before.status });
+      throw new ConflictError('run_ended', `run ${runId} already ended as ${before.status}`, {
+        runId,
+        status: before.status,
+      });
     }
     this.deps.store.requestCancel(runId, reason);
     if (this.driver.isDriving(runId)) {
@@ -75,10 +84,18 @@ export class EmbeddedEngine implements Engine {
   }
 
   async recoverOrphans(): Promise<RecoveryReport> {
-    const report = { adopted: [] as string[], retried: [] as string[], failed: [] as string[], resumed: [] as string[] };
+    const report = {
+      adopted: [] as string[],
+      retried: [] as string[],
+      failed: [] as string[],
+      resumed: [] as string[],
+    };
     const drives: Promise<Run>[] = [];
     for (const orphan of this.orphanedRuns()) {
-      const resumption = await claimOrphan({ ...this.deps, now: () => this.deps.clock.now() }, orphan);
+      const resumption = await claimOrphan(
+        { ...this.deps, now: () => this.deps.clock.now() },
+        orphan,
+      );
       if (!resumption) continue;
       if (resumption.kind === 'settled') report.failed.push(orphan.id);
       if (resumption.kind === 'adopt') report.adopted.push(orphan.id);
@@ -112,11 +129,18 @@ export class EmbeddedEngine implements Engine {
       this.deps.store.appendEvent(runId, {
         type: EventType.processKilled,
         attempt: attempt.number,
-        data: { escalated: report.escalated, elapsedMs: Math.round(report.elapsedMs), by: this.deps.self.pid },
+        data: {
+          escalated: report.escalated,
+          elapsedMs: Math.round(report.elapsedMs),
+          by: this.deps.self.pid,
+        },
       });
     }
     if (!run.owner || !this.deps.isAlive(run.owner)) {
-      const resumption = await claimOrphan({ ...this.deps, now: () => this.deps.clock.now() }, this.mustGet(runId));
+      const resumption = await claimOrphan(
+        { ...this.deps, now: () => this.deps.clock.now() },
+        this.mustGet(runId),
+      );
       if (resumption && resumption.kind !== 'settled') await this.track(this.driver.drive(runId));
     }
   }

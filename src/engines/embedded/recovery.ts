@@ -42,7 +42,8 @@ export async function claimOrphan(deps: RecoveryDeps, run: Run): Promise<Resumpt
     return { kind: 'continue' };
   }
   const alive = attempt.process !== null && deps.isAlive(attempt.process);
-  if (alive && deps.orphans === 'adopt' && run.cancelRequestedAt === null) return { kind: 'adopt', attempt };
+  if (alive && deps.orphans === 'adopt' && run.cancelRequestedAt === null)
+    return { kind: 'adopt', attempt };
   if (attempt.process) {
     // Kill what is left: the leader if it lives, and any grandchildren still in its group.
     const report = await deps.supervisor.killTree(attempt.process, run.options.graceMs);
@@ -50,14 +51,22 @@ export async function claimOrphan(deps: RecoveryDeps, run: Run): Promise<Resumpt
       deps.store.appendEvent(run.id, {
         type: EventType.processKilled,
         attempt: attempt.number,
-        data: { reason: run.cancelRequestedAt ? 'cancel' : 'orphan policy: kill', escalated: report.escalated },
+        data: {
+          reason: run.cancelRequestedAt ? 'cancel' : 'orphan policy: kill',
+          escalated: report.escalated,
+        },
       });
     }
   }
   return settleLostAttempt(deps, run, attempt, alive);
 }
 
-function settleLostAttempt(deps: RecoveryDeps, run: Run, attempt: Attempt, wasAlive: boolean): Resumption {
+function settleLostAttempt(
+  deps: RecoveryDeps,
+  run: Run,
+  attempt: Attempt,
+  wasAlive: boolean,
+): Resumption {
   const cancelled = run.cancelRequestedAt !== null;
   const end = {
     status: cancelled ? AttemptStatus.cancelled : AttemptStatus.lost,
@@ -77,16 +86,30 @@ function settleLostAttempt(deps: RecoveryDeps, run: Run, attempt: Attempt, wasAl
   const step = nextStep(run, attempt.number, end);
   if (step.kind === 'retry') {
     const nextAttemptAt = deps.now() + step.delayMs;
-    deps.store.transition(run.id, RunStatus.retrying, { nextAttemptAt }, {
-      type: EventType.retryScheduled,
-      attempt: attempt.number,
-      data: { nextAttempt: attempt.number + 1, delayMs: step.delayMs, at: new Date(nextAttemptAt).toISOString() },
-    });
+    deps.store.transition(
+      run.id,
+      RunStatus.retrying,
+      { nextAttemptAt },
+      {
+        type: EventType.retryScheduled,
+        attempt: attempt.number,
+        data: {
+          nextAttempt: attempt.number + 1,
+          delayMs: step.delayMs,
+          at: new Date(nextAttemptAt).toISOString(),
+        },
+      },
+    );
     return { kind: 'continue' };
   }
-  deps.store.transition(run.id, step.status, { error: step.error }, {
-    type: EventType.completed,
-    data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
-  });
+  deps.store.transition(
+    run.id,
+    step.status,
+    { error: step.error },
+    {
+      type: EventType.completed,
+      data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
+    },
+  );
   return { kind: 'settled' };
 }

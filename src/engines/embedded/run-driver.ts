@@ -4,7 +4,15 @@ import { isTerminal, RunStatus } from '../../domain/run-status.js';
 import { AttemptFailure } from '../../domain/retry-policy.js';
 import { GooseFlowError } from '../../domain/errors.js';
 import type { RunObserver } from '../contract.js';
-import type { AttemptExit, AttemptHooks, AttemptProcess, AttemptSpec, Clock, RunStore, Supervisor } from '../ports.js';
+import type {
+  AttemptExit,
+  AttemptHooks,
+  AttemptProcess,
+  AttemptSpec,
+  Clock,
+  RunStore,
+  Supervisor,
+} from '../ports.js';
 import { judgeAttempt, nextStep } from './attempt-outcome.js';
 
 export interface AttemptCommand {
@@ -56,7 +64,10 @@ export class RunDriver {
   }
 
   async drive(runId: string, observer: RunObserver = {}, adopt?: Attempt): Promise<Run> {
-    const entry = { wake: new AbortController() } as { proc?: AttemptProcess; wake: AbortController };
+    const entry = { wake: new AbortController() } as {
+      proc?: AttemptProcess;
+      wake: AbortController;
+    };
     this.live.set(runId, entry);
     try {
       let run = this.mustGet(runId);
@@ -70,12 +81,21 @@ export class RunDriver {
     }
   }
 
-  private async step(run: Run, entry: { proc?: AttemptProcess; wake: AbortController }, observer: RunObserver): Promise<Run> {
+  private async step(
+    run: Run,
+    entry: { proc?: AttemptProcess; wake: AbortController },
+    observer: RunObserver,
+  ): Promise<Run> {
     if (run.cancelRequestedAt !== null) {
-      return this.deps.store.transition(run.id, RunStatus.cancelled, { error: 'cancelled on request' }, {
-        type: EventType.completed,
-        data: { status: RunStatus.cancelled },
-      });
+      return this.deps.store.transition(
+        run.id,
+        RunStatus.cancelled,
+        { error: 'cancelled on request' },
+        {
+          type: EventType.completed,
+          data: { status: RunStatus.cancelled },
+        },
+      );
     }
     if (run.nextAttemptAt !== null && run.nextAttemptAt > this.deps.clock.now()) {
       await this.waitForRetry(run, entry.wake.signal);
@@ -88,7 +108,12 @@ export class RunDriver {
     } catch (err) {
       return this.failBeforeStart(run, number, err);
     }
-    return this.finishAttempt(run, number, this.startAttempt(run, number, command, entry, observer), observer);
+    return this.finishAttempt(
+      run,
+      number,
+      this.startAttempt(run, number, command, entry, observer),
+      observer,
+    );
   }
 
   private startAttempt(
@@ -103,7 +128,13 @@ export class RunDriver {
     const deadlineAt = clock.now() + run.options.timeoutMs;
     // Record the attempt before the process exists: a crash in between leaves a visible, settleable
     // attempt instead of an untracked process.
-    store.startAttempt(run.id, { number, process: null, startedAt: clock.now(), deadlineAt, logPath });
+    store.startAttempt(run.id, {
+      number,
+      process: null,
+      startedAt: clock.now(),
+      deadlineAt,
+      logPath,
+    });
     const spec: AttemptSpec = {
       ...command,
       logPath,
@@ -115,14 +146,22 @@ export class RunDriver {
     const proc = this.deps.supervisor.start(spec, this.hooks(run.id, number, observer));
     entry.proc = proc;
     if (proc.identity.pid > 0) store.setAttemptProcess(run.id, number, proc.identity);
-    observer.onEvent?.(EventType.attemptStarted, { attempt: number, pid: proc.identity.pid, logPath });
+    observer.onEvent?.(EventType.attemptStarted, {
+      attempt: number,
+      pid: proc.identity.pid,
+      logPath,
+    });
     return proc;
   }
 
   private adopt(run: Run, attempt: Attempt, entry: { proc?: AttemptProcess }): AttemptProcess {
     const proc = this.deps.supervisor.adopt(
       attempt.process!,
-      { deadlineAt: attempt.deadlineAt, graceMs: run.options.graceMs, heartbeatMs: this.deps.heartbeatMs },
+      {
+        deadlineAt: attempt.deadlineAt,
+        graceMs: run.options.graceMs,
+        heartbeatMs: this.deps.heartbeatMs,
+      },
       this.hooks(run.id, attempt.number, {}),
     );
     entry.proc = proc;
@@ -138,15 +177,28 @@ export class RunDriver {
     const { store } = this.deps;
     return {
       onSessionId: (sessionId) =>
-        store.patchRun(runId, { sessionId }, { type: EventType.sessionDetected, attempt: number, data: { sessionId } }),
+        store.patchRun(
+          runId,
+          { sessionId },
+          { type: EventType.sessionDetected, attempt: number, data: { sessionId } },
+        ),
       onHeartbeat: () => store.heartbeat(runId, number),
       onLogCapped: (capBytes) =>
-        store.appendEvent(runId, { type: EventType.logCapped, attempt: number, data: { capBytes } }),
+        store.appendEvent(runId, {
+          type: EventType.logCapped,
+          attempt: number,
+          data: { capBytes },
+        }),
       onOutput: observer.onOutput?.bind(observer),
     };
   }
 
-  private async finishAttempt(run: Run, number: number, proc: AttemptProcess, observer: RunObserver = {}): Promise<Run> {
+  private async finishAttempt(
+    run: Run,
+    number: number,
+    proc: AttemptProcess,
+    observer: RunObserver = {},
+  ): Promise<Run> {
     const exit: AttemptExit = await proc.exit;
     const { store, clock } = this.deps;
     const fresh = this.mustGet(run.id);
@@ -157,26 +209,46 @@ export class RunDriver {
     if (step.kind === 'retry') {
       const nextAttemptAt = clock.now() + step.delayMs;
       observer.onEvent?.(EventType.retryScheduled, { attempt: number, delayMs: step.delayMs });
-      return store.transition(run.id, RunStatus.retrying, { nextAttemptAt }, {
-        type: EventType.retryScheduled,
-        attempt: number,
-        data: { nextAttempt: number + 1, delayMs: step.delayMs, at: new Date(nextAttemptAt).toISOString() },
-      });
+      return store.transition(
+        run.id,
+        RunStatus.retrying,
+        { nextAttemptAt },
+        {
+          type: EventType.retryScheduled,
+          attempt: number,
+          data: {
+            nextAttempt: number + 1,
+            delayMs: step.delayMs,
+            at: new Date(nextAttemptAt).toISOString(),
+          },
+        },
+      );
     }
-    return store.transition(run.id, step.status, { error: step.error, exitCode: exit.exitCode }, {
-      type: EventType.completed,
-      data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
-    });
+    return store.transition(
+      run.id,
+      step.status,
+      { error: step.error, exitCode: exit.exitCode },
+      {
+        type: EventType.completed,
+        data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
+      },
+    );
   }
 
   private failBeforeStart(run: Run, number: number, err: unknown): Run {
     const code = err instanceof GooseFlowError ? err.code : 'internal';
-    const failure = code === 'goose_not_found' ? AttemptFailure.executorNotFound : AttemptFailure.invalidRecipe;
+    const failure =
+      code === 'goose_not_found' ? AttemptFailure.executorNotFound : AttemptFailure.invalidRecipe;
     const message = `attempt ${number} could not start: ${(err as Error).message}`;
-    return this.deps.store.transition(run.id, RunStatus.failed, { error: message }, {
-      type: EventType.completed,
-      data: { status: RunStatus.failed, failure, error: message },
-    });
+    return this.deps.store.transition(
+      run.id,
+      RunStatus.failed,
+      { error: message },
+      {
+        type: EventType.completed,
+        data: { status: RunStatus.failed, failure, error: message },
+      },
+    );
   }
 
   private async waitForRetry(run: Run, wake: AbortSignal): Promise<void> {

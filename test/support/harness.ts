@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const cliPath = join(repoRoot, 'dist/cli/main.js');
+export const standinPath = join(repoRoot, 'test/goose-standin/goose');
+export const fixturesDir = resolve(repoRoot, '../shared/fixtures/goose-recipes');
+
+/** A fresh data dir and scratch folder per test; `cleanup` removes both. */
+export interface Sandbox {
+  readonly root: string;
+  readonly dataDir: string;
+  readonly pidfile: string;
+  readonly env: NodeJS.ProcessEnv;
+  recipe(name: string, directives?: Record<string, string | number>, extra?: string): string;
+  cleanup(): void;
+}
+
+export function sandbox(): Sandbox {
+  if (!existsSync(cliPath))
+    throw new Error(`${cliPath} is missing: run 'npm run build' before the integration tests`);
+  const root = mkdtempSync(join(tmpdir(), 'goose-flow-test-'));
+  const dataDir = join(root, 'data');
+  const pidfile = join(root, 'pids.txt');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GOOSE_FLOW_HOME: dataDir,
+    GOOSE_FLOW_GOOSE_BIN: standinPath,
+    STANDIN_PIDFILE: pidfile,
+  };
+  for (const key of Object.keys(env))
+    if (key.startsWith('STANDIN_') && key !== 'STANDIN_PIDFILE') delete env[key];
+  return {
+    root,
+    dataDir,
+    pidfile,
+    env,
+    recipe(name, directives = {}, extra = '') {
+      const line = Object.entries(directives)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      const file = join(root, name);
+      writeFileSync(
+        file,
+        `# goose-standin: ${line}\nversion: "1.0.0"\ntitle: ${name}\ndescription: test recipe\nprompt: do the thing\n${extra}`,
+      );
+      return file;
+    },
+    cleanup() {
+      const leaked = livePids(readPids(pidfile));
+      for (const pid of leaked) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      rmSync(root, { recursive: true, force: true });
+      if (leaked.length) throw new Error(`test leaked processes: ${leaked.join(', ')}`);
+    },
+  };
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const child = startCli(args, env, opts);
+  return finished(child, opts.timeoutMs ?? 60_000);
+}
+
+export type CliProcess = ChildProcess & {
+  out: { stdout: string; stderr: string };
+  closed: Promise<number | null>;
+};
+
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { cwd?: string } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env,
+    cwd: opts.cwd ?? repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  // Listen from the start: a process may close before anyone awaits it.
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return Object.assign(child, { out, closed });
+}
+
+export function finished(child: CliProcess, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `goose-flow did not finish in ${timeoutMs} ms\nstdout: ${child.out.stdout}\nstderr: ${child.out.stderr}`,
+        ),
+      );
+    }, timeoutMs);
+    void child.closed.then((code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout: child.out.stdout, stderr: child.out.stderr });
+    });
+  });
+}
+
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function readPids(pidfile: string): number[] {
+  if (!existsSync(pidfile)) return [];
+  return readFileSync(pidfile, 'utf8').split('\n').filter(Boolean).map(Number);
+}
+
+/** Pids that still name a live process (a zombie is dead: it only waits to be reaped). */
+export function livePids(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function json<T = unknown>(text: string): T {
+  return JSON.parse(text) as T;
+}
