@@ -287,7 +287,7 @@ describe('bad input', () => {
   }
 
   it('goose not installed: names GOOSE_FLOW_GOOSE_BIN, stores no run', async () => {
-    const env = { ...box.env, PATH: '/usr/bin:/bin' };
+    const env: NodeJS.ProcessEnv = { ...box.env, PATH: '/usr/bin:/bin' };
     delete env.GOOSE_FLOW_GOOSE_BIN;
     const res = await cli(['run', box.recipe('p.yaml')], env);
     expect(res.code).toBe(1);
