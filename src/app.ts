@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { attemptLogPath, prepareDataDir, type DataDirLayout } from './adapters/data-dir.js';
@@ -45,6 +45,7 @@ export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): A
     commandFor: (run, attempt) =>
       attemptCommand(run, attempt, store.snapshotEntry(run.recipeHash), env),
     logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
+    logBytesOf: fileSize,
   });
   const recipes = new RecipeService(dataDir.recipes);
   const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env));
@@ -100,4 +101,12 @@ function launchRecovery(dataDir: DataDirLayout, env: NodeJS.ProcessEnv): void {
     env,
   });
   child.unref();
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

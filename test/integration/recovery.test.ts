@@ -15,7 +15,13 @@ interface Detail {
   id: string;
   status: string;
   error: string | null;
-  attempts: { number: number; status: string; failure: string | null; pid: number | null }[];
+  attempts: {
+    number: number;
+    status: string;
+    failure: string | null;
+    pid: number | null;
+    log: { bytes: number };
+  }[];
   timeline: { type: string; attempt: number | null; data: Record<string, unknown> }[];
 }
 

@@ -4,7 +4,7 @@ import { exitCodeForRun } from '../exit-codes.js';
 import { runJson } from '../render.js';
 import { parseParamArgs, formatProblems } from '../../domain/recipe/index.js';
 import { withRetries } from '../../domain/retry-policy.js';
-import { parseDuration } from '../../domain/duration.js';
+import { formatDuration, parseDuration } from '../../domain/duration.js';
 import { UsageError } from '../../domain/errors.js';
 import { resolve } from 'node:path';
 
@@ -85,18 +85,28 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
 }
 
 function describeEvent(type: string, data: Record<string, unknown>): string {
+  const attempt = `attempt ${String(data.attempt)}`;
+  const exit =
+    typeof data.exitCode === 'number'
+      ? ` (exit code ${data.exitCode})`
+      : data.signal
+        ? ` (${String(data.signal)})`
+        : '';
   switch (type) {
     case 'attempt_started':
-      return `attempt ${String(data.attempt)} started (pid ${String(data.pid)})`;
+      return `${attempt} started (pid ${String(data.pid)}, log ${String(data.logPath)})`;
+    case 'attempt_succeeded':
+      return `${attempt} succeeded`;
+    case 'attempt_failed':
+      return `${attempt} failed${exit}`;
+    case 'attempt_timed_out':
+      return `${attempt} timed out; its process tree was stopped`;
+    case 'process_killed':
+      return `${attempt} stopped on request${exit}`;
     case 'retry_scheduled':
-      return `attempt ${String(data.attempt)} failed; retrying in ${String(data.delayMs)} ms`;
+      return `retrying in ${formatDuration(Number(data.delayMs))}`;
     default:
-      return (
-        `attempt ${String(data.attempt)}: ${type.replace(/_/g, ' ')}` +
-        (data.exitCode !== undefined && data.exitCode !== null
-          ? ` (exit code ${String(data.exitCode)})`
-          : '')
-      );
+      return `${attempt}: ${type.replace(/_/g, ' ')}`;
   }
 }
 

@@ -23,6 +23,7 @@ export interface EmbeddedEngineDeps {
   readonly orphans: OrphanPolicy;
   readonly commandFor: (run: Run, attempt: number) => AttemptCommand;
   readonly logPathFor: (runId: string, attempt: number) => string;
+  readonly logBytesOf: (path: string) => number;
 }
 
 /** How long `cancelRun` waits for another process's run to settle after its tree was killed. */

@@ -14,6 +14,7 @@ export interface RecoveryDeps {
   readonly isAlive: (identity: ProcessIdentity) => boolean;
   readonly orphans: OrphanPolicy;
   readonly now: () => number;
+  readonly logBytesOf: (path: string) => number;
 }
 
 /** What the new owner must do with a run it claimed. */
@@ -73,7 +74,7 @@ function settleLostAttempt(
     exitCode: null,
     signal: null,
     failure: cancelled ? null : AttemptFailure.lost,
-    logBytes: attempt.logBytes,
+    logBytes: deps.logBytesOf(attempt.logPath),
     logTruncated: attempt.logTruncated,
   };
   const reason = wasAlive

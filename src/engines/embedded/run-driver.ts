@@ -31,6 +31,8 @@ export interface DriverDeps {
   /** Builds the attempt's command; throws a GooseFlowError when it cannot (e.g. goose missing). */
   readonly commandFor: (run: Run, attempt: number) => AttemptCommand;
   readonly logPathFor: (runId: string, attempt: number) => string;
+  /** Bytes in a log file: what an attempt wrote before its goose-flow died. */
+  readonly logBytesOf: (path: string) => number;
 }
 
 /** How often a sleeping run (between attempts) looks for a kill request from another process. */
@@ -199,7 +201,11 @@ export class RunDriver {
     proc: AttemptProcess,
     observer: RunObserver = {},
   ): Promise<Run> {
-    const exit: AttemptExit = await proc.exit;
+    const exited: AttemptExit = await proc.exit;
+    // An adopted process wrote its log through a pipe that died with the old owner.
+    const exit = exited.adopted
+      ? { ...exited, logBytes: this.deps.logBytesOf(this.deps.logPathFor(run.id, number)) }
+      : exited;
     const { store, clock } = this.deps;
     const fresh = this.mustGet(run.id);
     const verdict = judgeAttempt(exit, fresh.cancelRequestedAt !== null);
