@@ -58,11 +58,12 @@ export class RecipeService {
   }
 
   snapshot(recipe: RunnableRecipe): Snapshot {
-    const subRecipePaths = (recipe.loaded.check.recipe?.sub_recipes ?? []).map((s) => s.path);
-    return writeSnapshot(this.recipesDir, {
-      file: recipe.loaded.file,
-      text: recipe.loaded.text,
-      subRecipePaths,
-    });
+    const { check, file } = recipe.loaded;
+    const subRecipePaths = (check.recipe?.sub_recipes ?? []).map((s) => s.path);
+    // JSON is valid YAML, so the unwrapped recipe keeps the file's name and extension.
+    const text = check.unwrapped
+      ? JSON.stringify(check.unwrapped, null, 2) + '\n'
+      : recipe.loaded.text;
+    return writeSnapshot(this.recipesDir, { file, text, subRecipePaths });
   }
 }

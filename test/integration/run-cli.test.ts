@@ -320,3 +320,33 @@ describe('bad input', () => {
 function fixtures(): string {
   return join(process.cwd(), '../shared/fixtures/goose-recipes');
 }
+
+describe('desktop wrapper recipes', () => {
+  it('runs the inner recipe: goose gets the bare form it understands', async () => {
+    const record = join(box.root, 'record.jsonl');
+    const { writeFileSync } = await import('node:fs');
+    const file = join(box.root, 'saved.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: saved from the desktop',
+        'isGlobal: true',
+        'lastModified: 2026-01-01T00:00:00Z',
+        'isArchived: false',
+        'recipe:',
+        '  title: wrapped',
+        '  description: saved by Goose desktop',
+        '  prompt: say hi',
+      ].join('\n') + '\n',
+    );
+    const res = await cli(['run', file], { ...box.env, STANDIN_RECORD: record });
+    expect(res.code, res.stderr).toBe(0);
+    const call = json<{ argv: string[] }>(readFileSync(record, 'utf8').trim());
+    const snapshot = readFileSync(call.argv[call.argv.indexOf('--recipe') + 1]!, 'utf8');
+    expect(json(snapshot)).toEqual({
+      title: 'wrapped',
+      description: 'saved by Goose desktop',
+      prompt: 'say hi',
+    });
+  });
+});

@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 export interface SnapshotInput {
   /** Absolute path of the recipe file. */
   readonly file: string;
-  /** The exact recipe text that was validated. */
+  /** The exact recipe text that was validated (for a desktop wrapper: the bare inner recipe). */
   readonly text: string;
   /** Sub-recipe paths as written in the recipe (relative to its folder). */
   readonly subRecipePaths: readonly string[];

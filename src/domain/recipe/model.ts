@@ -173,4 +173,9 @@ export interface RecipeCheck {
   headless: { ok: boolean; reasons: string[] };
   /** Bound parameter values: supplied values plus defaults. */
   params: Record<string, string>;
+  /**
+   * The inner recipe when the file is the desktop app's wrapper form (`{name, recipe: {...}}`):
+   * `goose run --recipe` reads only the bare form, so this is what a run must hand to goose.
+   */
+  unwrapped?: Record<string, unknown>;
 }

@@ -91,6 +91,7 @@ export function validateRecipe(input: ValidateRecipeInput): RecipeCheck {
     problems,
     headless: { ok: headless.length === 0, reasons: headless },
     params: binding.values,
+    ...(wrapped ? { unwrapped: raw } : {}),
   };
 }
 
