@@ -46,6 +46,17 @@ export type RunPatch = Partial<
   Pick<Run, 'nextAttemptAt' | 'sessionId' | 'exitCode' | 'error' | 'endedAt' | 'owner'>
 >;
 
+export type NewAttempt = Pick<
+  Attempt,
+  'number' | 'process' | 'startedAt' | 'deadlineAt' | 'logPath'
+>;
+
+export interface RunTransition {
+  readonly to: RunStatus;
+  readonly patch: RunPatch;
+  readonly event: NewEvent;
+}
+
 export interface AttemptEnd {
   readonly status: AttemptStatus;
   readonly exitCode: number | null;
@@ -72,23 +83,19 @@ export interface RunStore {
   /** Records that someone asked the run to stop; idempotent. */
   requestCancel(runId: string, reason: string): Run;
 
-  startAttempt(
+  /**
+   * Records a started attempt (with its process, once spawned) and moves the run to `running`.
+   * Returns the run, so the caller sees a kill request that arrived meanwhile.
+   */
+  startAttempt(runId: string, attempt: NewAttempt): Run;
+  /** Ends an attempt and moves the run on (retrying or terminal), in one transaction. */
+  endAttempt(
     runId: string,
-    attempt: Omit<
-      Attempt,
-      | 'runId'
-      | 'status'
-      | 'endedAt'
-      | 'exitCode'
-      | 'signal'
-      | 'failure'
-      | 'logBytes'
-      | 'logTruncated'
-      | 'heartbeatAt'
-    >,
-  ): Attempt;
-  setAttemptProcess(runId: string, number: number, process: ProcessIdentity): void;
-  endAttempt(runId: string, number: number, end: AttemptEnd, event: NewEvent): void;
+    number: number,
+    end: AttemptEnd,
+    event: NewEvent,
+    next: RunTransition,
+  ): Run;
   heartbeat(runId: string, number: number): void;
   attempts(runId: string): Attempt[];
   currentAttempt(runId: string): Attempt | undefined;

@@ -1,4 +1,4 @@
-import { loadRecipeFile, type LoadedRecipe } from '../adapters/recipe/recipe-file.js';
+import { RecipeFileCache, type LoadedRecipe } from '../adapters/recipe/recipe-file.js';
 import { writeSnapshot, type Snapshot } from '../adapters/recipe/snapshot.js';
 import { UsageError } from '../domain/errors.js';
 import { RecipeInvalidError, type RecipeProblem } from '../domain/recipe/index.js';
@@ -21,10 +21,12 @@ export interface RunnableRecipe {
 
 /** Recipe use cases: validation for people, and the checked, snapshotted recipe a run executes. */
 export class RecipeService {
+  private readonly files = new RecipeFileCache();
+
   constructor(private readonly recipesDir: string) {}
 
   validate(file: string, params: Record<string, string>): RecipeReport {
-    const loaded = loadRecipeFile(file, { params, headless: false });
+    const loaded = this.files.load(file, { params, headless: false });
     const { check } = loaded;
     return {
       file: loaded.file,
@@ -39,7 +41,7 @@ export class RecipeService {
 
   /** Loads a recipe for a headless run: refuses it, with every reason, unless it can run. */
   loadRunnable(file: string, params: Record<string, string>): RunnableRecipe {
-    const loaded = loadRecipeFile(file, { params, headless: false });
+    const loaded = this.files.load(file, { params, headless: false });
     const { check } = loaded;
     const errors = check.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) throw new RecipeInvalidError(loaded.file, errors);

@@ -59,17 +59,17 @@ describe('SqliteRunStore', () => {
 
   it('walks an attempt through its life with one event per step', () => {
     store.createRun(newRun('r1'));
-    store.startAttempt('r1', {
+    const running = store.startAttempt('r1', {
       number: 1,
-      process: null,
+      process: { pid: 7, startTime: '9' },
       startedAt: now,
       deadlineAt: now + 1000,
       logPath: '/l/1.log',
     });
-    store.setAttemptProcess('r1', 1, { pid: 7, startTime: '9' });
+    expect(running).toMatchObject({ status: 'running', attemptCount: 1, cancelRequestedAt: null });
     now += 500;
     store.heartbeat('r1', 1);
-    store.endAttempt(
+    const done = store.endAttempt(
       'r1',
       1,
       {
@@ -81,8 +81,8 @@ describe('SqliteRunStore', () => {
         logTruncated: false,
       },
       { type: 'attempt_succeeded' },
+      { to: 'succeeded', patch: { exitCode: 0 }, event: { type: 'run_completed' } },
     );
-    const done = store.transition('r1', 'succeeded', { exitCode: 0 }, { type: 'run_completed' });
     expect(done).toMatchObject({
       status: 'succeeded',
       startedAt: now - 500,
@@ -102,6 +102,36 @@ describe('SqliteRunStore', () => {
       ['attempt_succeeded', 1],
       ['run_completed', null],
     ]);
+  });
+
+  it('ending an attempt with an illegal run transition writes nothing at all', () => {
+    store.createRun(newRun('r1'));
+    store.startAttempt('r1', {
+      number: 1,
+      process: null,
+      startedAt: now,
+      deadlineAt: now,
+      logPath: '/l',
+    });
+    const end = {
+      status: 'failed',
+      exitCode: 1,
+      signal: null,
+      failure: 'ExitCode',
+      logBytes: 0,
+      logTruncated: false,
+    } as const;
+    expect(() =>
+      store.endAttempt(
+        'r1',
+        1,
+        end,
+        { type: 'attempt_failed' },
+        { to: 'pending', patch: {}, event: { type: 'run_completed' } },
+      ),
+    ).toThrow('cannot go from running to pending');
+    expect(store.attempts('r1')[0]?.status).toBe('running');
+    expect(store.events('r1').map((e) => e.type)).toEqual(['run_created', 'attempt_started']);
   });
 
   it('refuses an illegal transition and writes nothing', () => {

@@ -14,7 +14,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('LogSink', () => {
-  it('finds the session id even when the line is split across chunks', () => {
+  it('finds the session id even when the line is split across chunks', async () => {
     const found: string[] = [];
     const sink = new LogSink(
       join(dir, 'a.log'),
@@ -24,11 +24,11 @@ describe('LogSink', () => {
     );
     sink.write(Buffer.from('starting session | provider: x\n    session i'));
     sink.write(Buffer.from('d: 20261127_7\n    working directory: /w\nsession id: other\n'));
-    sink.close();
+    await sink.close();
     expect(found).toEqual(['20261127_7']);
   });
 
-  it('caps the log at the limit and reports it once', () => {
+  it('caps the log at the limit and reports it once', async () => {
     let capped = 0;
     const sink = new LogSink(
       join(dir, 'b.log'),
@@ -39,7 +39,7 @@ describe('LogSink', () => {
     sink.write(Buffer.from('12345678'));
     sink.write(Buffer.from('abcdef'));
     sink.write(Buffer.from('more'));
-    sink.close();
+    await sink.close();
     expect(sink.bytes).toBe(10);
     expect(sink.truncated).toBe(true);
     expect(capped).toBe(1);

@@ -1,4 +1,6 @@
-import { closeSync, openSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, open, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 
 const SESSION_ID = /session id:\s*([^\s]+)/i;
@@ -10,7 +12,12 @@ const SESSION_SCAN_LIMIT = 256 * 1024;
  * marker line says so — the cap is reported in the log and to the caller, never silent.
  */
 export class LogSink {
-  private readonly fd: number;
+  /** Resolves once the file is open (or could not be opened: see `error`). */
+  readonly ready: Promise<void>;
+  private fd: number | null = null;
+  /** Output that arrived before the file was open. */
+  private queued: Buffer[] = [];
+  private failed: Error | null = null;
   private written = 0;
   private capped = false;
   private scanned = 0;
@@ -23,8 +30,20 @@ export class LogSink {
     private readonly onSessionId: (id: string) => void,
     private readonly onCapped: (capBytes: number) => void,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a');
+    // Creating the folder and the file costs milliseconds on some disks: do it on the thread
+    // pool while the process is being spawned, and queue what arrives meanwhile.
+    this.ready = mkdir(dirname(path), { recursive: true })
+      // A plain fd, not a FileHandle: writes stay synchronous and ordered.
+      .then(() => promisify(open)(path, 'a'))
+      .then((fd) => {
+        this.fd = fd;
+        for (const part of this.queued) writeSync(fd, part);
+        this.queued = [];
+      })
+      .catch((err: Error) => {
+        this.failed = err;
+        this.queued = [];
+      });
   }
 
   get bytes(): number {
@@ -35,29 +54,40 @@ export class LogSink {
     return this.capped;
   }
 
+  /** Why the log file could not be written, if it could not. */
+  get error(): Error | null {
+    return this.failed;
+  }
+
   write(chunk: Buffer): void {
     this.scanForSession(chunk);
     if (this.capped) return;
     const room = this.capBytes - this.written;
     const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-    writeSync(this.fd, part);
+    this.put(part);
     this.written += part.length;
     if (part.length < chunk.length) {
       this.capped = true;
-      writeSync(
-        this.fd,
-        `\n[goose-flow] log capped at ${this.capBytes} bytes; further output dropped\n`,
-      );
+      this.put(`\n[goose-flow] log capped at ${this.capBytes} bytes; further output dropped\n`);
       this.onCapped(this.capBytes);
     }
   }
 
   note(line: string): void {
-    writeSync(this.fd, `[goose-flow] ${line}\n`);
+    this.put(`[goose-flow] ${line}\n`);
   }
 
-  close(): void {
-    closeSync(this.fd);
+  /** Waits for the file to be open, writes what is queued, and closes it. */
+  async close(): Promise<void> {
+    await this.ready;
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private put(data: Buffer | string): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    if (this.fd !== null) writeSync(this.fd, bytes);
+    else if (!this.failed) this.queued.push(bytes);
   }
 
   private scanForSession(chunk: Buffer): void {

@@ -81,6 +81,9 @@ class ChildAttempt implements AttemptProcess {
       });
     });
     if (child.pid) this.arm(hooks);
+    void sink.ready.then(() => {
+      if (sink.error && child.pid) void terminateGroup(child.pid, 0);
+    });
   }
 
   stop(reason: StopReason): Promise<KillReport> {
@@ -108,15 +111,17 @@ class ChildAttempt implements AttemptProcess {
     await waitForClose(child, DRAIN_MS);
   }
 
-  private finish(
+  private async finish(
     sink: LogSink,
     code: number | null,
     signal: string | null,
     spawnError: string | null,
-  ): AttemptExit {
+  ): Promise<AttemptExit> {
     for (const t of this.timers) clearTimeout(t);
     if (spawnError) sink.note(`could not start ${this.spec.command}: ${spawnError}`);
-    sink.close();
+    await sink.close();
+    const logError =
+      sink.error && `cannot write the log ${this.spec.logPath}: ${sink.error.message}`;
     return {
       exitCode: code,
       signal,
@@ -124,7 +129,8 @@ class ChildAttempt implements AttemptProcess {
       logBytes: sink.bytes,
       logTruncated: sink.truncated,
       adopted: false,
-      spawnError,
+      // An attempt whose output cannot be kept is not a success: it fails (and is retried).
+      spawnError: spawnError ?? logError ?? null,
     };
   }
 }

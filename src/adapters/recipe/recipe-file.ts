@@ -23,6 +23,13 @@ export interface LoadedRecipe {
   text: string;
   format: 'yaml' | 'json';
   check: RecipeCheck;
+  /** Every other file the verdict depends on (sub-recipes, `file` parameters) and whether it existed. */
+  probes: FileProbe[];
+}
+
+export interface FileProbe {
+  readonly path: string;
+  readonly exists: boolean;
 }
 
 export interface LoadRecipeOptions {
@@ -46,7 +53,10 @@ export function loadRecipeFile(file: string, opts: LoadRecipeOptions = {}): Load
   };
   const syntax = format === 'json' ? jsonProblem(text, position) : undefined;
   const parseProblem = syntax ?? yamlProblem(doc, format, position);
-  if (parseProblem) return { file: absolute, text, format, check: unparsedCheck([parseProblem]) };
+  if (parseProblem) {
+    return { file: absolute, text, format, check: unparsedCheck([parseProblem]), probes: [] };
+  }
+  const probes: FileProbe[] = [];
   const check = validateRecipe({
     file: absolute,
     text,
@@ -57,10 +67,12 @@ export function loadRecipeFile(file: string, opts: LoadRecipeOptions = {}): Load
     headless: opts.headless,
     resolveFile: (p, base) => {
       const resolved = path.resolve(base === 'recipe' ? path.dirname(absolute) : cwd, p);
-      return { path: resolved, exists: existsSync(resolved) };
+      const probe = { path: resolved, exists: existsSync(resolved) };
+      probes.push(probe);
+      return probe;
     },
   });
-  return { file: absolute, text, format, check };
+  return { file: absolute, text, format, check, probes };
 }
 
 const OS_REASONS: Record<string, string> = {
@@ -136,4 +148,33 @@ function jsonProblem(text: string, position: Position): RecipeProblem | undefine
       ...(at ? position(Number(at[1]) + bom) : {}),
     };
   }
+}
+
+/**
+ * Loads a recipe like `loadRecipeFile`, but reuses the previous verdict when nothing it depends on
+ * changed: the same text, parameters and working directory, and every probed file still (not)
+ * there. Repeated runs of one recipe then skip parsing and validation.
+ */
+export class RecipeFileCache {
+  private readonly entries = new Map<string, LoadedRecipe>();
+
+  constructor(private readonly capacity = 64) {}
+
+  load(file: string, opts: LoadRecipeOptions = {}): LoadedRecipe {
+    const cwd = opts.cwd ?? process.cwd();
+    const absolute = path.resolve(cwd, file);
+    const key = JSON.stringify([absolute, cwd, opts.headless ?? false, opts.params ?? {}]);
+    const cached = this.entries.get(key);
+    if (cached && readText(absolute) === cached.text && cached.probes.every(stillTrue))
+      return cached;
+    const loaded = loadRecipeFile(file, opts);
+    this.entries.delete(key);
+    this.entries.set(key, loaded);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return loaded;
+  }
+}
+
+function stillTrue(probe: FileProbe): boolean {
+  return existsSync(probe.path) === probe.exists;
 }

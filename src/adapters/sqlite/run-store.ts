@@ -1,13 +1,16 @@
 import type { Db } from './database.js';
+import type { Statement } from 'better-sqlite3';
 import { toAttempt, toEvent, toRun, type AttemptRow, type EventRow, type RunRow } from './rows.js';
 import type {
   AttemptEnd,
   Clock,
+  NewAttempt,
   NewEvent,
   NewRun,
   RunPatch,
   RunQuery,
   RunStore,
+  RunTransition,
 } from '../../engines/ports.js';
 import type { Attempt, ProcessIdentity, Run, RunEvent } from '../../domain/run.js';
 import { EventType } from '../../domain/run.js';
@@ -24,44 +27,50 @@ const PATCH_COLUMNS = {
 
 /** The embedded engine's durable state; each method is one transaction. */
 export class SqliteRunStore implements RunStore {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
+  /** Prepared statements are compiled once per store; runs reuse them on the hot path. */
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   snapshotEntry(hash: string): string | undefined {
-    return this.db
-      .prepare('SELECT entry FROM recipe_snapshots WHERE hash = ?')
-      .pluck()
-      .get(hash) as string | undefined;
+    return this.sql('SELECT entry FROM recipe_snapshots WHERE hash = ?').pluck().get(hash) as
+      string | undefined;
   }
 
   createRun(run: NewRun): Run {
     const now = this.clock.now();
     return this.db.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT OR IGNORE INTO recipe_snapshots (hash, source_path, entry, created_at) VALUES (?, ?, ?, ?)',
-        )
-        .run(run.recipeHash, run.recipePath, run.recipeEntry, now);
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options,
+      this.sql(
+        'INSERT OR IGNORE INTO recipe_snapshots (hash, source_path, entry, created_at) VALUES (?, ?, ?, ?)',
+      ).run(run.recipeHash, run.recipePath, run.recipeEntry, now);
+      this.sql(
+        `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options,
              created_at, owner_pid, owner_start_time)
            VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          run.id,
-          run.trigger,
-          run.scheduleId,
-          run.recipePath,
-          run.recipeHash,
-          JSON.stringify(run.params),
-          JSON.stringify(run.options),
-          now,
-          run.owner?.pid ?? null,
-          run.owner?.startTime ?? null,
-        );
+      ).run(
+        run.id,
+        run.trigger,
+        run.scheduleId,
+        run.recipePath,
+        run.recipeHash,
+        JSON.stringify(run.params),
+        JSON.stringify(run.options),
+        now,
+        run.owner?.pid ?? null,
+        run.owner?.startTime ?? null,
+      );
       this.insertEvent(run.id, {
         type: EventType.created,
         data: { trigger: run.trigger, recipe: run.recipePath, recipeHash: run.recipeHash },
@@ -71,7 +80,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   getRun(id: string): Run | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    const row = this.sql('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     return row && toRun(row);
   }
 
@@ -89,16 +98,14 @@ export class SqliteRunStore implements RunStore {
     const sql =
       `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
       `ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, query.limit ?? 50) as RunRow[];
+    const rows = this.sql(sql).all(...args, query.limit ?? 50) as RunRow[];
     return rows.map(toRun);
   }
 
   unsettledRuns(): Run[] {
-    const rows = this.db
-      .prepare(
-        "SELECT * FROM runs WHERE status IN ('pending','running','retrying') ORDER BY created_at",
-      )
-      .all() as RunRow[];
+    const rows = this.sql(
+      "SELECT * FROM runs WHERE status IN ('pending','running','retrying') ORDER BY created_at",
+    ).all() as RunRow[];
     return rows.map(toRun);
   }
 
@@ -108,7 +115,7 @@ export class SqliteRunStore implements RunStore {
         const current = this.mustGet(runId);
         assertTransition(runId, current.status, to);
         const ended = isTerminal(to) ? { endedAt: patch.endedAt ?? this.clock.now() } : {};
-        this.db.prepare('UPDATE runs SET status = ? WHERE id = ?').run(to, runId);
+        this.sql('UPDATE runs SET status = ? WHERE id = ?').run(to, runId);
         this.applyPatch(runId, { ...patch, ...ended });
         this.insertEvent(runId, event);
         return this.mustGet(runId);
@@ -130,9 +137,10 @@ export class SqliteRunStore implements RunStore {
       .transaction(() => {
         const run = this.mustGet(runId);
         if (isTerminal(run.status) || run.cancelRequestedAt !== null) return run;
-        this.db
-          .prepare('UPDATE runs SET cancel_requested_at = ? WHERE id = ?')
-          .run(this.clock.now(), runId);
+        this.sql('UPDATE runs SET cancel_requested_at = ? WHERE id = ?').run(
+          this.clock.now(),
+          runId,
+        );
         this.insertEvent(runId, { type: EventType.killRequested, data: { reason } });
         return this.mustGet(runId);
       })
@@ -140,70 +148,58 @@ export class SqliteRunStore implements RunStore {
   }
 
   claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE runs SET owner_pid = ?, owner_start_time = ?
+    const result = this.sql(
+      `UPDATE runs SET owner_pid = ?, owner_start_time = ?
          WHERE id = ? AND owner_pid IS ? AND owner_start_time IS ?`,
-      )
-      .run(owner.pid, owner.startTime, runId, expected?.pid ?? null, expected?.startTime ?? null);
+    ).run(owner.pid, owner.startTime, runId, expected?.pid ?? null, expected?.startTime ?? null);
     return result.changes === 1;
   }
 
-  startAttempt(
-    runId: string,
-    a: Pick<Attempt, 'number' | 'process' | 'startedAt' | 'deadlineAt' | 'logPath'>,
-  ): Attempt {
+  startAttempt(runId: string, a: NewAttempt): Run {
     return this.db
       .transaction(() => {
         const run = this.mustGet(runId);
         assertTransition(runId, run.status, 'running');
-        this.db
-          .prepare(
-            `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
+        this.sql(
+          `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
            VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            runId,
-            a.number,
-            a.process?.pid ?? null,
-            a.process?.startTime ?? null,
-            a.startedAt,
-            a.deadlineAt,
-            a.startedAt,
-            a.logPath,
-          );
-        this.db
-          .prepare(
-            `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
+        ).run(
+          runId,
+          a.number,
+          a.process?.pid ?? null,
+          a.process?.startTime ?? null,
+          a.startedAt,
+          a.deadlineAt,
+          a.startedAt,
+          a.logPath,
+        );
+        this.sql(
+          `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
              started_at = COALESCE(started_at, ?) WHERE id = ?`,
-          )
-          .run(a.number, a.startedAt, runId);
-        return this.mustGetAttempt(runId, a.number);
+        ).run(a.number, a.startedAt, runId);
+        this.insertEvent(runId, {
+          type: EventType.attemptStarted,
+          attempt: a.number,
+          data: { pid: a.process?.pid ?? null },
+        });
+        return this.mustGet(runId);
       })
       .immediate();
   }
 
-  setAttemptProcess(runId: string, number: number, process: ProcessIdentity): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE attempts SET pid = ?, pid_start_time = ? WHERE run_id = ? AND number = ?')
-        .run(process.pid, process.startTime, runId, number);
-      this.insertEvent(runId, {
-        type: EventType.attemptStarted,
-        attempt: number,
-        data: { pid: process.pid },
-      });
-    })();
-  }
-
-  endAttempt(runId: string, number: number, end: AttemptEnd, event: NewEvent): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
+  endAttempt(
+    runId: string,
+    number: number,
+    end: AttemptEnd,
+    event: NewEvent,
+    next: RunTransition,
+  ): Run {
+    return this.db
+      .transaction(() => {
+        this.sql(
           `UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?, signal = ?, failure = ?,
              log_bytes = ?, log_truncated = ? WHERE run_id = ? AND number = ?`,
-        )
-        .run(
+        ).run(
           end.status,
           this.clock.now(),
           end.exitCode,
@@ -214,27 +210,31 @@ export class SqliteRunStore implements RunStore {
           runId,
           number,
         );
-      this.insertEvent(runId, { ...event, attempt: number });
-    })();
+        this.insertEvent(runId, { ...event, attempt: number });
+        return this.transition(runId, next.to, next.patch, next.event);
+      })
+      .immediate();
   }
 
   heartbeat(runId: string, number: number): void {
-    this.db
-      .prepare('UPDATE attempts SET heartbeat_at = ? WHERE run_id = ? AND number = ?')
-      .run(this.clock.now(), runId, number);
+    this.sql('UPDATE attempts SET heartbeat_at = ? WHERE run_id = ? AND number = ?').run(
+      this.clock.now(),
+      runId,
+      number,
+    );
   }
 
   attempts(runId: string): Attempt[] {
-    const rows = this.db
-      .prepare('SELECT * FROM attempts WHERE run_id = ? ORDER BY number')
-      .all(runId) as AttemptRow[];
+    const rows = this.sql('SELECT * FROM attempts WHERE run_id = ? ORDER BY number').all(
+      runId,
+    ) as AttemptRow[];
     return rows.map(toAttempt);
   }
 
   currentAttempt(runId: string): Attempt | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM attempts WHERE run_id = ? ORDER BY number DESC LIMIT 1')
-      .get(runId) as AttemptRow | undefined;
+    const row = this.sql(
+      'SELECT * FROM attempts WHERE run_id = ? ORDER BY number DESC LIMIT 1',
+    ).get(runId) as AttemptRow | undefined;
     return row && toAttempt(row);
   }
 
@@ -243,35 +243,35 @@ export class SqliteRunStore implements RunStore {
   }
 
   events(runId: string): RunEvent[] {
-    const rows = this.db
-      .prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq')
-      .all(runId) as EventRow[];
+    const rows = this.sql('SELECT * FROM events WHERE run_id = ? ORDER BY seq').all(
+      runId,
+    ) as EventRow[];
     return rows.map(toEvent);
   }
 
   private insertEvent(runId: string, event: NewEvent): void {
-    this.db
-      .prepare('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)')
-      .run(
-        runId,
-        this.clock.now(),
-        event.type,
-        event.attempt ?? null,
-        JSON.stringify(event.data ?? {}),
-      );
+    this.sql('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)').run(
+      runId,
+      this.clock.now(),
+      event.type,
+      event.attempt ?? null,
+      JSON.stringify(event.data ?? {}),
+    );
   }
 
   private applyPatch(runId: string, patch: RunPatch): void {
     for (const [key, column] of Object.entries(PATCH_COLUMNS)) {
       const value = patch[key as keyof typeof PATCH_COLUMNS];
       if (value !== undefined) {
-        this.db.prepare(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, runId);
+        this.sql(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, runId);
       }
     }
     if (patch.owner !== undefined) {
-      this.db
-        .prepare('UPDATE runs SET owner_pid = ?, owner_start_time = ? WHERE id = ?')
-        .run(patch.owner?.pid ?? null, patch.owner?.startTime ?? null, runId);
+      this.sql('UPDATE runs SET owner_pid = ?, owner_start_time = ? WHERE id = ?').run(
+        patch.owner?.pid ?? null,
+        patch.owner?.startTime ?? null,
+        runId,
+      );
     }
   }
 
@@ -279,13 +279,5 @@ export class SqliteRunStore implements RunStore {
     const run = this.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
     return run;
-  }
-
-  private mustGetAttempt(runId: string, number: number): Attempt {
-    const row = this.db
-      .prepare('SELECT * FROM attempts WHERE run_id = ? AND number = ?')
-      .get(runId, number) as AttemptRow | undefined;
-    if (!row) throw new NotFoundError('attempt', `${runId}#${number}`);
-    return toAttempt(row);
   }
 }

@@ -2,7 +2,7 @@ import { AttemptFailure, decideRetry } from '../../domain/retry-policy.js';
 import { AttemptStatus, type Run } from '../../domain/run.js';
 import { RunStatus } from '../../domain/run-status.js';
 import { EventType } from '../../domain/run.js';
-import type { AttemptEnd, AttemptExit, NewEvent } from '../ports.js';
+import type { AttemptEnd, AttemptExit, NewEvent, RunTransition } from '../ports.js';
 
 /** How one attempt ended, in the vocabulary of the store. Pure: the driver records it. */
 export interface AttemptVerdict {
@@ -102,4 +102,37 @@ function describeFailure(end: AttemptEnd, attempt: number, why: string): string 
           ? `attempt ${attempt} was killed by ${end.signal}`
           : `attempt ${attempt} failed (${end.failure ?? 'unknown'})`;
   return `${what}; not retried: ${why}`;
+}
+
+/** The run transition that carries out a step, with its timeline event. */
+export function transitionFor(
+  step: RunStep,
+  attempt: number,
+  now: number,
+  exitCode: number | null,
+): RunTransition {
+  if (step.kind === 'retry') {
+    const nextAttemptAt = now + step.delayMs;
+    return {
+      to: RunStatus.retrying,
+      patch: { nextAttemptAt },
+      event: {
+        type: EventType.retryScheduled,
+        attempt,
+        data: {
+          nextAttempt: attempt + 1,
+          delayMs: step.delayMs,
+          at: new Date(nextAttemptAt).toISOString(),
+        },
+      },
+    };
+  }
+  return {
+    to: step.status,
+    patch: { error: step.error, exitCode },
+    event: {
+      type: EventType.completed,
+      data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { AttemptStatus, EventType } from '../../domain/run.js';
 import { AttemptFailure } from '../../domain/retry-policy.js';
 import { RunStatus } from '../../domain/run-status.js';
 import type { RunStore, Supervisor } from '../ports.js';
-import { nextStep } from './attempt-outcome.js';
+import { nextStep, transitionFor } from './attempt-outcome.js';
 
 export type OrphanPolicy = 'adopt' | 'kill';
 
@@ -80,37 +80,17 @@ function settleLostAttempt(
   const reason = wasAlive
     ? 'the goose-flow process that owned it died; the orphaned process was killed'
     : 'the process vanished while no goose-flow process was watching it';
-  deps.store.endAttempt(run.id, attempt.number, end, {
+  const step = nextStep(run, attempt.number, end);
+  const event = {
     type: cancelled ? EventType.processKilled : EventType.attemptLost,
     data: { reason },
-  });
-  const step = nextStep(run, attempt.number, end);
-  if (step.kind === 'retry') {
-    const nextAttemptAt = deps.now() + step.delayMs;
-    deps.store.transition(
-      run.id,
-      RunStatus.retrying,
-      { nextAttemptAt },
-      {
-        type: EventType.retryScheduled,
-        attempt: attempt.number,
-        data: {
-          nextAttempt: attempt.number + 1,
-          delayMs: step.delayMs,
-          at: new Date(nextAttemptAt).toISOString(),
-        },
-      },
-    );
-    return { kind: 'continue' };
-  }
-  deps.store.transition(
+  };
+  deps.store.endAttempt(
     run.id,
-    step.status,
-    { error: step.error },
-    {
-      type: EventType.completed,
-      data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
-    },
+    attempt.number,
+    end,
+    event,
+    transitionFor(step, attempt.number, deps.now(), null),
   );
-  return { kind: 'settled' };
+  return step.kind === 'retry' ? { kind: 'continue' } : { kind: 'settled' };
 }

@@ -13,7 +13,7 @@ import type {
   RunStore,
   Supervisor,
 } from '../ports.js';
-import { judgeAttempt, nextStep } from './attempt-outcome.js';
+import { judgeAttempt, nextStep, transitionFor } from './attempt-outcome.js';
 
 export interface AttemptCommand {
   readonly command: string;
@@ -127,16 +127,8 @@ export class RunDriver {
   ): AttemptProcess {
     const { store, clock } = this.deps;
     const logPath = this.deps.logPathFor(run.id, number);
-    const deadlineAt = clock.now() + run.options.timeoutMs;
-    // Record the attempt before the process exists: a crash in between leaves a visible, settleable
-    // attempt instead of an untracked process.
-    store.startAttempt(run.id, {
-      number,
-      process: null,
-      startedAt: clock.now(),
-      deadlineAt,
-      logPath,
-    });
+    const startedAt = clock.now();
+    const deadlineAt = startedAt + run.options.timeoutMs;
     const spec: AttemptSpec = {
       ...command,
       logPath,
@@ -147,7 +139,16 @@ export class RunDriver {
     };
     const proc = this.deps.supervisor.start(spec, this.hooks(run.id, number, observer));
     entry.proc = proc;
-    if (proc.identity.pid > 0) store.setAttemptProcess(run.id, number, proc.identity);
+    const process = proc.identity.pid > 0 ? proc.identity : null;
+    const recorded = store.startAttempt(run.id, {
+      number,
+      process,
+      startedAt,
+      deadlineAt,
+      logPath,
+    });
+    // A kill request that arrived while the attempt was being started finds no pid to signal.
+    if (recorded.cancelRequestedAt !== null) void proc.stop('cancel');
     observer.onEvent?.(EventType.attemptStarted, {
       attempt: number,
       pid: proc.identity.pid,
@@ -206,39 +207,15 @@ export class RunDriver {
     const exit = exited.adopted
       ? { ...exited, logBytes: this.deps.logBytesOf(this.deps.logPathFor(run.id, number)) }
       : exited;
-    const { store, clock } = this.deps;
     const fresh = this.mustGet(run.id);
     const verdict = judgeAttempt(exit, fresh.cancelRequestedAt !== null);
-    store.endAttempt(run.id, number, verdict.end, verdict.event);
-    observer.onEvent?.(verdict.event.type, { attempt: number, ...verdict.event.data });
     const step = nextStep(fresh, number, verdict.end);
-    if (step.kind === 'retry') {
-      const nextAttemptAt = clock.now() + step.delayMs;
-      observer.onEvent?.(EventType.retryScheduled, { attempt: number, delayMs: step.delayMs });
-      return store.transition(
-        run.id,
-        RunStatus.retrying,
-        { nextAttemptAt },
-        {
-          type: EventType.retryScheduled,
-          attempt: number,
-          data: {
-            nextAttempt: number + 1,
-            delayMs: step.delayMs,
-            at: new Date(nextAttemptAt).toISOString(),
-          },
-        },
-      );
-    }
-    return store.transition(
-      run.id,
-      step.status,
-      { error: step.error, exitCode: exit.exitCode },
-      {
-        type: EventType.completed,
-        data: { status: step.status, ...(step.error ? { error: step.error } : {}) },
-      },
-    );
+    const next = transitionFor(step, number, this.deps.clock.now(), exit.exitCode);
+    const settled = this.deps.store.endAttempt(run.id, number, verdict.end, verdict.event, next);
+    observer.onEvent?.(verdict.event.type, { attempt: number, ...verdict.event.data });
+    if (step.kind === 'retry')
+      observer.onEvent?.(next.event.type, { attempt: number, delayMs: step.delayMs });
+    return settled;
   }
 
   private failBeforeStart(run: Run, number: number, err: unknown): Run {
