@@ -77,11 +77,16 @@ export class LogSink {
     this.put(`[goose-flow] ${line}\n`);
   }
 
-  /** Waits for the file to be open, writes what is queued, and closes it. */
+  /**
+   * Closes the file once it is open. Waits only when output is still queued for it: an attempt is
+   * settled after its log is complete, but never waits on a file it has nothing to write to.
+   */
   async close(): Promise<void> {
-    await this.ready;
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    const closeWhenOpen = this.ready.then(() => {
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+    });
+    if (this.queued.length > 0) await closeWhenOpen;
   }
 
   private put(data: Buffer | string): void {

@@ -115,8 +115,7 @@ export class SqliteRunStore implements RunStore {
         const current = this.mustGet(runId);
         assertTransition(runId, current.status, to);
         const ended = isTerminal(to) ? { endedAt: patch.endedAt ?? this.clock.now() } : {};
-        this.sql('UPDATE runs SET status = ? WHERE id = ?').run(to, runId);
-        this.applyPatch(runId, { ...patch, ...ended });
+        this.applyPatch(runId, { ...patch, ...ended }, to);
         this.insertEvent(runId, event);
         return this.mustGet(runId);
       })
@@ -259,20 +258,26 @@ export class SqliteRunStore implements RunStore {
     );
   }
 
-  private applyPatch(runId: string, patch: RunPatch): void {
+  /** One UPDATE for the whole patch (and the status, when a transition sets it). */
+  private applyPatch(runId: string, patch: RunPatch, status?: RunStatus): void {
+    const columns: string[] = [];
+    const values: unknown[] = [];
+    const set = (column: string, value: unknown) => {
+      columns.push(column);
+      values.push(value);
+    };
+    if (status !== undefined) set('status', status);
     for (const [key, column] of Object.entries(PATCH_COLUMNS)) {
       const value = patch[key as keyof typeof PATCH_COLUMNS];
-      if (value !== undefined) {
-        this.sql(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, runId);
-      }
+      if (value !== undefined) set(column, value);
     }
     if (patch.owner !== undefined) {
-      this.sql('UPDATE runs SET owner_pid = ?, owner_start_time = ? WHERE id = ?').run(
-        patch.owner?.pid ?? null,
-        patch.owner?.startTime ?? null,
-        runId,
-      );
+      set('owner_pid', patch.owner?.pid ?? null);
+      set('owner_start_time', patch.owner?.startTime ?? null);
     }
+    if (columns.length === 0) return;
+    const assignments = columns.map((c) => `${c} = ?`).join(', ');
+    this.sql(`UPDATE runs SET ${assignments} WHERE id = ?`).run(...values, runId);
   }
 
   private mustGet(runId: string): Run {
