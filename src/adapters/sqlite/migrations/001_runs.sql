@@ -55,7 +55,7 @@ CREATE TABLE attempts (
 CREATE INDEX attempts_running ON attempts (status) WHERE status = 'running';
 
 CREATE TABLE events (
-  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq     INTEGER PRIMARY KEY,        -- rowid: monotonic while old events are deleted first
   run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   at      INTEGER NOT NULL,
   type    TEXT NOT NULL,
