@@ -84,10 +84,8 @@ async function sample(recipe) {
   const run = await started.settled;
   if (goneAt === null)
     throw new Error(`tree of ${run.id} still alive 5 s after kill returned: ${pids.filter(alive)}`);
-  // The attempt's end is also recorded as 'process_killed'; the kill report is the one with 'escalated'.
-  const killed = app.runs
-    .show(run.id)
-    .events.find((e) => e.type === 'process_killed' && 'escalated' in e.data);
+  // The attempt's end records how the stop went (escalated to SIGKILL or not).
+  const killed = app.runs.show(run.id).events.find((e) => e.type === 'attempt_cancelled');
   return {
     goneMs: goneAt - t0,
     returnedMs: returnedAt - t0,

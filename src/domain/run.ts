@@ -80,6 +80,7 @@ export const EventType = {
   attemptTimedOut: 'attempt_timed_out',
   attemptLost: 'attempt_lost',
   attemptAdopted: 'attempt_adopted',
+  attemptCancelled: 'attempt_cancelled',
   killRequested: 'kill_requested',
   processKilled: 'process_killed',
   retryScheduled: 'retry_scheduled',

@@ -135,6 +135,8 @@ export interface AttemptExit {
   readonly logTruncated: boolean;
   readonly adopted: boolean;
   readonly spawnError: string | null;
+  /** How the stop went, when goose-flow stopped the attempt (timeout or kill). */
+  readonly stop: KillReport | null;
 }
 
 export interface KillReport {

@@ -201,7 +201,12 @@ describe('goose-flow kill and Ctrl-C', () => {
     const res = await finished(runner);
     expect(res.code).toBe(130);
     expect(livePids(readPids(box.pidfile))).toEqual([]);
-    expect((await show(await onlyRunId())).status).toBe('cancelled');
+    const run = await show(await onlyRunId());
+    expect(run.status).toBe('cancelled');
+    const ended = run.timeline.find((e) => e.type === 'attempt_cancelled');
+    expect(ended?.data).toMatchObject({ signal: 'SIGTERM', escalated: false });
+    // The timeline ends with the run's completion: nothing is recorded after it.
+    expect(run.timeline.at(-1)?.type).toBe('run_completed');
   });
 
   it('refuses to kill a run that already ended', async () => {

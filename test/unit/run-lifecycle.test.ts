@@ -115,6 +115,7 @@ const exit = (over: Partial<AttemptExit>): AttemptExit => ({
   logTruncated: false,
   adopted: false,
   spawnError: null,
+  stop: null,
   ...over,
 });
 

@@ -120,6 +120,7 @@ class ChildAttempt implements AttemptProcess {
     for (const t of this.timers) clearTimeout(t);
     if (spawnError) sink.note(`could not start ${this.spec.command}: ${spawnError}`);
     await sink.close();
+    const stop = this.stopping ? await this.stopping : null;
     const logError =
       sink.error && `cannot write the log ${this.spec.logPath}: ${sink.error.message}`;
     return {
@@ -129,6 +130,7 @@ class ChildAttempt implements AttemptProcess {
       logBytes: sink.bytes,
       logTruncated: sink.truncated,
       adopted: false,
+      stop,
       // An attempt whose output cannot be kept is not a success: it fails (and is retried).
       spawnError: spawnError ?? logError ?? null,
     };
@@ -186,15 +188,9 @@ class AdoptedAttempt implements AttemptProcess {
     }
     if (groupAlive(this.identity.pid))
       await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
-    const base = {
-      exitCode: null,
-      signal: null,
-      logBytes: 0,
-      logTruncated: false,
-      adopted: true,
-      spawnError: null,
-    };
-    return { ...base, stoppedBy: this.stoppedBy };
+    const stop = this.stopping ? await this.stopping : null;
+    const base = { exitCode: null, signal: null, logBytes: 0, logTruncated: false, adopted: true };
+    return { ...base, spawnError: null, stoppedBy: this.stoppedBy, stop };
   }
 }
 

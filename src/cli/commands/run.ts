@@ -101,7 +101,7 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
       return `${attempt} failed${exit}`;
     case 'attempt_timed_out':
       return `${attempt} timed out; its process tree was stopped`;
-    case 'process_killed':
+    case 'attempt_cancelled':
       return `${attempt} stopped on request${exit}`;
     case 'retry_scheduled':
       return `retrying in ${formatDuration(Number(data.delayMs))}`;

@@ -17,7 +17,11 @@ export function judgeAttempt(exit: AttemptExit, cancelRequested: boolean): Attem
     logBytes: exit.logBytes,
     logTruncated: exit.logTruncated,
   };
-  const facts = { exitCode: exit.exitCode, signal: exit.signal };
+  const stop = exit.stop && {
+    escalated: exit.stop.escalated,
+    stopMs: Math.round(exit.stop.elapsedMs),
+  };
+  const facts = { exitCode: exit.exitCode, signal: exit.signal, ...stop };
   if (exit.spawnError) {
     const failure = /ENOENT|EACCES/.test(exit.spawnError)
       ? AttemptFailure.executorNotFound
@@ -30,7 +34,7 @@ export function judgeAttempt(exit: AttemptExit, cancelRequested: boolean): Attem
   if (exit.stoppedBy === 'cancel' || (cancelRequested && exit.exitCode !== 0)) {
     return {
       end: { ...base, status: AttemptStatus.cancelled, failure: null },
-      event: { type: EventType.processKilled, data: { ...facts, reason: 'cancel' } },
+      event: { type: EventType.attemptCancelled, data: facts },
     };
   }
   if (exit.stoppedBy === 'timeout') {

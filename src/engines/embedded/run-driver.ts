@@ -56,13 +56,8 @@ export class RunDriver {
     const entry = this.live.get(runId);
     if (!entry) return;
     entry.wake.abort();
-    if (entry.proc) {
-      const report = await entry.proc.stop('cancel');
-      this.deps.store.appendEvent(runId, {
-        type: EventType.processKilled,
-        data: { escalated: report.escalated, elapsedMs: Math.round(report.elapsedMs) },
-      });
-    }
+    // How the stop went is recorded with the attempt's end (escalated, stopMs).
+    if (entry.proc) await entry.proc.stop('cancel');
   }
 
   async drive(runId: string, observer: RunObserver = {}, adopt?: Attempt): Promise<Run> {
