@@ -33,7 +33,8 @@ const SETTLE_WAIT_EXTRA_MS = 3_000;
 export class EmbeddedEngine implements Engine {
   readonly name = 'embedded' as const;
   private readonly driver: RunDriver;
-  private readonly driving = new Set<Promise<Run>>();
+  /** Runs this process drives, by id, until they settle. */
+  private readonly driving = new Map<string, Promise<Run>>();
 
   constructor(private readonly deps: EmbeddedEngineDeps) {
     this.driver = new RunDriver(deps);
@@ -43,7 +44,7 @@ export class EmbeddedEngine implements Engine {
     const run = this.deps.store.createRun({ ...newRun, owner: this.deps.self });
     // Drive from the next tick, so the caller learns the run id before the first attempt starts.
     const settled = Promise.resolve().then(() => this.driver.drive(run.id, observer));
-    return { run, settled: this.track(settled) };
+    return { run, settled: this.track(run.id, settled) };
   }
 
   async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
@@ -60,7 +61,9 @@ export class EmbeddedEngine implements Engine {
     } else {
       await this.killElsewhere(runId);
     }
-    const run = await this.waitSettled(runId, before.options.graceMs + SETTLE_WAIT_EXTRA_MS);
+    const limit = before.options.graceMs + SETTLE_WAIT_EXTRA_MS;
+    const own = this.driving.get(runId);
+    const run = own ? await own : await this.waitSettled(runId, limit);
     return { run, settled: isTerminal(run.status) };
   }
 
@@ -105,7 +108,7 @@ export class EmbeddedEngine implements Engine {
       }
       if (resumption.kind !== 'settled') {
         const adopt = resumption.kind === 'adopt' ? resumption.attempt : undefined;
-        drives.push(this.track(this.driver.drive(orphan.id, {}, adopt)));
+        drives.push(this.track(orphan.id, this.driver.drive(orphan.id, {}, adopt)));
       }
     }
     await Promise.all(drives);
@@ -114,7 +117,7 @@ export class EmbeddedEngine implements Engine {
 
   /** Waits for every run this engine drives to settle. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.driving]);
+    await Promise.allSettled([...this.driving.values()]);
   }
 
   /**
@@ -142,7 +145,9 @@ export class EmbeddedEngine implements Engine {
         { ...this.deps, now: () => this.deps.clock.now() },
         this.mustGet(runId),
       );
-      if (resumption && resumption.kind !== 'settled') await this.track(this.driver.drive(runId));
+      if (resumption && resumption.kind !== 'settled') {
+        await this.track(runId, this.driver.drive(runId));
+      }
     }
   }
 
@@ -156,9 +161,9 @@ export class EmbeddedEngine implements Engine {
     return run;
   }
 
-  private track(p: Promise<Run>): Promise<Run> {
-    this.driving.add(p);
-    void p.finally(() => this.driving.delete(p)).catch(() => undefined);
+  private track(runId: string, p: Promise<Run>): Promise<Run> {
+    this.driving.set(runId, p);
+    void p.finally(() => this.driving.delete(runId)).catch(() => undefined);
     return p;
   }
 
