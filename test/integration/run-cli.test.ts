@@ -228,7 +228,7 @@ describe('goose-flow logs', () => {
     expect(followed.code).toBe(0);
     expect(followed.stdout).toContain('failing with exit code 1 (attempt 1)');
     expect(followed.stdout).toContain('stand-in: done');
-    expect(followed.stderr).toContain('==> attempt 2');
+    expect(followed.stdout).toContain('==> attempt 2');
     const second = await cli(['logs', id, '--attempt', '2'], box.env);
     expect(second.stdout).not.toContain('attempt 1)');
     expect(second.stdout).toContain('stand-in: done');

@@ -20,7 +20,7 @@ export function logsCommand(): Command {
             (chunk) => process.stdout.write(chunk.data),
             (attempt) =>
               many &&
-              process.stderr.write(`==> attempt ${attempt.number} (${attempt.logPath}) <==\n`),
+              process.stdout.write(`==> attempt ${attempt.number} (${attempt.logPath}) <==\n`),
           );
         } finally {
           process.off('SIGINT', onInt);
