@@ -9,21 +9,13 @@ import type {
   RunObserver,
   StartedRun,
 } from '../contract.js';
-import type { Clock, NewRun, RunQuery, RunStore, Supervisor } from '../ports.js';
-import { RunDriver, type AttemptCommand } from './run-driver.js';
+import type { NewRun, RunQuery } from '../ports.js';
+import { RunDriver, type DriverDeps } from './run-driver.js';
 import { claimOrphan, findOrphans, type OrphanPolicy } from './recovery.js';
 
-export interface EmbeddedEngineDeps {
-  readonly store: RunStore;
-  readonly supervisor: Supervisor;
-  readonly clock: Clock;
-  readonly self: ProcessIdentity;
+export interface EmbeddedEngineDeps extends DriverDeps {
   readonly isAlive: (identity: ProcessIdentity) => boolean;
-  readonly heartbeatMs: number;
   readonly orphans: OrphanPolicy;
-  readonly commandFor: (run: Run, attempt: number) => AttemptCommand;
-  readonly logPathFor: (runId: string, attempt: number) => string;
-  readonly logBytesOf: (path: string) => number;
 }
 
 /** How long `cancelRun` waits for another process's run to settle after its tree was killed. */
