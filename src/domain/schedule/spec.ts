@@ -154,3 +154,18 @@ function gapInstant(wall: Cron, zone: string, after: number, next: number | null
   const missed = wall.nextRun(new Date(wallBefore - 1))?.getTime();
   return missed !== undefined && missed < wallAfter ? transition : null;
 }
+
+/**
+ * How much later than its scheduled time an occurrence fires: a fixed fraction of the jitter,
+ * derived from the schedule id and the time (FNV-1a), so a restarted scheduler computes the same
+ * fire time and the same occurrence is never fired twice at two different instants.
+ */
+export function jitterOffset(scheduleId: string, scheduledAt: number, jitterMs: number): number {
+  if (jitterMs <= 0) return 0;
+  let hash = 0x811c9dc5;
+  for (const ch of `${scheduleId}@${scheduledAt}`) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % (jitterMs + 1);
+}
