@@ -10,6 +10,14 @@ import type {
 } from '../domain/run.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { AttemptFailure } from '../domain/retry-policy.js';
+import type {
+  Decision,
+  Schedule,
+  ScheduleAction,
+  SchedulePolicies,
+  ScheduleState,
+} from '../domain/schedule/model.js';
+import type { ScheduleSpec } from '../domain/schedule/spec.js';
 
 /** Time is an input. Engines never call Date.now() directly. */
 export interface Clock {
@@ -161,4 +169,76 @@ export interface Supervisor {
   ): AttemptProcess;
   /** Kills a process group we know only by identity (another goose-flow started it). */
   killTree(identity: ProcessIdentity, graceMs: number): Promise<KillReport>;
+}
+
+export interface NewSchedule {
+  readonly id: string;
+  readonly spec: ScheduleSpec;
+  readonly policies: SchedulePolicies;
+  readonly state: ScheduleState;
+  readonly action: ScheduleAction;
+  /** Occurrences up to here are not the schedule's to decide (usually: its creation time). */
+  readonly decidedThrough: number;
+}
+
+export interface ScheduleChange {
+  readonly spec?: ScheduleSpec;
+  readonly policies?: SchedulePolicies;
+  readonly state?: ScheduleState;
+  readonly action?: ScheduleAction;
+  /** Moving it forward skips occurrences (e.g. resuming without replaying a pause). */
+  readonly decidedThrough?: number;
+}
+
+export type OccurrenceSource = 'schedule' | 'trigger' | 'backfill';
+
+export interface OccurrenceRecord {
+  readonly scheduleId: string;
+  readonly scheduledAt: number;
+  readonly source: OccurrenceSource;
+  readonly decision: Decision;
+  readonly runId: string | null;
+  readonly decidedAt: number;
+  readonly releasedAt: number | null;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface OccurrenceDecision {
+  readonly scheduleId: string;
+  readonly scheduledAt: number;
+  readonly source: OccurrenceSource;
+  readonly decision: Decision;
+  readonly detail: Record<string, unknown>;
+  /** The run to create with the decision (started), in the same transaction. */
+  readonly run: NewRun | null;
+  /** The schedule's new state (remaining actions), in the same transaction. */
+  readonly state: ScheduleState | null;
+}
+
+export interface ScheduleStore {
+  createSchedule(schedule: NewSchedule): Schedule;
+  getSchedule(id: string): Schedule | undefined;
+  listSchedules(): Schedule[];
+  updateSchedule(id: string, change: ScheduleChange): Schedule;
+  removeSchedule(id: string): boolean;
+  /** Schedules changed or removed after change counter `version`, and the counter now. */
+  changesSince(version: number): { version: number; schedules: Schedule[]; removed: string[] };
+  counters(): { schedules: number; dispatch: number };
+  /** Tells a running daemon that runs wait for it to be dispatched. */
+  bumpDispatch(): void;
+  /**
+   * Claims an occurrence, records its decision, creates its run and updates the schedule — one
+   * transaction. Returns null, changing nothing, when the occurrence was already decided.
+   */
+  recordOccurrence(decision: OccurrenceDecision): OccurrenceRecord | null;
+  /** Records a whole range of missed occurrences as one collapsed `missed_catchup` entry. */
+  recordMissedRange(scheduleId: string, first: number, last: number, count: number): OccurrenceRecord | null;
+  /** Creates the run of a buffered occurrence; false if it was already released. */
+  releaseBuffered(occurrence: OccurrenceRecord, run: NewRun): boolean;
+  waiting(scheduleId: string): OccurrenceRecord[];
+  occurrences(scheduleId: string, limit: number): OccurrenceRecord[];
+  /** Takes the data dir's daemon lock; returns the living holder instead when there is one. */
+  acquireDaemonLock(self: ProcessIdentity, isAlive: (p: ProcessIdentity) => boolean): ProcessIdentity | null;
+  releaseDaemonLock(self: ProcessIdentity): void;
+  daemon(): (ProcessIdentity & { startedAt: number }) | null;
 }

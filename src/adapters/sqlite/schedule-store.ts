@@ -1,0 +1,272 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.js';
+import type { SqliteRunStore } from './run-store.js';
+import {
+  SCHEDULE_COLUMNS,
+  scheduleValues,
+  toOccurrence,
+  toSchedule,
+  type OccurrenceRow,
+  type ScheduleRow,
+} from './schedule-rows.js';
+import type {
+  Clock,
+  NewRun,
+  NewSchedule,
+  OccurrenceDecision,
+  OccurrenceRecord,
+  ScheduleChange,
+  ScheduleStore,
+} from '../../engines/ports.js';
+import type { ProcessIdentity } from '../../domain/run.js';
+import type { Schedule } from '../../domain/schedule/model.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
+
+/** Schedules and their occurrence ledger, in the same SQLite file (and transactions) as runs. */
+export class SqliteScheduleStore implements ScheduleStore {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly runs: SqliteRunStore,
+    private readonly clock: Clock,
+  ) {}
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  createSchedule(s: NewSchedule): Schedule {
+    return this.db
+      .transaction(() => {
+        if (this.getSchedule(s.id)) {
+          throw new ConflictError(
+            'duplicate_schedule',
+            `a schedule with id '${s.id}' already exists`,
+            { id: s.id },
+          );
+        }
+        const now = this.clock.now();
+        const version = this.bump('schedules');
+        this.sql(
+          `INSERT INTO schedules (id, ${SCHEDULE_COLUMNS.join(', ')}, created_at, updated_at, version)
+           VALUES (?, ${SCHEDULE_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?)`,
+        ).run(s.id, ...scheduleValues(s), now, now, version);
+        return this.mustGet(s.id);
+      })
+      .immediate();
+  }
+
+  getSchedule(id: string): Schedule | undefined {
+    const row = this.sql('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+    return row && toSchedule(row);
+  }
+
+  listSchedules(): Schedule[] {
+    return (this.sql('SELECT * FROM schedules ORDER BY id').all() as ScheduleRow[]).map(toSchedule);
+  }
+
+  updateSchedule(id: string, change: ScheduleChange): Schedule {
+    return this.db
+      .transaction(() => {
+        const current = this.mustGet(id);
+        this.write({ ...current, ...change });
+        return this.mustGet(id);
+      })
+      .immediate();
+  }
+
+  removeSchedule(id: string): boolean {
+    return this.db
+      .transaction(() => {
+        const removed = this.sql('DELETE FROM schedules WHERE id = ?').run(id).changes === 1;
+        if (removed) {
+          this.sql('DELETE FROM occurrences WHERE schedule_id = ?').run(id);
+          this.sql('INSERT INTO schedule_removals (id, version) VALUES (?, ?)').run(
+            id,
+            this.bump('schedules'),
+          );
+        }
+        return removed;
+      })
+      .immediate();
+  }
+
+  changesSince(version: number): { version: number; schedules: Schedule[]; removed: string[] } {
+    return this.db.transaction(() => ({
+      version: this.counters().schedules,
+      schedules: (
+        this.sql('SELECT * FROM schedules WHERE version > ?').all(version) as ScheduleRow[]
+      ).map(toSchedule),
+      removed: this.sql('SELECT id FROM schedule_removals WHERE version > ?')
+        .pluck()
+        .all(version) as string[],
+    }))();
+  }
+
+  counters(): { schedules: number; dispatch: number } {
+    const rows = this.sql('SELECT name, value FROM counters').all() as {
+      name: string;
+      value: number;
+    }[];
+    const get = (name: string) => rows.find((r) => r.name === name)?.value ?? 0;
+    return { schedules: get('schedules'), dispatch: get('dispatch') };
+  }
+
+  bumpDispatch(): void {
+    this.bump('dispatch');
+  }
+
+  recordOccurrence(d: OccurrenceDecision): OccurrenceRecord | null {
+    return this.db
+      .transaction(() => {
+        const schedule = this.mustGet(d.scheduleId);
+        if (d.source === 'schedule' && d.scheduledAt <= schedule.decidedThrough) return null;
+        const now = this.clock.now();
+        const inserted = this.sql(
+          `INSERT OR IGNORE INTO occurrences (schedule_id, scheduled_at, source, decision, run_id, decided_at, detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          d.scheduleId,
+          d.scheduledAt,
+          d.source,
+          d.decision,
+          d.run?.id ?? null,
+          now,
+          JSON.stringify(d.detail),
+        );
+        if (inserted.changes === 0) return null;
+        if (d.run) this.runs.createRun(d.run);
+        const decidedThrough = d.source === 'schedule' ? d.scheduledAt : schedule.decidedThrough;
+        if (d.state || decidedThrough !== schedule.decidedThrough) {
+          this.write(
+            { ...schedule, state: d.state ?? schedule.state, decidedThrough },
+            d.state !== null,
+          );
+        }
+        return this.mustGetOccurrence(d.scheduleId, d.scheduledAt, d.source);
+      })
+      .immediate();
+  }
+
+  recordMissedRange(
+    scheduleId: string,
+    first: number,
+    last: number,
+    count: number,
+  ): OccurrenceRecord | null {
+    return this.db
+      .transaction(() => {
+        const schedule = this.mustGet(scheduleId);
+        if (first <= schedule.decidedThrough) return null;
+        this.sql(
+          `INSERT INTO occurrences (schedule_id, scheduled_at, source, decision, decided_at, detail)
+           VALUES (?, ?, 'schedule', 'missed_catchup', ?, ?)`,
+        ).run(
+          scheduleId,
+          first,
+          this.clock.now(),
+          JSON.stringify({ count, through: new Date(last).toISOString() }),
+        );
+        this.write({ ...schedule, decidedThrough: last }, false);
+        return this.mustGetOccurrence(scheduleId, first, 'schedule');
+      })
+      .immediate();
+  }
+
+  releaseBuffered(o: OccurrenceRecord, run: NewRun): boolean {
+    return this.db
+      .transaction(() => {
+        const released = this.sql(
+          `UPDATE occurrences SET run_id = ?, released_at = ?
+           WHERE schedule_id = ? AND scheduled_at = ? AND source = ? AND released_at IS NULL AND decision = 'buffered'`,
+        ).run(run.id, this.clock.now(), o.scheduleId, o.scheduledAt, o.source);
+        if (released.changes === 0) return false;
+        this.runs.createRun(run);
+        return true;
+      })
+      .immediate();
+  }
+
+  waiting(scheduleId: string): OccurrenceRecord[] {
+    const rows = this.sql(
+      `SELECT * FROM occurrences WHERE schedule_id = ? AND decision = 'buffered' AND released_at IS NULL
+       ORDER BY scheduled_at`,
+    ).all(scheduleId) as OccurrenceRow[];
+    return rows.map(toOccurrence);
+  }
+
+  occurrences(scheduleId: string, limit: number): OccurrenceRecord[] {
+    const rows = this.sql(
+      'SELECT * FROM occurrences WHERE schedule_id = ? ORDER BY scheduled_at DESC, source LIMIT ?',
+    ).all(scheduleId, limit) as OccurrenceRow[];
+    return rows.map(toOccurrence);
+  }
+
+  acquireDaemonLock(
+    self: ProcessIdentity,
+    isAlive: (p: ProcessIdentity) => boolean,
+  ): ProcessIdentity | null {
+    return this.db
+      .transaction(() => {
+        const holder = this.daemon();
+        if (holder && isAlive(holder) && holder.pid !== self.pid)
+          return { pid: holder.pid, startTime: holder.startTime };
+        this.sql(
+          'INSERT OR REPLACE INTO daemon (id, pid, start_time, started_at) VALUES (1, ?, ?, ?)',
+        ).run(self.pid, self.startTime, this.clock.now());
+        return null;
+      })
+      .immediate();
+  }
+
+  releaseDaemonLock(self: ProcessIdentity): void {
+    this.sql('DELETE FROM daemon WHERE id = 1 AND pid = ? AND start_time IS ?').run(
+      self.pid,
+      self.startTime,
+    );
+  }
+
+  daemon(): (ProcessIdentity & { startedAt: number }) | null {
+    const row = this.sql('SELECT pid, start_time, started_at FROM daemon WHERE id = 1').get() as
+      { pid: number; start_time: string | null; started_at: number } | undefined;
+    return row ? { pid: row.pid, startTime: row.start_time, startedAt: row.started_at } : null;
+  }
+
+  /** Writes every column of a schedule; `announce` bumps the change counter for other processes. */
+  private write(s: Omit<Schedule, 'createdAt' | 'updatedAt'>, announce = true): void {
+    const assignments = SCHEDULE_COLUMNS.map((c) => `${c} = ?`).join(', ');
+    const version = announce ? this.bump('schedules') : null;
+    this.sql(
+      `UPDATE schedules SET ${assignments}, updated_at = ?, version = COALESCE(?, version) WHERE id = ?`,
+    ).run(...scheduleValues(s), this.clock.now(), version, s.id);
+  }
+
+  private bump(counter: 'schedules' | 'dispatch'): number {
+    return this.sql('UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value')
+      .pluck()
+      .get(counter) as number;
+  }
+
+  private mustGet(id: string): Schedule {
+    const schedule = this.getSchedule(id);
+    if (!schedule) throw new NotFoundError('schedule', id);
+    return schedule;
+  }
+
+  private mustGetOccurrence(
+    scheduleId: string,
+    scheduledAt: number,
+    source: string,
+  ): OccurrenceRecord {
+    const row = this.sql(
+      'SELECT * FROM occurrences WHERE schedule_id = ? AND scheduled_at = ? AND source = ?',
+    ).get(scheduleId, scheduledAt, source) as OccurrenceRow;
+    return toOccurrence(row);
+  }
+}
