@@ -11,12 +11,15 @@ import { isAlive, self } from './adapters/process/proc.js';
 import { systemClock } from './adapters/clock.js';
 import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
 import { EmbeddedEngine } from './engines/embedded/engine.js';
-import type { Engine } from './engines/contract.js';
 import type { Run } from './domain/run.js';
 import { NotFoundError } from './domain/errors.js';
 import { RecipeService } from './services/recipes.js';
 import { RunService } from './services/runs.js';
 import { LogService } from './services/logs.js';
+import { ScheduleService } from './services/schedules.js';
+import { SqliteScheduleStore } from './adapters/sqlite/schedule-store.js';
+import { Scheduler, type FaultPoint } from './engines/embedded/scheduler.js';
+import type { ProcessIdentity } from './domain/run.js';
 
 /** Everything a face may use. Built once per process by `openApp`. */
 export interface App {
@@ -25,16 +28,27 @@ export interface App {
   readonly runs: RunService;
   readonly recipes: RecipeService;
   readonly logs: LogService;
+  readonly schedules: ScheduleService;
+  /** The daemon's scheduler (only `serve` starts one); null when this data dir has a living daemon. */
+  startScheduler(options: SchedulerOptions): { scheduler: Scheduler } | { heldBy: ProcessIdentity };
   /** Starts a detached `goose-flow recover` if runs were left behind by a dead goose-flow. */
   recoverInBackground(): boolean;
   close(): Promise<void>;
+  /** Closes without waiting for runs this process drives: they are left to be re-adopted. */
+  closeLeavingRuns(): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  readonly maxConcurrent: number;
+  readonly log: (event: string, fields?: Record<string, unknown>) => void;
+  readonly faults?: { hit(point: FaultPoint): void };
 }
 
 export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): App {
   const dataDir = prepareDataDir(config.dataDir);
   const db: Db = openDatabase(dataDir.database);
   const store = new SqliteRunStore(db, systemClock);
-  const engine: Engine = new EmbeddedEngine({
+  const engine = new EmbeddedEngine({
     store,
     supervisor: processSupervisor,
     clock: systemClock,
@@ -49,19 +63,61 @@ export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): A
   });
   const recipes = new RecipeService(dataDir.recipes);
   const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env));
+  const scheduleStore = new SqliteScheduleStore(db, store, systemClock);
+  const schedules = new ScheduleService({
+    config,
+    store: scheduleStore,
+    runs: store,
+    engine,
+    recipes,
+    recipesDir: dataDir.recipes,
+    clock: systemClock,
+    self,
+    isAlive,
+    hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
+  let scheduler: Scheduler | null = null;
   return {
     config,
     dataDir,
     runs,
     recipes,
     logs: new LogService(runs, systemClock),
+    schedules,
+    startScheduler: (options) => {
+      const holder = scheduleStore.acquireDaemonLock(self, isAlive);
+      if (holder) return { heldBy: holder };
+      scheduler = new Scheduler({
+        schedules: scheduleStore,
+        runs: store,
+        engine,
+        clock: systemClock,
+        self,
+        maxConcurrent: options.maxConcurrent,
+        pollMs: 100,
+        newRun: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
+        log: options.log,
+        ...(options.faults ? { faults: options.faults } : {}),
+      });
+      scheduler.start();
+      return { scheduler };
+    },
     recoverInBackground: () => {
       if (runs.orphans().length === 0) return false;
-      launchRecovery(dataDir, env);
+      // A living daemon dispatches orphaned and handed-over runs itself.
+      if (schedules.daemon()) scheduleStore.bumpDispatch();
+      else launchRecovery(dataDir, env);
       return true;
     },
+    closeLeavingRuns: async () => {
+      scheduler?.stop();
+      if (scheduler) scheduleStore.releaseDaemonLock(self);
+      db.close();
+    },
     close: async () => {
+      scheduler?.stop();
       await engine.close();
+      if (scheduler) scheduleStore.releaseDaemonLock(self);
       db.close();
     },
   };

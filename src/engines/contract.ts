@@ -38,6 +38,8 @@ export interface Engine {
   listRuns(query: RunQuery): Run[];
   attempts(runId: string): Attempt[];
   events(runId: string): RunEvent[];
+  /** Cancels every run this process drives and waits for them to settle. */
+  cancelAll(reason: string): Promise<void>;
   /** Runs left unsettled by a goose-flow process that is gone. */
   orphanedRuns(): Run[];
   /** Claims orphaned runs and drives each to a terminal status; resolves when all have settled. */

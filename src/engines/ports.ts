@@ -82,6 +82,8 @@ export interface RunStore {
   getRun(id: string): Run | undefined;
   listRuns(query: RunQuery): Run[];
   unsettledRuns(): Run[];
+  /** Runs of a schedule that have not ended. */
+  activeRuns(scheduleId: string): Run[];
 
   /** Checks the transition, applies the patch and appends the event, atomically. */
   transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run;
@@ -231,14 +233,21 @@ export interface ScheduleStore {
    * transaction. Returns null, changing nothing, when the occurrence was already decided.
    */
   recordOccurrence(decision: OccurrenceDecision): OccurrenceRecord | null;
-  /** Records a whole range of missed occurrences as one collapsed `missed_catchup` entry. */
-  recordMissedRange(scheduleId: string, first: number, last: number, count: number): OccurrenceRecord | null;
+  /** Records a whole range of occurrences (missed, or skipped while paused) as one collapsed entry. */
+  recordRange(
+    scheduleId: string,
+    decision: typeof Decision.missedCatchup | typeof Decision.skippedPaused,
+    range: { first: number; last: number; count: number },
+  ): OccurrenceRecord | null;
   /** Creates the run of a buffered occurrence; false if it was already released. */
   releaseBuffered(occurrence: OccurrenceRecord, run: NewRun): boolean;
   waiting(scheduleId: string): OccurrenceRecord[];
   occurrences(scheduleId: string, limit: number): OccurrenceRecord[];
   /** Takes the data dir's daemon lock; returns the living holder instead when there is one. */
-  acquireDaemonLock(self: ProcessIdentity, isAlive: (p: ProcessIdentity) => boolean): ProcessIdentity | null;
+  acquireDaemonLock(
+    self: ProcessIdentity,
+    isAlive: (p: ProcessIdentity) => boolean,
+  ): ProcessIdentity | null;
   releaseDaemonLock(self: ProcessIdentity): void;
   daemon(): (ProcessIdentity & { startedAt: number }) | null;
 }

@@ -118,6 +118,11 @@ export class RunService {
     return this.engine.cancelRun(runId, reason);
   }
 
+  /** Cancels every run this process drives. */
+  cancelAll(reason: string): Promise<void> {
+    return this.engine.cancelAll(reason);
+  }
+
   orphans(): Run[] {
     return this.engine.orphanedRuns();
   }

@@ -109,6 +109,13 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toRun);
   }
 
+  activeRuns(scheduleId: string): Run[] {
+    const rows = this.sql(
+      "SELECT * FROM runs WHERE schedule_id = ? AND status IN ('pending','running','retrying') ORDER BY created_at",
+    ).all(scheduleId) as RunRow[];
+    return rows.map(toRun);
+  }
+
   transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run {
     return this.db
       .transaction(() => {

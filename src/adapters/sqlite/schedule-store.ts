@@ -19,7 +19,7 @@ import type {
   ScheduleStore,
 } from '../../engines/ports.js';
 import type { ProcessIdentity } from '../../domain/run.js';
-import type { Schedule } from '../../domain/schedule/model.js';
+import type { Decision, Schedule } from '../../domain/schedule/model.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 
 /** Schedules and their occurrence ledger, in the same SQLite file (and transactions) as runs. */
@@ -154,27 +154,22 @@ export class SqliteScheduleStore implements ScheduleStore {
       .immediate();
   }
 
-  recordMissedRange(
+  recordRange(
     scheduleId: string,
-    first: number,
-    last: number,
-    count: number,
+    decision: typeof Decision.missedCatchup | typeof Decision.skippedPaused,
+    range: { first: number; last: number; count: number },
   ): OccurrenceRecord | null {
     return this.db
       .transaction(() => {
         const schedule = this.mustGet(scheduleId);
-        if (first <= schedule.decidedThrough) return null;
+        if (range.first <= schedule.decidedThrough) return null;
+        const detail = { count: range.count, through: new Date(range.last).toISOString() };
         this.sql(
           `INSERT INTO occurrences (schedule_id, scheduled_at, source, decision, decided_at, detail)
-           VALUES (?, ?, 'schedule', 'missed_catchup', ?, ?)`,
-        ).run(
-          scheduleId,
-          first,
-          this.clock.now(),
-          JSON.stringify({ count, through: new Date(last).toISOString() }),
-        );
-        this.write({ ...schedule, decidedThrough: last }, false);
-        return this.mustGetOccurrence(scheduleId, first, 'schedule');
+           VALUES (?, ?, 'schedule', ?, ?, ?)`,
+        ).run(scheduleId, range.first, decision, this.clock.now(), JSON.stringify(detail));
+        this.write({ ...schedule, decidedThrough: range.last }, false);
+        return this.mustGetOccurrence(scheduleId, range.first, 'schedule');
       })
       .immediate();
   }

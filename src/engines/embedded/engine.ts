@@ -39,6 +39,12 @@ export class EmbeddedEngine implements Engine {
     return { run, settled: this.track(run.id, settled) };
   }
 
+  /** Drives a run already in the store and owned by this process (e.g. queued by the scheduler). */
+  driveRun(runId: string, observer?: RunObserver): Promise<Run> {
+    const existing = this.driving.get(runId);
+    return existing ?? this.track(runId, this.driver.drive(runId, observer));
+  }
+
   async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
     const before = this.mustGet(runId);
     if (isTerminal(before.status)) {
@@ -105,6 +111,11 @@ export class EmbeddedEngine implements Engine {
     }
     await Promise.all(drives);
     return report;
+  }
+
+  /** Cancels every run this process drives (TERM, grace, KILL to each tree) and waits for them. */
+  async cancelAll(reason: string): Promise<void> {
+    await Promise.allSettled([...this.driving.keys()].map((id) => this.cancelRun(id, reason)));
   }
 
   /** Waits for every run this engine drives to settle. */

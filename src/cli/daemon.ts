@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import { openApp, type App } from '../app.js';
+import { resolveConfig } from '../config.js';
+import { EnvironmentError } from '../domain/errors.js';
+import type { FaultPoint } from '../engines/embedded/scheduler.js';
+import { daemonLogger } from '../adapters/log/logger.js';
+
+export interface DaemonOptions {
+  readonly dataDir?: string | undefined;
+  readonly maxConcurrent: number;
+  /** On SIGINT/SIGTERM: stop running runs (TERM, grace, KILL), or leave them to be re-adopted. */
+  readonly onShutdown: 'stop' | 'leave';
+  readonly logFormat: 'json' | 'pretty';
+  /** Tests only: crash points. The CLI never passes one. */
+  readonly faults?: { hit(point: FaultPoint): void };
+}
+
+/** Runs `goose-flow serve` until a signal: scheduler, dispatcher, recovery, graceful shutdown. */
+export async function runDaemon(options: DaemonOptions): Promise<number> {
+  const log = daemonLogger(options.logFormat);
+  const app = openApp(resolveConfig({ dataDir: options.dataDir }));
+  const started = app.startScheduler({
+    maxConcurrent: options.maxConcurrent,
+    log: (event, fields = {}) => log.info(fields, event),
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  if ('heldBy' in started) {
+    await app.close();
+    throw new EnvironmentError(
+      'daemon_running',
+      `another goose-flow serve (pid ${started.heldBy.pid}) already runs on ${app.dataDir.root}; stop it first or use another --data-dir`,
+      { pid: started.heldBy.pid },
+    );
+  }
+  const { scheduler } = started;
+  log.info(
+    { dataDir: app.dataDir.root, schedules: scheduler.stats.schedules, maxConcurrent: options.maxConcurrent },
+    'serve_started',
+  );
+  await waitForSignal(log);
+  scheduler.stop();
+  return shutdown(app, options.onShutdown, log);
+}
+
+function waitForSignal(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'shutdown_requested');
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function shutdown(app: App, mode: 'stop' | 'leave', log: Logger): Promise<number> {
+  if (mode === 'stop') {
+    await app.runs.cancelAll('goose-flow serve is shutting down');
+    await app.close();
+    log.info({}, 'serve_stopped');
+    return 0;
+  }
+  // Leave: release the lock and go; the next goose-flow re-adopts or settles what still runs.
+  await app.closeLeavingRuns();
+  log.info({}, 'serve_stopped_leaving_runs');
+  return 0;
+}

@@ -1,0 +1,53 @@
+import type { Run } from '../../domain/run.js';
+
+/**
+ * Starts runs the scheduler created, never more than `limit` at once; the rest wait in
+ * `pending` (durably: a restarted daemon picks them up) in the order they were submitted.
+ */
+export class Dispatcher {
+  private readonly queue: string[] = [];
+  private readonly active = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly drive: (runId: string) => Promise<Run>,
+    private readonly limit: number,
+    private readonly onSettled: (run: Run) => void,
+    private readonly onError: (runId: string, err: unknown) => void,
+  ) {}
+
+  get running(): number {
+    return this.active.size;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  submit(runId: string): void {
+    if (this.active.has(runId) || this.queue.includes(runId)) return;
+    this.queue.push(runId);
+    this.pump();
+  }
+
+  /** Resolves when every run started so far has settled. */
+  async drain(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
+  }
+
+  private pump(): void {
+    while (this.active.size < this.limit && this.queue.length > 0) {
+      const runId = this.queue.shift()!;
+      const done = this.drive(runId).then(
+        (run) => this.onSettled(run),
+        (err: unknown) => this.onError(runId, err),
+      );
+      this.active.set(
+        runId,
+        done.finally(() => {
+          this.active.delete(runId);
+          this.pump();
+        }),
+      );
+    }
+  }
+}

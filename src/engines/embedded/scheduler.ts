@@ -1,0 +1,326 @@
+import type { ProcessIdentity, Run } from '../../domain/run.js';
+import { isTerminal } from '../../domain/run-status.js';
+import { compileSpec, jitterOffset, type CompiledSpec } from '../../domain/schedule/spec.js';
+import { Decision, occurrenceRunId, type Schedule } from '../../domain/schedule/model.js';
+import {
+  decideOccurrence,
+  isExhausted,
+  ON_TIME_TOLERANCE_MS,
+  stateAfterRun,
+  stateAfterStart,
+  type OccurrenceOutcome,
+} from '../../domain/schedule/policies.js';
+import type { Clock, NewRun, OccurrenceSource, RunStore, ScheduleStore } from '../ports.js';
+import type { EmbeddedEngine } from './engine.js';
+import { Dispatcher } from './dispatcher.js';
+
+/** Places where a test may inject a crash; production passes no hook. */
+export type FaultPoint = 'before-decision' | 'after-decision' | 'after-dispatch';
+
+export interface SchedulerDeps {
+  readonly schedules: ScheduleStore;
+  readonly runs: RunStore;
+  readonly engine: EmbeddedEngine;
+  readonly clock: Clock;
+  readonly self: ProcessIdentity;
+  readonly maxConcurrent: number;
+  /** How often to look for changes made by other goose-flow processes. */
+  readonly pollMs: number;
+  /** The run an occurrence starts (snapshot, params, options), owned by `owner`. */
+  readonly newRun: (
+    schedule: Schedule,
+    id: string,
+    source: OccurrenceSource,
+    owner: ProcessIdentity | null,
+  ) => NewRun;
+  readonly log: (event: string, fields?: Record<string, unknown>) => void;
+  readonly faults?: { hit(point: FaultPoint): void };
+}
+
+interface Entry {
+  schedule: Schedule;
+  compiled: CompiledSpec;
+  /** The next scheduled time to decide, and when to act on it (with jitter). */
+  next: number | null;
+  fireAt: number | null;
+}
+
+/** Decisions made one by one before a long backlog of missed occurrences is collapsed into one entry. */
+const MAX_INDIVIDUAL_MISSED = 50;
+/** Longest a timer may be set for (setTimeout's limit is 2^31-1 ms). */
+const MAX_SLEEP_MS = 2 ** 31 - 1;
+
+/**
+ * The embedded engine's scheduler: sleeps until the next due occurrence, decides each occurrence
+ * exactly once (claim + decision + run in one transaction), and hands started runs to a
+ * concurrency-limited dispatcher.
+ */
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly dispatcher: Dispatcher;
+  private timer: NodeJS.Timeout | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private seen = { schedules: -1, dispatch: -1 };
+  private stopped = false;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.dispatcher = new Dispatcher(
+      (runId) => deps.engine.driveRun(runId),
+      deps.maxConcurrent,
+      (run) => this.afterRun(run),
+      (runId, err) => deps.log('run_error', { runId, error: (err as Error).message }),
+    );
+  }
+
+  get stats() {
+    return {
+      schedules: this.entries.size,
+      running: this.dispatcher.running,
+      waiting: this.dispatcher.waiting,
+    };
+  }
+
+  start(): void {
+    this.reload();
+    this.adoptPending();
+    this.poller = setInterval(() => this.poll(), this.deps.pollMs);
+    this.tick();
+  }
+
+  /** Stops deciding occurrences; runs already started are the caller's to stop or leave. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
+  }
+
+  drain(): Promise<void> {
+    return this.dispatcher.drain();
+  }
+
+  /** Next scheduled times of a schedule as this scheduler sees them (for status output). */
+  nextFireAt(scheduleId: string): number | null {
+    return this.entries.get(scheduleId)?.fireAt ?? null;
+  }
+
+  private poll(): void {
+    const counters = this.deps.schedules.counters();
+    if (counters.schedules !== this.seen.schedules) {
+      this.reload();
+      this.arm();
+    }
+    if (counters.dispatch !== this.seen.dispatch) {
+      this.seen.dispatch = counters.dispatch;
+      this.adoptPending();
+    }
+  }
+
+  /** Loads what changed since the last load (everything, the first time). */
+  private reload(): void {
+    const changes = this.deps.schedules.changesSince(this.seen.schedules);
+    this.seen.schedules = changes.version;
+    for (const id of changes.removed) this.entries.delete(id);
+    for (const schedule of changes.schedules) {
+      try {
+        const compiled = compileSpec(schedule.spec);
+        this.entries.set(schedule.id, this.plan({ schedule, compiled, next: null, fireAt: null }));
+      } catch (err) {
+        this.entries.delete(schedule.id);
+        this.deps.log('schedule_invalid', {
+          scheduleId: schedule.id,
+          error: (err as Error).message,
+        });
+      }
+    }
+  }
+
+  /** Runs waiting for a daemon (created by `schedule trigger`, or left by a dead one). */
+  private adoptPending(): void {
+    void this.deps.engine.recoverOrphans().catch((err: unknown) => {
+      this.deps.log('recovery_error', { error: (err as Error).message });
+    });
+  }
+
+  private plan(entry: Entry): Entry {
+    const { schedule, compiled } = entry;
+    const next = isExhausted(schedule.state) ? null : compiled.next(schedule.decidedThrough);
+    const fireAt =
+      next === null ? null : next + jitterOffset(schedule.id, next, schedule.spec.jitterMs);
+    return { ...entry, next, fireAt };
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.stopped) return;
+    let earliest: number | null = null;
+    for (const e of this.entries.values()) {
+      if (e.fireAt !== null && (earliest === null || e.fireAt < earliest)) earliest = e.fireAt;
+    }
+    if (earliest === null) return;
+    const delay = Math.min(Math.max(0, earliest - this.deps.clock.now()), MAX_SLEEP_MS);
+    this.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  private tick(): void {
+    const now = this.deps.clock.now();
+    for (const entry of [...this.entries.values()]) {
+      if (this.stopped) return;
+      if (entry.fireAt === null || entry.fireAt > now) continue;
+      try {
+        this.decideDue(entry.schedule.id, now);
+      } catch (err) {
+        this.deps.log('decision_error', {
+          scheduleId: entry.schedule.id,
+          error: (err as Error).message,
+        });
+      }
+    }
+    this.arm();
+  }
+
+  /** Decides every occurrence of one schedule that is due at `now`, oldest first. */
+  private decideDue(scheduleId: string, now: number): void {
+    for (;;) {
+      const schedule = this.deps.schedules.getSchedule(scheduleId);
+      if (!schedule) return void this.entries.delete(scheduleId);
+      const entry = this.plan({ ...this.entries.get(scheduleId)!, schedule });
+      this.entries.set(scheduleId, entry);
+      if (entry.fireAt === null || entry.fireAt > now || entry.next === null) return;
+      if (this.collapseBacklog(entry, now)) continue;
+      const laterAlsoDue = (entry.compiled.next(entry.next) ?? Infinity) <= now;
+      this.decide(schedule, entry.next, now, laterAlsoDue);
+    }
+  }
+
+  /** A long outage (or pause) leaves a backlog too old to run: record it as one collapsed range. */
+  private collapseBacklog(entry: Entry, now: number): boolean {
+    const { schedule, compiled } = entry;
+    const horizon = now - Math.max(schedule.policies.catchupWindowMs, ON_TIME_TOLERANCE_MS);
+    const stale = compiled.between(schedule.decidedThrough, horizon, MAX_INDIVIDUAL_MISSED + 1);
+    if (stale.length <= MAX_INDIVIDUAL_MISSED) return false;
+    let last = stale[stale.length - 1]!;
+    let count = stale.length;
+    for (
+      let t = compiled.next(last);
+      t !== null && t < horizon && count < 100_000;
+      t = compiled.next(t)
+    ) {
+      last = t;
+      count++;
+    }
+    const decision = schedule.state.paused ? Decision.skippedPaused : Decision.missedCatchup;
+    this.deps.schedules.recordRange(schedule.id, decision, { first: stale[0]!, last, count });
+    const from = iso(stale[0]!);
+    this.deps.log('occurrences_collapsed', {
+      scheduleId: schedule.id,
+      decision,
+      count,
+      from,
+      through: iso(last),
+    });
+    return true;
+  }
+
+  private decide(
+    schedule: Schedule,
+    scheduledAt: number,
+    now: number,
+    laterAlsoDue: boolean,
+  ): void {
+    const active = this.deps.runs.activeRuns(schedule.id);
+    const outcome = decideOccurrence(schedule, {
+      scheduledAt,
+      now,
+      activeRuns: active.length,
+      buffered: this.deps.schedules.waiting(schedule.id).length,
+      laterAlsoDue,
+    });
+    this.deps.faults?.hit('before-decision');
+    const started = outcome.decision === Decision.started;
+    const run = started
+      ? this.deps.newRun(
+          schedule,
+          occurrenceRunId(schedule.id, scheduledAt),
+          'schedule',
+          this.deps.self,
+        )
+      : null;
+    const recorded = this.deps.schedules.recordOccurrence({
+      scheduleId: schedule.id,
+      scheduledAt,
+      source: 'schedule',
+      decision: outcome.decision,
+      detail: detailOf(outcome, now - scheduledAt),
+      run,
+      state: started ? stateAfterStart(schedule.state) : null,
+    });
+    if (!recorded) return;
+    this.deps.faults?.hit('after-decision');
+    this.deps.log('occurrence_decided', {
+      scheduleId: schedule.id,
+      scheduledAt: iso(scheduledAt),
+      decision: outcome.decision,
+      lateMs: now - scheduledAt,
+      ...(run ? { runId: run.id } : {}),
+    });
+    if (run) this.launch(run.id, outcome, active);
+  }
+
+  private launch(runId: string, outcome: OccurrenceOutcome, others: readonly Run[]): void {
+    const stopOthers = outcome.decision === Decision.started ? outcome.stopOthers : null;
+    if (!stopOthers || others.length === 0) return this.submit(runId);
+    // cancel_other / terminate_other: the new run starts once the others have stopped.
+    const reason = `overlap policy ${stopOthers === 'cancel' ? 'cancel_other' : 'terminate_other'}`;
+    void Promise.allSettled(others.map((r) => this.deps.engine.cancelRun(r.id, reason))).then(() =>
+      this.submit(runId),
+    );
+  }
+
+  private submit(runId: string): void {
+    this.dispatcher.submit(runId);
+    this.deps.faults?.hit('after-dispatch');
+  }
+
+  /** A run of a schedule settled: pause on failure, and release the next buffered occurrence. */
+  private afterRun(run: Run): void {
+    if (!run.scheduleId || !isTerminal(run.status)) return;
+    const schedule = this.deps.schedules.getSchedule(run.scheduleId);
+    if (!schedule) return;
+    this.deps.log('run_settled', { runId: run.id, scheduleId: schedule.id, status: run.status });
+    const paused = stateAfterRun(schedule, run.id, run.status);
+    if (paused) {
+      this.deps.schedules.updateSchedule(schedule.id, { state: paused });
+      this.deps.log('schedule_paused', { scheduleId: schedule.id, note: paused.note });
+    }
+    this.releaseNext(schedule);
+  }
+
+  private releaseNext(schedule: Schedule): void {
+    if (this.deps.runs.activeRuns(schedule.id).length > 0) return;
+    const next = this.deps.schedules.waiting(schedule.id)[0];
+    if (!next) return;
+    const run = this.deps.newRun(
+      schedule,
+      occurrenceRunId(schedule.id, next.scheduledAt),
+      next.source,
+      this.deps.self,
+    );
+    if (this.deps.schedules.releaseBuffered(next, run)) {
+      this.deps.log('occurrence_released', {
+        scheduleId: schedule.id,
+        scheduledAt: iso(next.scheduledAt),
+        runId: run.id,
+      });
+      this.submit(run.id);
+    }
+  }
+}
+
+function detailOf(outcome: OccurrenceOutcome, lateMs: number): Record<string, unknown> {
+  if (outcome.decision === Decision.missedCatchup) return { lateByMs: outcome.lateByMs };
+  if (outcome.decision === Decision.started && outcome.stopOthers)
+    return { lateMs, stopOthers: outcome.stopOthers };
+  return { lateMs };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
