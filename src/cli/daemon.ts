@@ -34,7 +34,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
   const { scheduler } = started;
   log.info(
-    { dataDir: app.dataDir.root, schedules: scheduler.stats.schedules, maxConcurrent: options.maxConcurrent },
+    {
+      dataDir: app.dataDir.root,
+      schedules: scheduler.stats.schedules,
+      maxConcurrent: options.maxConcurrent,
+    },
     'serve_started',
   );
   await waitForSignal(log);

@@ -6,6 +6,8 @@ import { logsCommand } from './commands/logs.js';
 import { killCommand } from './commands/kill.js';
 import { recipeCommand } from './commands/recipe.js';
 import { recoverCommand } from './commands/recover.js';
+import { scheduleCommand } from './commands/schedule.js';
+import { serveCommand } from './commands/serve.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
 
 function program(): Command {
@@ -22,6 +24,8 @@ function program(): Command {
     killCommand(),
     recipeCommand(),
     recoverCommand(),
+    scheduleCommand(),
+    serveCommand(),
   ]) {
     root.addCommand(cmd);
   }

@@ -10,17 +10,32 @@ export function daemonLogger(format: 'json' | 'pretty'): Logger {
   return format === 'json' ? pino(options) : pino(options, prettyStream(process.stdout));
 }
 
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 function prettyStream(out: NodeJS.WritableStream): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        const { time, level, msg, pid: _pid, ...fields } = JSON.parse(line) as Record<string, unknown>;
+        const {
+          time,
+          level,
+          msg,
+          pid: _pid,
+          ...fields
+        } = JSON.parse(line) as Record<string, unknown>;
         const extra = Object.entries(fields)
           .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
           .join(' ');
-        out.write(`${String(time).slice(11, 23)} ${(LEVELS[Number(level)] ?? 'info').padEnd(5)} ${String(msg)}${extra ? `  ${extra}` : ''}\n`);
+        out.write(
+          `${String(time).slice(11, 23)} ${(LEVELS[Number(level)] ?? 'info').padEnd(5)} ${String(msg)}${extra ? `  ${extra}` : ''}\n`,
+        );
       }
       done();
     },

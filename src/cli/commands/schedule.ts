@@ -1,0 +1,186 @@
+import { Command, Option } from 'commander';
+import { printJson, withApp } from '../context.js';
+import {
+  draftFromFlags,
+  draftOf,
+  newDraft,
+  withScheduleFlags,
+  type ScheduleFlags,
+} from '../schedule-flags.js';
+import {
+  scheduleDetailJson,
+  scheduleDetailText,
+  scheduleJson,
+  schedulesTable,
+} from '../render-schedule.js';
+import { runJson } from '../render.js';
+import { exitCodeForRun } from '../exit-codes.js';
+import { UsageError } from '../../domain/errors.js';
+import { OVERLAP_POLICIES, type OverlapPolicy } from '../../domain/schedule/model.js';
+import type { App } from '../../app.js';
+
+export function scheduleCommand(): Command {
+  const schedule = new Command('schedule').description(
+    'run recipes on cron schedules (fired by `goose-flow serve`)',
+  );
+  schedule.addCommand(addCommand());
+  schedule.addCommand(listCommand());
+  schedule.addCommand(showCommand());
+  schedule.addCommand(updateCommand());
+  schedule.addCommand(pauseCommand('pause'));
+  schedule.addCommand(pauseCommand('resume'));
+  schedule.addCommand(triggerCommand());
+  schedule.addCommand(removeCommand());
+  return schedule;
+}
+
+function addCommand(): Command {
+  return withScheduleFlags(
+    new Command('add')
+      .description('create a schedule; the recipe is validated for a headless run and snapshotted')
+      .argument('<id>', 'schedule id (letters, digits, . _ -)'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  goose-flow schedule add nightly --cron "0 2 * * *" --tz Europe/Berlin --recipe review.yaml -p repo=.
+  goose-flow schedule add poll --cron "@every 30s" --recipe check.yaml --overlap buffer_one`,
+    )
+    .action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
+      if (!flags.cron || !flags.recipe)
+        throw new UsageError('schedule add needs --cron <expr> and --recipe <file>');
+      await withApp(cmd, (app) => {
+        const created = app.schedules.add(draftFromFlags(id, flags, newDraft()));
+        printSchedule(app, created.id, flags.json, 'created');
+      });
+    });
+}
+
+function updateCommand(): Command {
+  return withScheduleFlags(
+    new Command('update')
+      .description('change a schedule; flags not given keep their value')
+      .argument('<id>'),
+  ).action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
+    await withApp(cmd, (app) => {
+      const current = app.schedules.get(id);
+      app.schedules.update(id, draftFromFlags(id, flags, draftOf(current)));
+      printSchedule(app, id, flags.json, 'updated');
+    });
+  });
+}
+
+function printSchedule(app: App, id: string, json: boolean | undefined, verb: string): void {
+  const detail = app.schedules.show(id);
+  if (json) return printJson(scheduleJson(detail.schedule, detail.next));
+  const first = detail.next[0];
+  process.stdout.write(
+    `schedule ${id} ${verb}; next run ${first ? new Date(first).toISOString() : 'none'}\n`,
+  );
+  if (!app.schedules.daemon())
+    process.stdout.write(
+      'note: no `goose-flow serve` runs on this data dir; start one to fire schedules\n',
+    );
+}
+
+function listCommand(): Command {
+  return new Command('list')
+    .description('all schedules with their next run')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      await withApp(cmd, (app) => {
+        const rows = app.schedules
+          .list()
+          .map((schedule) => ({ schedule, next: app.schedules.nextTimes(schedule, 1)[0] ?? null }));
+        if (flags.json)
+          printJson(rows.map((r) => scheduleJson(r.schedule, r.next === null ? [] : [r.next])));
+        else process.stdout.write(schedulesTable(rows) + '\n');
+      });
+    });
+}
+
+function showCommand(): Command {
+  return new Command('show')
+    .description(
+      'one schedule: next 5 fire times in its zone, the cron in words, recent runs and decisions',
+    )
+    .argument('<id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+      await withApp(cmd, (app) => {
+        const detail = app.schedules.show(id);
+        if (flags.json) printJson(scheduleDetailJson(detail));
+        else process.stdout.write(scheduleDetailText(detail) + '\n');
+      });
+    });
+}
+
+function pauseCommand(verb: 'pause' | 'resume'): Command {
+  return new Command(verb)
+    .description(
+      verb === 'pause' ? 'stop firing (occurrences are recorded as skipped_paused)' : 'fire again',
+    )
+    .argument('<id>')
+    .option('--note <text>', 'why (shown with the schedule)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { note?: string; json?: boolean }, cmd: Command) => {
+      await withApp(cmd, (app) => {
+        const s =
+          verb === 'pause'
+            ? app.schedules.pause(id, flags.note ?? null)
+            : app.schedules.resume(id, flags.note ?? null);
+        if (flags.json) printJson(scheduleJson(s));
+        else process.stdout.write(`schedule ${id} ${verb === 'pause' ? 'paused' : 'resumed'}\n`);
+      });
+    });
+}
+
+function triggerCommand(): Command {
+  return new Command('trigger')
+    .description(
+      'run the schedule now (with a daemon: hand the run to it; without: run it here, like `run`)',
+    )
+    .argument('<id>')
+    .addOption(
+      new Option(
+        '--overlap <policy>',
+        "overlap policy for this run (default: the schedule's)",
+      ).choices(OVERLAP_POLICIES),
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (id: string, flags: { overlap?: OverlapPolicy; json?: boolean }, cmd: Command) => {
+        await withApp(cmd, async (app) => {
+          const result = await app.schedules.trigger(id, flags.overlap);
+          const say = (line: string) =>
+            flags.json ? undefined : process.stdout.write(line + '\n');
+          if (!result.run) say(`schedule ${id}: ${result.decision} (a run of it is still going)`);
+          else if (result.daemon)
+            say(`run ${result.run.id} started by the daemon (pid ${result.daemon.pid})`);
+          else say(`run ${result.run.id} started here (no daemon runs)`);
+          const run = result.settled ? await result.settled : result.run;
+          if (flags.json)
+            printJson({
+              decision: result.decision,
+              run: run ? runJson(run) : null,
+              daemonPid: result.daemon?.pid ?? null,
+            });
+          else if (result.settled && run) say(`run ${run.id} ${run.status}`);
+          if (result.settled && run) process.exitCode = exitCodeForRun(run.status);
+        });
+      },
+    );
+}
+
+function removeCommand(): Command {
+  return new Command('remove')
+    .description('delete a schedule (its runs and their logs stay)')
+    .argument('<id>')
+    .action(async (id: string, _flags: unknown, cmd: Command) => {
+      await withApp(cmd, (app) => {
+        app.schedules.remove(id);
+        process.stdout.write(`schedule ${id} removed\n`);
+      });
+    });
+}

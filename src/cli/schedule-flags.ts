@@ -1,0 +1,184 @@
+import { Command, Option } from 'commander';
+import { parseDuration } from '../domain/duration.js';
+import { UsageError } from '../domain/errors.js';
+import { parseParamArgs } from '../domain/recipe/index.js';
+import {
+  OVERLAP_POLICIES,
+  ExecutionMode,
+  type OverlapPolicy,
+  type Schedule,
+} from '../domain/schedule/model.js';
+import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
+import { collect, positiveInt } from './context.js';
+
+/** The flags `schedule add` and `schedule update` share. */
+export interface ScheduleFlags {
+  cron?: string;
+  recipe?: string;
+  tz?: string;
+  jitter?: string;
+  start?: string;
+  end?: string;
+  overlap?: OverlapPolicy;
+  catchupWindow?: string;
+  catchup?: 'all' | 'latest';
+  pauseOnFailure?: boolean;
+  remaining?: number;
+  param: string[];
+  timeout?: string;
+  retries?: number;
+  cwd?: string;
+  mode?: 'background' | 'foreground';
+  paused?: boolean;
+  note?: string;
+  followSource?: boolean;
+  json?: boolean;
+}
+
+export function withScheduleFlags(cmd: Command): Command {
+  return cmd
+    .option('--cron <expr>', 'cron (5, 6 or 7 fields), @hourly-style macro, or "@every 30s"')
+    .option('--recipe <file>', 'recipe to run (snapshotted now)')
+    .option('--tz <zone>', "IANA time zone of the cron (default: this host's zone)")
+    .option('--jitter <duration>', 'fire each occurrence up to this much later (e.g. 30s)')
+    .option('--start <time>', 'no occurrence before this ISO-8601 time')
+    .option('--end <time>', 'no occurrence after this ISO-8601 time')
+    .addOption(
+      new Option('--overlap <policy>', 'when a run of the schedule is still going').choices(
+        OVERLAP_POLICIES,
+      ),
+    )
+    .option(
+      '--catchup-window <duration>',
+      'replay occurrences missed while down if not older than this (default 0: record them as missed)',
+    )
+    .addOption(
+      new Option(
+        '--catchup <which>',
+        'with a window: replay all missed occurrences, or only the latest',
+      ).choices(['all', 'latest']),
+    )
+    .option('--pause-on-failure', 'pause the schedule when one of its runs fails')
+    .option(
+      '--remaining <n>',
+      'start at most this many more runs, then stop',
+      positiveInt('--remaining'),
+    )
+    .option('-p, --param <key=value>', 'recipe parameter (repeatable)', collect, [])
+    .option('--timeout <duration>', 'per-attempt timeout (default 2h)')
+    .option(
+      '--retries <n>',
+      'retries after the first attempt (default 2)',
+      positiveInt('--retries'),
+    )
+    .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")
+    .addOption(new Option('--mode <mode>', 'execution mode').choices(Object.values(ExecutionMode)))
+    .option('--paused', 'create it paused')
+    .option('--note <text>', 'a note kept with the pause state')
+    .option(
+      '--follow-source',
+      're-read the recipe file at each run instead of running the snapshot',
+    )
+    .option('--json', 'print JSON');
+}
+
+const instant = (text: string, flag: string): number => {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms))
+    throw new UsageError(`${flag} '${text}' is not an ISO-8601 time (e.g. 2026-12-01T09:00:00Z)`);
+  return ms;
+};
+
+/** A draft from flags on top of `base` (a new schedule's defaults, or the schedule being updated). */
+export function draftFromFlags(
+  id: string,
+  flags: ScheduleFlags,
+  base: ScheduleDraft,
+): ScheduleDraft {
+  const draft: ScheduleDraft = {
+    ...base,
+    id,
+    expression: flags.cron ?? base.expression,
+    timezone: flags.tz ?? base.timezone,
+    jitterMs: flags.jitter === undefined ? base.jitterMs : parseDuration(flags.jitter, '--jitter'),
+    startAt: flags.start === undefined ? base.startAt : instant(flags.start, '--start'),
+    endAt: flags.end === undefined ? base.endAt : instant(flags.end, '--end'),
+    overlap: flags.overlap ?? base.overlap,
+    catchupWindowMs:
+      flags.catchupWindow === undefined
+        ? base.catchupWindowMs
+        : parseDuration(flags.catchupWindow, '--catchup-window'),
+    catchupLatestOnly:
+      flags.catchup === undefined ? base.catchupLatestOnly : flags.catchup === 'latest',
+    pauseOnFailure: flags.pauseOnFailure ?? base.pauseOnFailure,
+    remainingActions: flags.remaining ?? base.remainingActions,
+    recipePath: flags.recipe ?? base.recipePath,
+    params:
+      flags.param.length > 0 ? { ...base.params, ...parseParamArgs(flags.param) } : base.params,
+    timeoutMs:
+      flags.timeout === undefined ? base.timeoutMs : parseDuration(flags.timeout, '--timeout'),
+    retries: flags.retries ?? base.retries,
+    cwd: flags.cwd ?? base.cwd,
+    mode: flags.mode ?? base.mode,
+    paused: flags.paused ?? base.paused,
+    note: flags.note ?? base.note,
+    followSource: flags.followSource ?? base.followSource,
+  };
+  if (draft.catchupLatestOnly && draft.catchupWindowMs === 0) {
+    throw new UsageError(
+      '--catchup latest needs a --catchup-window greater than 0 (with 0, missed occurrences are never replayed)',
+    );
+  }
+  if (draft.timeoutMs !== null && draft.timeoutMs <= 0)
+    throw new UsageError('--timeout must be greater than zero');
+  return draft;
+}
+
+export function newDraft(): ScheduleDraft {
+  return {
+    id: '',
+    expression: '',
+    timezone: null,
+    jitterMs: 0,
+    startAt: null,
+    endAt: null,
+    overlap: 'skip',
+    catchupWindowMs: 0,
+    catchupLatestOnly: false,
+    pauseOnFailure: false,
+    paused: false,
+    note: null,
+    remainingActions: null,
+    recipePath: '',
+    followSource: false,
+    params: {},
+    timeoutMs: null,
+    retries: null,
+    cwd: null,
+    mode: 'background',
+    notes: [],
+  };
+}
+
+export function draftOf(s: Schedule): ScheduleDraft {
+  return {
+    id: s.id,
+    expression: s.spec.expression,
+    timezone: s.spec.timezone,
+    jitterMs: s.spec.jitterMs,
+    startAt: s.spec.startAt,
+    endAt: s.spec.endAt,
+    ...s.policies,
+    paused: s.state.paused,
+    note: s.state.note,
+    remainingActions: s.state.remainingActions,
+    recipePath: s.action.recipePath,
+    followSource: s.action.followSource,
+    params: { ...s.action.params },
+    timeoutMs: s.action.timeoutMs,
+    retries: s.action.retryPolicy.maxAttempts > 0 ? s.action.retryPolicy.maxAttempts - 1 : null,
+    cwd: s.action.cwd,
+    mode: s.action.mode,
+    notes: [],
+  };
+}
