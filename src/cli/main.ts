@@ -8,6 +8,8 @@ import { recipeCommand } from './commands/recipe.js';
 import { recoverCommand } from './commands/recover.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
+import { exportCommand, importCommand } from './commands/transfer.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
 
 function program(): Command {
@@ -26,6 +28,9 @@ function program(): Command {
     recoverCommand(),
     scheduleCommand(),
     serveCommand(),
+    statusCommand(),
+    importCommand(),
+    exportCommand(),
   ]) {
     root.addCommand(cmd);
   }

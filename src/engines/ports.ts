@@ -219,6 +219,8 @@ export interface OccurrenceDecision {
 
 export interface ScheduleStore {
   createSchedule(schedule: NewSchedule): Schedule;
+  /** All or none, in one transaction. */
+  createSchedules(schedules: readonly NewSchedule[]): Schedule[];
   getSchedule(id: string): Schedule | undefined;
   listSchedules(): Schedule[];
   updateSchedule(id: string, change: ScheduleChange): Schedule;

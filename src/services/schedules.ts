@@ -18,6 +18,7 @@ import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
 import type {
   Clock,
   NewRun,
+  NewSchedule,
   OccurrenceRecord,
   OccurrenceSource,
   RunStore,
@@ -63,6 +64,23 @@ export class ScheduleService {
   constructor(private readonly deps: ScheduleServiceDeps) {}
 
   add(draft: ScheduleDraft, baseDir = process.cwd()): Schedule {
+    return this.deps.store.createSchedule(this.prepare(draft, baseDir));
+  }
+
+  /** Creates every schedule of a file, or none: all are validated (and snapshotted) first. */
+  addAll(drafts: readonly ScheduleDraft[], baseDir: string): Schedule[] {
+    const prepared = drafts.map((draft) => {
+      try {
+        return this.prepare(draft, baseDir);
+      } catch (err) {
+        if (err instanceof Error) err.message = `schedule '${draft.id}': ${err.message}`;
+        throw err;
+      }
+    });
+    return this.deps.store.createSchedules(prepared);
+  }
+
+  private prepare(draft: ScheduleDraft, baseDir: string): NewSchedule {
     if (!ID.test(draft.id)) {
       throw new UsageError(
         `invalid schedule id '${draft.id}': use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
@@ -78,7 +96,7 @@ export class ScheduleService {
     }
     const spec = this.specOf(draft);
     const action = this.actionOf(draft, baseDir);
-    return this.deps.store.createSchedule({
+    return {
       id: draft.id,
       spec,
       policies: {
@@ -90,7 +108,7 @@ export class ScheduleService {
       state: { paused: draft.paused, note: draft.note, remainingActions: draft.remainingActions },
       action,
       decidedThrough: this.deps.clock.now(),
-    });
+    };
   }
 
   list(): Schedule[] {

@@ -62,6 +62,10 @@ export class SqliteScheduleStore implements ScheduleStore {
       .immediate();
   }
 
+  createSchedules(schedules: readonly NewSchedule[]): Schedule[] {
+    return this.db.transaction(() => schedules.map((s) => this.createSchedule(s))).immediate();
+  }
+
   getSchedule(id: string): Schedule | undefined {
     const row = this.sql('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
     return row && toSchedule(row);
