@@ -1,0 +1,280 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import {
+  cli,
+  finished,
+  json,
+  livePids,
+  readPids,
+  repoRoot,
+  sandbox,
+  startCli,
+  waitFor,
+  type CliProcess,
+  type Sandbox,
+} from '../support/harness.js';
+
+interface Occurrence {
+  scheduled_at: number;
+  source: string;
+  decision: string;
+  run_id: string | null;
+  detail: string;
+}
+
+let box: Sandbox;
+let daemons: CliProcess[] = [];
+beforeEach(() => {
+  box = sandbox();
+  daemons = [];
+});
+afterEach(async () => {
+  for (const d of daemons) if (d.exitCode === null && d.signalCode === null) d.kill('SIGKILL');
+  await Promise.all(daemons.map((d) => d.closed));
+  // Whatever a killed daemon left is settled before the sandbox checks for leaks.
+  await cli(['recover'], { ...box.env, GOOSE_FLOW_ORPHANS: 'kill' });
+  box.cleanup();
+});
+
+async function serve(env = box.env): Promise<CliProcess> {
+  const daemon = startCli(['serve', '--log-format', 'json'], env);
+  daemons.push(daemon);
+  await waitFor(
+    () => daemon.out.stdout.includes('serve_started') || daemon.exitCode !== null,
+    10_000,
+    'serve to start',
+  );
+  return daemon;
+}
+
+async function stop(daemon: CliProcess): Promise<number | null> {
+  daemon.kill('SIGTERM');
+  return (await finished(daemon)).code;
+}
+
+function ledger(scheduleId: string): Occurrence[] {
+  const db = new Database(join(box.dataDir, 'goose-flow.db'), { readonly: true });
+  try {
+    return db
+      .prepare('SELECT * FROM occurrences WHERE schedule_id = ? ORDER BY scheduled_at, source')
+      .all(scheduleId) as Occurrence[];
+  } finally {
+    db.close();
+  }
+}
+
+function runsOf(scheduleId: string): { id: string; status: string }[] {
+  const db = new Database(join(box.dataDir, 'goose-flow.db'), { readonly: true });
+  try {
+    return db
+      .prepare('SELECT id, status FROM runs WHERE schedule_id = ? ORDER BY id')
+      .all(scheduleId) as { id: string; status: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('goose-flow serve', () => {
+  it('fires a schedule every second on time, one run per occurrence, and refuses a second daemon', async () => {
+    const add = await cli(
+      [
+        'schedule',
+        'add',
+        'tick',
+        '--cron',
+        '* * * * * *',
+        '--recipe',
+        box.recipe('tick.yaml', { lines: 1 }),
+      ],
+      box.env,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const daemon = await serve();
+    await waitFor(
+      () => runsOf('tick').filter((r) => r.status === 'succeeded').length >= 3,
+      15_000,
+      'three runs',
+    );
+
+    const second = await cli(['serve'], box.env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`another goose-flow serve (pid ${daemon.pid}) already runs`);
+
+    expect(await stop(daemon)).toBe(0);
+    const occurrences = ledger('tick');
+    expect(occurrences.every((o) => o.decision === 'started' && o.source === 'schedule')).toBe(
+      true,
+    );
+    for (const o of occurrences) {
+      expect(o.scheduled_at % 1000).toBe(0);
+      expect(o.run_id).toBe(`tick@${new Date(o.scheduled_at).toISOString()}`);
+      const late = (JSON.parse(o.detail) as { lateMs: number }).lateMs;
+      expect(late).toBeLessThan(1000);
+    }
+    const times = occurrences.map((o) => o.scheduled_at);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBe(1000);
+  });
+
+  it('records overlap skips, pauses and resumes, and a schedule added while it runs fires', async () => {
+    const daemon = await serve();
+    const recipe = box.recipe('slow.yaml', { sleep: 2.5, lines: 0 });
+    await cli(['schedule', 'add', 'slow', '--cron', '* * * * * *', '--recipe', recipe], box.env);
+    await waitFor(
+      () => ledger('slow').some((o) => o.decision === 'skipped_overlap'),
+      10_000,
+      'an overlap skip',
+    );
+
+    expect((await cli(['schedule', 'pause', 'slow', '--note', 'maintenance'], box.env)).code).toBe(
+      0,
+    );
+    await waitFor(
+      () => ledger('slow').some((o) => o.decision === 'skipped_paused'),
+      10_000,
+      'a paused skip',
+    );
+    const show = json<{ paused: boolean; note: string }>(
+      (await cli(['schedule', 'show', 'slow', '--json'], box.env)).stdout,
+    );
+    expect(show).toMatchObject({ paused: true, note: 'maintenance' });
+
+    expect((await cli(['schedule', 'resume', 'slow'], box.env)).code).toBe(0);
+    const resumedAt = Date.now();
+    await waitFor(
+      () =>
+        ledger('slow').some((o) => o.decision !== 'skipped_paused' && o.scheduled_at > resumedAt),
+      10_000,
+      'an occurrence after resume',
+    );
+    await stop(daemon);
+    const decisions = new Set(ledger('slow').map((o) => o.decision));
+    expect([...decisions].sort()).toEqual(['skipped_overlap', 'skipped_paused', 'started']);
+  });
+
+  it('trigger hands the run to a running daemon, or runs it in the foreground without one', async () => {
+    const recipe = box.recipe('manual.yaml', { lines: 1 });
+    await cli(['schedule', 'add', 'manual', '--cron', '0 0 1 1 *', '--recipe', recipe], box.env);
+    const foreground = await cli(['schedule', 'trigger', 'manual', '--json'], box.env);
+    expect(foreground.code, foreground.stderr).toBe(0);
+    expect(json<{ run: { status: string }; daemonPid: null }>(foreground.stdout)).toMatchObject({
+      run: { status: 'succeeded' },
+      daemonPid: null,
+    });
+
+    const daemon = await serve();
+    const handed = await cli(['schedule', 'trigger', 'manual'], box.env);
+    expect(handed.stdout).toContain(`started by the daemon (pid ${daemon.pid})`);
+    await waitFor(
+      () => runsOf('manual').filter((r) => r.status === 'succeeded').length === 2,
+      10_000,
+      'the daemon to run it',
+    );
+    await stop(daemon);
+    expect(ledger('manual').map((o) => [o.source, o.decision])).toEqual([
+      ['trigger', 'started'],
+      ['trigger', 'started'],
+    ]);
+  });
+});
+
+describe('exactly once across daemon crashes', () => {
+  it('kill -9 of the daemon mid-run: after a restart every occurrence has exactly one fate and every run settles', async () => {
+    const recipe = box.recipe('work.yaml', { sleep: 1.5, lines: 0 });
+    await cli(
+      [
+        'schedule',
+        'add',
+        'work',
+        '--cron',
+        '*/2 * * * * *',
+        '--recipe',
+        recipe,
+        '--catchup-window',
+        '1m',
+      ],
+      box.env,
+    );
+    const first = await serve();
+    await waitFor(
+      () => runsOf('work').some((r) => r.status === 'running'),
+      10_000,
+      'a running run',
+    );
+    first.kill('SIGKILL');
+    await finished(first);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const second = await serve();
+    await waitFor(
+      () => runsOf('work').filter((r) => r.status === 'succeeded').length >= 4,
+      20_000,
+      'runs after the restart',
+    );
+    await stop(second);
+    expectLedgerExactlyOnce('work', 2_000);
+  });
+
+  const points = [
+    ['before-decision', 2],
+    ['after-decision', 2],
+    ['after-dispatch', 2],
+  ] as const;
+  for (const [point, at] of points) {
+    it(`a crash at ${point} (hit ${at}) loses and duplicates nothing`, async () => {
+      const recipe = box.recipe('fault.yaml', { lines: 0, sleep: 0.3 });
+      await cli(
+        [
+          'schedule',
+          'add',
+          'fault',
+          '--cron',
+          '* * * * * *',
+          '--recipe',
+          recipe,
+          '--catchup-window',
+          '1m',
+        ],
+        box.env,
+      );
+      const faulty = spawn(process.execPath, [join(repoRoot, 'test/support/faulty-daemon.mjs')], {
+        env: { ...box.env, FAULT_POINT: point, FAULT_AT: String(at) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const code = await new Promise<number | null>((resolve) =>
+        faulty.once('exit', (c, s) => resolve(c ?? (s ? -1 : null))),
+      );
+      expect(code).toBe(-1); // killed by its own fault
+      const daemon = await serve();
+      await waitFor(
+        () => runsOf('fault').filter((r) => r.status === 'succeeded').length >= 4,
+        20_000,
+        'runs after restart',
+      );
+      await stop(daemon);
+      expectLedgerExactlyOnce('fault', 1_000);
+    });
+  }
+});
+
+/**
+ * Every occurrence from the first to the last decided one has exactly one row (or lies inside a
+ * collapsed range); every started occurrence has exactly one run, and no run is left unsettled.
+ */
+function expectLedgerExactlyOnce(scheduleId: string, everyMs: number): void {
+  const rows = ledger(scheduleId).filter((o) => o.source === 'schedule');
+  expect(rows.length).toBeGreaterThan(3);
+  let expected = rows[0]!.scheduled_at;
+  for (const row of rows) {
+    expect(row.scheduled_at).toBe(expected);
+    const through = (JSON.parse(row.detail) as { through?: string }).through;
+    expected = (through ? Date.parse(through) : row.scheduled_at) + everyMs;
+  }
+  const runs = runsOf(scheduleId);
+  const started = rows.filter((o) => o.decision === 'started');
+  expect(runs.map((r) => r.id).sort()).toEqual(started.map((o) => o.run_id).sort());
+  expect(
+    runs.filter((r) => !['succeeded', 'failed', 'timed_out', 'cancelled'].includes(r.status)),
+  ).toEqual([]);
+  expect(livePids(readPids(box.pidfile))).toEqual([]);
+}
