@@ -1,5 +1,6 @@
 // Test-only entry: `goose-flow serve` with a crash injected at a fault point.
 // FAULT_POINT names the point, FAULT_AT the hit that SIGKILLs the daemon (1 = the first).
+/* global process */
 import { runDaemon } from '../../dist/cli/daemon.js';
 
 const point = process.env.FAULT_POINT;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { repoRoot } from '../support/harness.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js';
@@ -177,6 +178,9 @@ describe('SqliteRunStore', () => {
     db = openDatabase(join(dir, 'goose-flow.db'));
     store = new SqliteRunStore(db, clock);
     expect(store.getRun('r1')?.id).toBe('r1');
-    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    const files = readdirSync(join(repoRoot, 'src/adapters/sqlite/migrations')).filter((f) =>
+      f.endsWith('.sql'),
+    );
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(files.length);
   });
 });
