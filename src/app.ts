@@ -44,7 +44,16 @@ export interface SchedulerOptions {
   readonly faults?: { hit(point: FaultPoint): void };
 }
 
-export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): App {
+export interface AppOptions {
+  /** Where problems that do not stop a run are reported; default: stderr. */
+  readonly warn?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export function openApp(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  options: AppOptions = {},
+): App {
   const dataDir = prepareDataDir(config.dataDir);
   const db: Db = openDatabase(dataDir.database);
   const store = new SqliteRunStore(db, systemClock);
@@ -75,6 +84,7 @@ export function openApp(config: Config, env: NodeJS.ProcessEnv = process.env): A
     self,
     isAlive,
     hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    warn: options.warn ?? ((message) => void process.stderr.write(`goose-flow: ${message}\n`)),
   });
   let scheduler: Scheduler | null = null;
   return {

@@ -18,7 +18,9 @@ export interface DaemonOptions {
 /** Runs `goose-flow serve` until a signal: scheduler, dispatcher, recovery, graceful shutdown. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log = daemonLogger(options.logFormat);
-  const app = openApp(resolveConfig({ dataDir: options.dataDir }));
+  const app = openApp(resolveConfig({ dataDir: options.dataDir }), process.env, {
+    warn: (message, fields) => log.warn(fields, message),
+  });
   const started = app.startScheduler({
     maxConcurrent: options.maxConcurrent,
     log: (event, fields = {}) => log.info(fields, event),

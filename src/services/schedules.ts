@@ -38,7 +38,8 @@ export interface ScheduleServiceDeps {
   readonly self: ProcessIdentity;
   readonly isAlive: (p: ProcessIdentity) => boolean;
   readonly hostZone: string;
-  readonly log?: (event: string, fields: Record<string, unknown>) => void;
+  /** Where a problem that does not stop the run is reported (stderr, or the daemon's log). */
+  readonly warn: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export interface ScheduleDetail {
@@ -312,12 +313,11 @@ export class ScheduleService {
       const snapshot = this.deps.recipes.snapshot(runnable);
       return { hash: snapshot.hash, entry: snapshot.entry };
     } catch (err) {
-      this.deps.log?.('follow_source_failed', {
-        scheduleId: schedule.id,
-        recipe: action.recipePath,
-        error: (err as Error).message,
-        using: `snapshot ${action.recipeHash.slice(0, 12)}`,
-      });
+      const snapshot = action.recipeHash.slice(0, 12);
+      this.deps.warn(
+        `schedule ${schedule.id}: --follow-source could not re-read the recipe (${(err as Error).message}); running the snapshot ${snapshot}`,
+        { scheduleId: schedule.id, recipe: action.recipePath, snapshot },
+      );
       return { hash: action.recipeHash, entry: this.entryOf(action) };
     }
   }

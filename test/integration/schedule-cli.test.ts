@@ -1,0 +1,162 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, fixturesDir, json, sandbox, type Sandbox } from '../support/harness.js';
+
+let box: Sandbox;
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+const add = (id: string, ...args: string[]) => cli(['schedule', 'add', id, ...args], box.env);
+
+describe('schedule add: bad input is refused with the reason, nothing is written', () => {
+  const cases: [string, (recipe: string) => string[], number, RegExp][] = [
+    [
+      'a cron field out of range',
+      (r) => ['--cron', '61 * * * *', '--recipe', r],
+      2,
+      /61 is out of range for the minute field/,
+    ],
+    [
+      'a wrong field count',
+      (r) => ['--cron', '* * *', '--recipe', r],
+      2,
+      /expected 5 fields .* got 3/,
+    ],
+    [
+      'an unknown time zone',
+      (r) => ['--cron', '@daily', '--tz', 'Mars/Base', '--recipe', r],
+      2,
+      /unknown time zone 'Mars\/Base'/,
+    ],
+    [
+      'an unknown overlap policy',
+      (r) => ['--cron', '@daily', '--overlap', 'queue', '--recipe', r],
+      2,
+      /Allowed choices are skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all/,
+    ],
+    [
+      'conflicting catch-up flags',
+      (r) => ['--cron', '@daily', '--catchup', 'latest', '--recipe', r],
+      2,
+      /--catchup latest needs a --catchup-window greater than 0/,
+    ],
+    [
+      'an unknown parameter',
+      (r) => ['--cron', '@daily', '--recipe', r, '-p', 'nope=1'],
+      2,
+      /no parameter `nope`/,
+    ],
+    [
+      'a missing --recipe',
+      () => ['--cron', '@daily'],
+      2,
+      /needs --cron <expr> and --recipe <file>/,
+    ],
+    [
+      'the foreground mode',
+      (r) => ['--cron', '@daily', '--mode', 'foreground', '--recipe', r],
+      2,
+      /'foreground' .* not supported/,
+    ],
+  ];
+  for (const [name, args, code, message] of cases) {
+    it(name, async () => {
+      const res = await add('nightly', ...args(box.recipe('ok.yaml')));
+      expect(res.code, res.stderr).toBe(code);
+      expect(res.stderr).toMatch(message);
+      expect(json((await cli(['schedule', 'list', '--json'], box.env)).stdout)).toEqual([]);
+    });
+  }
+
+  it('a recipe that cannot run headless, with every reason', async () => {
+    const res = await add(
+      'plan',
+      '--cron',
+      '@daily',
+      '--recipe',
+      join(fixturesDir, 'planner.yaml'),
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('cannot run headless');
+    expect(res.stderr).toContain('recipe has no `prompt`');
+    expect(res.stderr).toContain('parameter `goal` (required)');
+  });
+
+  it('a duplicate id, keeping the first schedule as it was', async () => {
+    expect(
+      (await add('nightly', '--cron', '0 2 * * *', '--recipe', box.recipe('a.yaml'))).code,
+    ).toBe(0);
+    const again = await add('nightly', '--cron', '0 3 * * *', '--recipe', box.recipe('b.yaml'));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("a schedule with id 'nightly' already exists");
+    const list = json<{ id: string; cron: string }[]>(
+      (await cli(['schedule', 'list', '--json'], box.env)).stdout,
+    );
+    expect(list).toMatchObject([{ id: 'nightly', cron: '0 2 * * *' }]);
+  });
+});
+
+describe('schedule show', () => {
+  it('prints the next 5 fire times in the schedule zone and the cron in words', async () => {
+    await add(
+      'standup',
+      '--cron',
+      '0 0 9 * * 1-5 *',
+      '--tz',
+      'Europe/Berlin',
+      '--recipe',
+      box.recipe('s.yaml'),
+    );
+    const show = await cli(['schedule', 'show', 'standup'], box.env);
+    expect(show.stdout).toContain('At 09:00, Monday through Friday (Europe/Berlin)');
+    const times = show.stdout.split('\n').filter((l) => l.endsWith(' 09:00:00 Europe/Berlin'));
+    expect(times).toHaveLength(5);
+    const detail = json<{ nextRuns: string[] }>(
+      (await cli(['schedule', 'show', 'standup', '--json'], box.env)).stdout,
+    );
+    expect(detail.nextRuns).toHaveLength(5);
+    for (const t of detail.nextRuns)
+      expect(new Date(t).getUTCHours()).toBe(
+        new Date(t).getUTCMonth() >= 3 && new Date(t).getUTCMonth() < 9 ? 7 : 8,
+      );
+  });
+});
+
+describe('a recipe file deleted after scheduling', () => {
+  it('the snapshot still runs; with --follow-source the loss is reported and the snapshot runs', async () => {
+    const recipe = box.recipe('gone.yaml', { lines: 1 });
+    expect((await add('kept', '--cron', '@yearly', '--recipe', recipe)).code).toBe(0);
+    expect(
+      (await add('follow', '--cron', '@yearly', '--recipe', recipe, '--follow-source')).code,
+    ).toBe(0);
+    rmSync(recipe);
+    const kept = await cli(['schedule', 'trigger', 'kept'], box.env);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(/run kept@\S+ succeeded/);
+    const followed = await cli(['schedule', 'trigger', 'follow'], box.env);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stderr).toContain('cannot read recipe');
+    expect(followed.stderr).toContain('running the snapshot');
+  });
+
+  it('with --follow-source, a changed file is what runs next', async () => {
+    const record = join(box.root, 'record.jsonl');
+    const recipe = box.recipe('live.yaml', { lines: 1 });
+    expect(
+      (await add('live', '--cron', '@yearly', '--recipe', recipe, '--follow-source')).code,
+    ).toBe(0);
+    writeFileSync(
+      recipe,
+      `# goose-standin: record=${record}\ntitle: changed\ndescription: d\nprompt: new prompt\n`,
+    );
+    expect((await cli(['schedule', 'trigger', 'live'], box.env)).code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const call = json<{ argv: string[] }>(readFileSync(record, 'utf8').trim());
+    expect(readFileSync(call.argv[call.argv.indexOf('--recipe') + 1]!, 'utf8')).toContain(
+      'new prompt',
+    );
+  });
+});
