@@ -71,8 +71,15 @@ export function openApp(
     logBytesOf: fileSize,
   });
   const recipes = new RecipeService(dataDir.recipes);
-  const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env));
   const scheduleStore = new SqliteScheduleStore(db, store, systemClock);
+  const daemon = {
+    current: () => {
+      const holder = scheduleStore.daemon();
+      return holder && isAlive(holder) ? holder : null;
+    },
+    notify: () => scheduleStore.bumpDispatch(),
+  };
+  const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env), daemon);
   const schedules = new ScheduleService({
     config,
     store: scheduleStore,

@@ -33,6 +33,8 @@ export interface RecoveryReport {
 export interface Engine {
   readonly name: 'embedded' | 'temporal';
   startRun(run: Omit<NewRun, 'owner'>, observer?: RunObserver): StartedRun;
+  /** Records a run for another process (the daemon) to pick up and drive. */
+  enqueueRun(run: Omit<NewRun, 'owner'>): Run;
   cancelRun(runId: string, reason: string): Promise<CancelOutcome>;
   getRun(runId: string): Run | undefined;
   listRuns(query: RunQuery): Run[];

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
 import type { Attempt, Run, RunEvent, RunOptions } from '../domain/run.js';
 import { RunTrigger } from '../domain/run.js';
-import { NotFoundError, UsageError } from '../domain/errors.js';
+import { EnvironmentError, NotFoundError, UsageError } from '../domain/errors.js';
 import type { RunStatus } from '../domain/run-status.js';
 import type { RecipeProblem } from '../domain/recipe/index.js';
 import type {
@@ -50,6 +50,8 @@ export class RunService {
     private readonly recipes: RecipeService,
     /** Throws when the executor cannot be found, before anything is written. */
     private readonly checkExecutor: () => void,
+    /** The data dir's daemon, if one runs, and a way to tell it that runs wait. */
+    private readonly daemon: { current(): { pid: number } | null; notify(): void },
   ) {}
 
   defaultOptions(): RunOptions {
@@ -84,19 +86,34 @@ export class RunService {
   }
 
   start(prepared: PreparedRun, observer?: RunObserver): StartedRun {
-    return this.engine.startRun(
-      {
-        id: newRunId(new Date()),
-        trigger: RunTrigger.manual,
-        scheduleId: null,
-        recipePath: prepared.recipeFile,
-        recipeHash: prepared.recipeHash,
-        recipeEntry: prepared.recipeEntry,
-        params: prepared.params,
-        options: prepared.request.options,
-      },
-      observer,
-    );
+    return this.engine.startRun(this.newRun(prepared), observer);
+  }
+
+  /** `run --detach`: the run is recorded for the running daemon, which drives it. */
+  handOff(prepared: PreparedRun): Run {
+    const daemon = this.daemon.current();
+    if (!daemon) {
+      throw new EnvironmentError(
+        'no_daemon',
+        `--detach hands the run to \`goose-flow serve\`, but none runs on ${this.config.dataDir}; start one, or run without --detach`,
+      );
+    }
+    const run = this.engine.enqueueRun(this.newRun(prepared));
+    this.daemon.notify();
+    return run;
+  }
+
+  private newRun(prepared: PreparedRun) {
+    return {
+      id: newRunId(new Date()),
+      trigger: RunTrigger.manual,
+      scheduleId: null,
+      recipePath: prepared.recipeFile,
+      recipeHash: prepared.recipeHash,
+      recipeEntry: prepared.recipeEntry,
+      params: prepared.params,
+      options: prepared.request.options,
+    };
   }
 
   list(query: { status?: RunStatus | undefined; limit?: number | undefined }): Run[] {

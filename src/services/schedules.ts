@@ -59,6 +59,19 @@ export interface TriggerResult {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAX_BACKFILL = 1000;
+
+export interface BackfillResult {
+  readonly decided: readonly {
+    scheduledAt: number;
+    decision: Decision;
+    runId: string | null;
+    already: boolean;
+  }[];
+  readonly daemon: ProcessIdentity | null;
+  /** Without a daemon, this process runs the started ones: resolves when all have settled. */
+  readonly settled: Promise<Run[]> | null;
+}
 
 /** Schedule use cases, the same for every face. They work whether or not a daemon runs. */
 export class ScheduleService {
@@ -227,6 +240,73 @@ export class ScheduleService {
       daemon,
       settled,
     };
+  }
+
+  /**
+   * Decides the schedule's occurrences in [from, to] now, with the overlap policy given (default:
+   * the schedule's), as Temporal's backfill does. Each occurrence is backfilled at most once.
+   */
+  async backfill(
+    id: string,
+    from: number,
+    to: number,
+    overlap?: OverlapPolicy,
+  ): Promise<BackfillResult> {
+    const schedule = this.get(id);
+    if (to < from) throw new UsageError('--to must not be before --from');
+    const times = compileSpec(schedule.spec).between(from - 1, to, MAX_BACKFILL + 1);
+    if (times.length > MAX_BACKFILL) {
+      throw new UsageError(
+        `the range holds more than ${MAX_BACKFILL} occurrences; backfill a shorter range at a time`,
+      );
+    }
+    const daemon = this.daemon();
+    const decided: BackfillResult['decided'][number][] = [];
+    for (const scheduledAt of times)
+      decided.push(await this.backfillOne(schedule, scheduledAt, overlap, daemon));
+    if (daemon) this.deps.store.bumpDispatch();
+    const runIds = decided.flatMap((d) =>
+      d.runId && d.decision === Decision.started ? [d.runId] : [],
+    );
+    const settled = daemon
+      ? null
+      : Promise.all(runIds.map((runId) => this.deps.engine.driveRun(runId)));
+    return { decided, daemon, settled };
+  }
+
+  private async backfillOne(
+    schedule: Schedule,
+    scheduledAt: number,
+    overlap: OverlapPolicy | undefined,
+    daemon: ProcessIdentity | null,
+  ): Promise<BackfillResult['decided'][number]> {
+    const active = this.deps.runs.activeRuns(schedule.id);
+    const outcome = decideOccurrence(schedule, {
+      scheduledAt,
+      now: this.deps.clock.now(),
+      activeRuns: active.length,
+      buffered: this.deps.store.waiting(schedule.id).length,
+      laterAlsoDue: false,
+      manual: true,
+      ...(overlap ? { overlap } : {}),
+    });
+    const started = outcome.decision === Decision.started;
+    if (started && outcome.stopOthers) await this.stopOthers(active, outcome.stopOthers);
+    const runId = `${occurrenceRunId(schedule.id, scheduledAt)}/backfill`;
+    const recorded = this.deps.store.recordOccurrence({
+      scheduleId: schedule.id,
+      scheduledAt,
+      source: 'backfill',
+      decision: outcome.decision,
+      detail: { by: this.deps.self.pid },
+      run: started
+        ? this.newRun(schedule, runId, 'backfill', daemon ? null : this.deps.self)
+        : null,
+      state: null,
+    });
+    return recorded
+      ? { scheduledAt, decision: outcome.decision, runId: started ? runId : null, already: false }
+      : { scheduledAt, decision: outcome.decision, runId: null, already: true };
   }
 
   /** The run an occurrence starts: the snapshot (or, with follow-source, the file as it is now). */

@@ -278,3 +278,58 @@ function expectLedgerExactlyOnce(scheduleId: string, everyMs: number): void {
   ).toEqual([]);
   expect(livePids(readPids(box.pidfile))).toEqual([]);
 }
+
+describe('run --detach and backfill', () => {
+  it('run --detach needs a daemon, and hands the run to it', async () => {
+    const recipe = box.recipe('detached.yaml', { lines: 1 });
+    const refused = await cli(['run', recipe, '--detach'], box.env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('none runs on');
+    expect(json((await cli(['runs', '--json'], box.env)).stdout)).toEqual([]);
+
+    const daemon = await serve();
+    const handed = await cli(['run', recipe, '--detach', '--json'], box.env);
+    expect(handed.code, handed.stderr).toBe(0);
+    const { id } = json<{ id: string }>(handed.stdout);
+    await waitFor(
+      async () => {
+        const run = json<{ status: string }>(
+          (await cli(['runs', 'show', id, '--json'], box.env)).stdout,
+        );
+        return run.status === 'succeeded';
+      },
+      10_000,
+      'the daemon to run it',
+    );
+    await stop(daemon);
+  });
+
+  it('backfill decides each occurrence of the range once, with the overlap policy given', async () => {
+    const recipe = box.recipe('hourly.yaml', { lines: 0, sleep: 0.5 });
+    await cli(['schedule', 'add', 'hourly', '--cron', '0 * * * *', '--recipe', recipe], box.env);
+    const range = ['--from', '2026-11-26T00:00:00Z', '--to', '2026-11-26T02:59:00Z'];
+    const skip = await cli(['schedule', 'backfill', 'hourly', ...range, '--json'], box.env);
+    expect(skip.code, skip.stderr).toBe(0);
+    const decided = json<{ decided: { decision: string; already: boolean }[] }>(
+      skip.stdout,
+    ).decided;
+    expect(decided.map((d) => d.decision)).toEqual([
+      'started',
+      'skipped_overlap',
+      'skipped_overlap',
+    ]);
+
+    const again = json<{ decided: { already: boolean }[] }>(
+      (
+        await cli(
+          ['schedule', 'backfill', 'hourly', ...range, '--overlap', 'allow_all', '--json'],
+          box.env,
+        )
+      ).stdout,
+    );
+    expect(again.decided.map((d) => d.already)).toEqual([true, true, true]);
+    expect(runsOf('hourly').map((r) => [r.id, r.status])).toEqual([
+      ['hourly@2026-11-26T00:00:00.000Z/backfill', 'succeeded'],
+    ]);
+  });
+});

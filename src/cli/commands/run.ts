@@ -15,6 +15,7 @@ interface RunFlags {
   grace?: string;
   cwd?: string;
   json?: boolean;
+  detach?: boolean;
 }
 
 export function runCommand(): Command {
@@ -31,6 +32,7 @@ export function runCommand(): Command {
     .option('--grace <duration>', 'time between SIGTERM and SIGKILL when stopping (default 10s)')
     .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")
     .option('--json', 'print the settled run as JSON instead of streaming the log')
+    .option('--detach', 'hand the run to the running `goose-flow serve` and return at once')
     .addHelpText(
       'after',
       `
@@ -68,6 +70,15 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
     const prepared = app.runs.prepare({ recipe, params: parseParamArgs(flags.param), options });
     if (prepared.warnings.length > 0)
       process.stderr.write(formatProblems(prepared.recipeFile, prepared.warnings) + '\n');
+    if (flags.detach) {
+      const run = app.runs.handOff(prepared);
+      if (flags.json) printJson(runJson(run));
+      else
+        process.stdout.write(
+          `run ${run.id} handed to the daemon; follow it with: goose-flow logs ${run.id} --follow\n`,
+        );
+      return 0;
+    }
     const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
     const started = app.runs.start(prepared, {
       onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),

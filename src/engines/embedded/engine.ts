@@ -39,6 +39,10 @@ export class EmbeddedEngine implements Engine {
     return { run, settled: this.track(run.id, settled) };
   }
 
+  enqueueRun(newRun: Omit<NewRun, 'owner'>): Run {
+    return this.deps.store.createRun({ ...newRun, owner: null });
+  }
+
   /** Drives a run already in the store and owned by this process (e.g. queued by the scheduler). */
   driveRun(runId: string, observer?: RunObserver): Promise<Run> {
     const existing = this.driving.get(runId);
