@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { attemptLogPath, prepareDataDir, type DataDirLayout } from './adapters/data-dir.js';
+import {
+  attemptLogPath,
+  prepareDataDir,
+  removeLogFiles,
+  type DataDirLayout,
+} from './adapters/data-dir.js';
 import { openDatabase, type Db } from './adapters/sqlite/database.js';
 import { SqliteRunStore } from './adapters/sqlite/run-store.js';
 import { processSupervisor } from './adapters/process/supervisor.js';
@@ -19,6 +24,9 @@ import { LogService } from './services/logs.js';
 import { ScheduleService } from './services/schedules.js';
 import { SqliteScheduleStore } from './adapters/sqlite/schedule-store.js';
 import { Scheduler, type FaultPoint } from './engines/embedded/scheduler.js';
+import { Maintenance } from './engines/embedded/maintenance.js';
+import { SqliteSystemJobStore } from './adapters/sqlite/system-job-store.js';
+import type { SystemJobRecord } from './engines/ports.js';
 import type { ProcessIdentity } from './domain/run.js';
 
 /** Everything a face may use. Built once per process by `openApp`. */
@@ -29,6 +37,8 @@ export interface App {
   readonly recipes: RecipeService;
   readonly logs: LogService;
   readonly schedules: ScheduleService;
+  /** The maintenance jobs and what they last did. */
+  systemJobs(): SystemJobRecord[];
   /** The daemon's scheduler (only `serve` starts one); null when this data dir has a living daemon. */
   startScheduler(options: SchedulerOptions): { scheduler: Scheduler } | { heldBy: ProcessIdentity };
   /** Starts a detached `goose-flow recover` if runs were left behind by a dead goose-flow. */
@@ -93,7 +103,9 @@ export function openApp(
     hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     warn: options.warn ?? ((message) => void process.stderr.write(`goose-flow: ${message}\n`)),
   });
+  const systemJobs = new SqliteSystemJobStore(db, systemClock);
   let scheduler: Scheduler | null = null;
+  let maintenance: Maintenance | null = null;
   return {
     config,
     dataDir,
@@ -101,6 +113,7 @@ export function openApp(
     recipes,
     logs: new LogService(runs, systemClock),
     schedules,
+    systemJobs: () => systemJobs.list(),
     startScheduler: (options) => {
       const holder = scheduleStore.acquireDaemonLock(self, isAlive);
       if (holder) return { heldBy: holder };
@@ -117,6 +130,17 @@ export function openApp(
         ...(options.faults ? { faults: options.faults } : {}),
       });
       scheduler.start();
+      const active = scheduler;
+      maintenance = new Maintenance({
+        runs: store,
+        jobs: systemJobs,
+        clock: systemClock,
+        retention: config.retention,
+        recover: () => active.recover(),
+        removeLogs: removeLogFiles,
+        log: options.log,
+      });
+      maintenance.start();
       return { scheduler };
     },
     recoverInBackground: () => {
@@ -127,11 +151,13 @@ export function openApp(
       return true;
     },
     closeLeavingRuns: async () => {
+      maintenance?.stop();
       scheduler?.stop();
       if (scheduler) scheduleStore.releaseDaemonLock(self);
       db.close();
     },
     close: async () => {
+      maintenance?.stop();
       scheduler?.stop();
       await engine.close();
       if (scheduler) scheduleStore.releaseDaemonLock(self);

@@ -21,6 +21,11 @@ export interface Config {
   };
   /** What to do with a live attempt whose goose-flow died: watch it, or kill it and retry. */
   readonly orphans: OrphanPolicy;
+  /** What the history scanner keeps (null = no limit). */
+  readonly retention: {
+    readonly maxAgeMs: number | null;
+    readonly maxRunsPerSchedule: number | null;
+  };
 }
 
 export interface ConfigOverrides {
@@ -43,6 +48,13 @@ const FileSchema = z
       .strict()
       .optional(),
     orphans: z.enum(['adopt', 'kill']).optional(),
+    retention: z
+      .object({
+        max_age: z.string().optional(),
+        max_runs_per_schedule: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 type FileConfig = z.infer<typeof FileSchema>;
@@ -95,5 +107,16 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
         retries === undefined ? DEFAULT_RETRY_POLICY : withRetries(DEFAULT_RETRY_POLICY, retries),
     }),
     orphans,
+    retention: Object.freeze(retentionOf(file)),
   });
+}
+
+/** Default: 30 days, 500 ended runs per schedule; 0 turns a limit off. */
+function retentionOf(file: FileConfig): Config['retention'] {
+  const age =
+    file.retention?.max_age === undefined
+      ? 30 * 86_400_000
+      : parseDuration(file.retention.max_age, 'retention.max_age in config.yaml');
+  const count = file.retention?.max_runs_per_schedule ?? 500;
+  return { maxAgeMs: age === 0 ? null : age, maxRunsPerSchedule: count === 0 ? null : count };
 }

@@ -1,6 +1,6 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../domain/errors.js';
 
 /** Where goose-flow keeps its state: `$GOOSE_FLOW_HOME`, else the platform's data directory. */
@@ -58,4 +58,23 @@ export function attemptLogPath(logsDir: string, runId: string, attempt: number):
 /** Run ids of schedule occurrences contain ':' (ISO times); keep folder names portable. */
 function encodeRunDir(runId: string): string {
   return runId.replace(/[^A-Za-z0-9._@-]/g, '_');
+}
+
+/** Deletes attempt logs and the run folders they leave empty; returns how many files went. */
+export function removeLogFiles(paths: readonly string[]): number {
+  let removed = 0;
+  for (const path of paths) {
+    try {
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // Already gone (or never written): nothing to delete.
+    }
+    try {
+      rmdirSync(dirname(path));
+    } catch {
+      // Not empty yet (other attempts), or gone.
+    }
+  }
+  return removed;
 }

@@ -82,6 +82,12 @@ export interface RunStore {
   getRun(id: string): Run | undefined;
   listRuns(query: RunQuery): Run[];
   unsettledRuns(): Run[];
+  /** Running runs whose current attempt has not heartbeaten since `before`. */
+  staleRuns(before: number): Run[];
+  /** Ended runs that retention removes: older than `endedBefore`, or past the newest `keepPerSchedule` of a schedule. */
+  expiredRuns(endedBefore: number | null, keepPerSchedule: number | null): Run[];
+  /** Deletes runs with their attempts and events; returns their log paths. */
+  deleteRuns(ids: readonly string[]): string[];
   /** Runs of a schedule that have not ended. */
   activeRuns(scheduleId: string): Run[];
 
@@ -252,4 +258,21 @@ export interface ScheduleStore {
   ): ProcessIdentity | null;
   releaseDaemonLock(self: ProcessIdentity): void;
   daemon(): (ProcessIdentity & { startedAt: number }) | null;
+}
+
+export interface SystemJobRecord {
+  readonly name: string;
+  readonly everyMs: number;
+  readonly lastStartedAt: number | null;
+  readonly lastFinishedAt: number | null;
+  readonly lastResult: Readonly<Record<string, unknown>> | null;
+}
+
+/** Bookkeeping of the built-in maintenance jobs, for `status`. */
+export interface SystemJobStore {
+  list(): SystemJobRecord[];
+  started(name: string): void;
+  finished(name: string, result: Record<string, unknown>): void;
+  /** Deletes decided occurrences older than `before`; returns how many. */
+  deleteOccurrencesBefore(before: number): number;
 }

@@ -132,4 +132,29 @@ describe('recovery after goose-flow is killed with SIGKILL', () => {
     expect(run.timeline.filter((e) => e.type === 'owner_lost')).toHaveLength(1);
     expect(run.status).toBe('succeeded');
   });
+
+  it('takes over a run whose owner hangs (alive but not heartbeating) and watches its attempt', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(box.dataDir, { recursive: true });
+    writeFileSync(join(box.dataDir, 'config.yaml'), 'run:\n  heartbeat: 100ms\n');
+    const recipe = box.recipe('hung.yaml', { sleep: 3, sleep_attempts: 1, lines: 0 });
+    const runner = startCli(['run', recipe], box.env);
+    await waitFor(() => readPids(box.pidfile).length >= 1, 15_000, 'the attempt process');
+    runner.kill('SIGSTOP'); // the owner hangs: alive, but its heartbeats stop
+    try {
+      await new Promise((r) => setTimeout(r, 2_500)); // 18 missed heartbeats of 100 ms
+      const recovered = await cli(['recover', '--json'], box.env);
+      expect(json<{ adopted: string[] }>(recovered.stdout).adopted).toHaveLength(1);
+      const run = await detail();
+      expect(run.status).toBe('succeeded');
+      expect(run.timeline.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['owner_lost', 'attempt_adopted']),
+      );
+    } finally {
+      runner.kill('SIGKILL');
+      await finished(runner);
+    }
+  });
 });

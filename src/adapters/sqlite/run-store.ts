@@ -109,6 +109,42 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toRun);
   }
 
+  staleRuns(before: number): Run[] {
+    const rows = this.sql(
+      `SELECT r.* FROM runs r JOIN attempts a ON a.run_id = r.id AND a.number = r.attempt_count
+       WHERE r.status = 'running' AND a.status = 'running' AND a.heartbeat_at < ?`,
+    ).all(before) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  expiredRuns(endedBefore: number | null, keepPerSchedule: number | null): Run[] {
+    const rows = this.sql(
+      `SELECT * FROM (
+         SELECT r.*, ROW_NUMBER() OVER (PARTITION BY schedule_id ORDER BY created_at DESC) AS rank
+         FROM runs r WHERE ended_at IS NOT NULL
+       ) WHERE (? IS NOT NULL AND ended_at < ?) OR (? IS NOT NULL AND schedule_id IS NOT NULL AND rank > ?)
+       LIMIT 10000`,
+    ).all(endedBefore, endedBefore, keepPerSchedule, keepPerSchedule) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  deleteRuns(ids: readonly string[]): string[] {
+    return this.db
+      .transaction(() => {
+        const logs: string[] = [];
+        for (const id of ids) {
+          logs.push(
+            ...(this.sql('SELECT log_path FROM attempts WHERE run_id = ?')
+              .pluck()
+              .all(id) as string[]),
+          );
+          this.sql('DELETE FROM runs WHERE id = ?').run(id);
+        }
+        return logs;
+      })
+      .immediate();
+  }
+
   activeRuns(scheduleId: string): Run[] {
     const rows = this.sql(
       "SELECT * FROM runs WHERE schedule_id = ? AND status IN ('pending','running','retrying') ORDER BY created_at",

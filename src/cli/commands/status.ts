@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { printJson, withApp } from '../context.js';
 import { runJson, runsTable } from '../render.js';
+import { formatDuration } from '../../domain/duration.js';
 
 export function statusCommand(): Command {
   return new Command('status')
@@ -25,7 +26,16 @@ export function statusCommand(): Command {
           schedules: { total: schedules.length, active: schedules.length - paused, paused },
           runs: { active: running.length },
         };
-        if (flags.json) return printJson({ ...status, activeRuns: running.map(runJson) });
+        const jobs = app.systemJobs().map((j) => ({
+          name: j.name,
+          everyMs: j.everyMs,
+          lastStartedAt: j.lastStartedAt === null ? null : new Date(j.lastStartedAt).toISOString(),
+          lastFinishedAt:
+            j.lastFinishedAt === null ? null : new Date(j.lastFinishedAt).toISOString(),
+          lastResult: j.lastResult,
+        }));
+        if (flags.json)
+          return printJson({ ...status, systemJobs: jobs, activeRuns: running.map(runJson) });
         const lines = [
           `data dir   ${status.dataDir}`,
           `engine     embedded (SQLite)`,
@@ -33,6 +43,17 @@ export function statusCommand(): Command {
           `schedules  ${schedules.length} (${status.schedules.active} active, ${paused} paused)`,
           `runs       ${running.length} active`,
         ];
+        lines.push('', 'system jobs (run by serve)');
+        for (const j of jobs) {
+          const result = j.lastResult
+            ? Object.entries(j.lastResult)
+                .map(([k, v]) => `${k} ${String(v)}`)
+                .join(', ')
+            : '';
+          lines.push(
+            `  ${j.name.padEnd(16)} every ${formatDuration(j.everyMs).padEnd(6)} last ${j.lastFinishedAt ?? 'never'}${result ? ` (${result})` : ''}`,
+          );
+        }
         process.stdout.write(lines.join('\n') + '\n');
         if (running.length) process.stdout.write('\n' + runsTable(running, Date.now()) + '\n');
       });

@@ -1,15 +1,15 @@
-import type { Run } from '../../domain/run.js';
+import type { Attempt, Run } from '../../domain/run.js';
 
 /**
  * Starts runs the scheduler created, never more than `limit` at once; the rest wait in
  * `pending` (durably: a restarted daemon picks them up) in the order they were submitted.
  */
 export class Dispatcher {
-  private readonly queue: string[] = [];
+  private readonly queue: { runId: string; adopt?: Attempt }[] = [];
   private readonly active = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly drive: (runId: string) => Promise<Run>,
+    private readonly drive: (runId: string, adopt?: Attempt) => Promise<Run>,
     private readonly limit: number,
     private readonly onSettled: (run: Run) => void,
     private readonly onError: (runId: string, err: unknown) => void,
@@ -23,9 +23,11 @@ export class Dispatcher {
     return this.queue.length;
   }
 
-  submit(runId: string): void {
-    if (this.active.has(runId) || this.queue.includes(runId)) return;
-    this.queue.push(runId);
+  /** Queues a run; a re-adopted one (its process already runs) is watched at once, over the limit if need be. */
+  submit(runId: string, adopt?: Attempt): void {
+    if (this.active.has(runId) || this.queue.some((q) => q.runId === runId)) return;
+    if (adopt) return this.launch(runId, adopt);
+    this.queue.push({ runId });
     this.pump();
   }
 
@@ -36,18 +38,22 @@ export class Dispatcher {
 
   private pump(): void {
     while (this.active.size < this.limit && this.queue.length > 0) {
-      const runId = this.queue.shift()!;
-      const done = this.drive(runId).then(
-        (run) => this.onSettled(run),
-        (err: unknown) => this.onError(runId, err),
-      );
-      this.active.set(
-        runId,
-        done.finally(() => {
-          this.active.delete(runId);
-          this.pump();
-        }),
-      );
+      const next = this.queue.shift()!;
+      this.launch(next.runId, next.adopt);
     }
+  }
+
+  private launch(runId: string, adopt?: Attempt): void {
+    const done = this.drive(runId, adopt).then(
+      (run) => this.onSettled(run),
+      (err: unknown) => this.onError(runId, err),
+    );
+    this.active.set(
+      runId,
+      done.finally(() => {
+        this.active.delete(runId);
+        this.pump();
+      }),
+    );
   }
 }

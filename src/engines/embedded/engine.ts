@@ -18,6 +18,12 @@ export interface EmbeddedEngineDeps extends DriverDeps {
   readonly orphans: OrphanPolicy;
 }
 
+/** A run recovery claimed: resume it, watching `adopt` first when its attempt still lives. */
+export interface ClaimedRun {
+  readonly runId: string;
+  readonly adopt?: Attempt;
+}
+
 /** How long `cancelRun` waits for another process's run to settle after its tree was killed. */
 const SETTLE_WAIT_EXTRA_MS = 3_000;
 
@@ -44,9 +50,9 @@ export class EmbeddedEngine implements Engine {
   }
 
   /** Drives a run already in the store and owned by this process (e.g. queued by the scheduler). */
-  driveRun(runId: string, observer?: RunObserver): Promise<Run> {
+  driveRun(runId: string, observer?: RunObserver, adopt?: Attempt): Promise<Run> {
     const existing = this.driving.get(runId);
-    return existing ?? this.track(runId, this.driver.drive(runId, observer));
+    return existing ?? this.track(runId, this.driver.drive(runId, observer, adopt));
   }
 
   async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
@@ -86,17 +92,27 @@ export class EmbeddedEngine implements Engine {
   }
 
   orphanedRuns(): Run[] {
-    return findOrphans(this.deps);
+    return findOrphans({ ...this.deps, now: () => this.deps.clock.now() });
   }
 
   async recoverOrphans(): Promise<RecoveryReport> {
+    const { report, claimed } = await this.claimOrphans();
+    await Promise.all(claimed.map((c) => this.driveRun(c.runId, {}, c.adopt)));
+    return report;
+  }
+
+  /**
+   * Claims orphaned runs and settles their last attempt, without driving them: the caller does
+   * (the daemon through its dispatcher, so recovered runs count against its concurrency limit).
+   */
+  async claimOrphans(): Promise<{ report: RecoveryReport; claimed: ClaimedRun[] }> {
     const report = {
       adopted: [] as string[],
       retried: [] as string[],
       failed: [] as string[],
       resumed: [] as string[],
     };
-    const drives: Promise<Run>[] = [];
+    const claimed: ClaimedRun[] = [];
     for (const orphan of this.orphanedRuns()) {
       const resumption = await claimOrphan(
         { ...this.deps, now: () => this.deps.clock.now() },
@@ -108,13 +124,11 @@ export class EmbeddedEngine implements Engine {
       if (resumption.kind === 'continue') {
         (orphan.status === RunStatus.running ? report.retried : report.resumed).push(orphan.id);
       }
-      if (resumption.kind !== 'settled') {
-        const adopt = resumption.kind === 'adopt' ? resumption.attempt : undefined;
-        drives.push(this.track(orphan.id, this.driver.drive(orphan.id, {}, adopt)));
-      }
+      if (resumption.kind === 'adopt')
+        claimed.push({ runId: orphan.id, adopt: resumption.attempt });
+      if (resumption.kind === 'continue') claimed.push({ runId: orphan.id });
     }
-    await Promise.all(drives);
-    return report;
+    return { report, claimed };
   }
 
   /** Cancels every run this process drives (TERM, grace, KILL to each tree) and waits for them. */

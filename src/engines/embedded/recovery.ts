@@ -23,9 +23,24 @@ export type Resumption =
   | { readonly kind: 'continue' }
   | { readonly kind: 'settled' };
 
-/** Unsettled runs whose owning goose-flow process is gone (or that never had one). */
-export function findOrphans(deps: Pick<RecoveryDeps, 'store' | 'isAlive'>): Run[] {
-  return deps.store.unsettledRuns().filter((run) => !run.owner || !deps.isAlive(run.owner));
+/** A running attempt whose owner has not heartbeaten for this many heartbeats is taken over. */
+export const STALE_HEARTBEATS = 18;
+
+/**
+ * Unsettled runs whose owning goose-flow process is gone (or that never had one), and running
+ * runs of another process whose attempt stopped heartbeating (a hung owner).
+ */
+export function findOrphans(
+  deps: Pick<RecoveryDeps, 'store' | 'isAlive' | 'self' | 'now'> & { heartbeatMs: number },
+): Run[] {
+  const orphans = deps.store
+    .unsettledRuns()
+    .filter((run) => !run.owner || !deps.isAlive(run.owner));
+  const staleBefore = deps.now() - STALE_HEARTBEATS * deps.heartbeatMs;
+  const stale = deps.store
+    .staleRuns(staleBefore)
+    .filter((run) => run.owner?.pid !== deps.self.pid && !orphans.some((o) => o.id === run.id));
+  return [...orphans, ...stale];
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from '../../domain/schedule/policies.js';
 import type { Clock, NewRun, OccurrenceSource, RunStore, ScheduleStore } from '../ports.js';
 import type { EmbeddedEngine } from './engine.js';
+import type { RecoveryReport } from '../contract.js';
 import { Dispatcher } from './dispatcher.js';
 
 /** Places where a test may inject a crash; production passes no hook. */
@@ -65,7 +66,7 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.dispatcher = new Dispatcher(
-      (runId) => deps.engine.driveRun(runId),
+      (runId, adopt) => deps.engine.driveRun(runId, {}, adopt),
       deps.maxConcurrent,
       (run) => this.afterRun(run),
       (runId, err) => deps.log('run_error', { runId, error: (err as Error).message }),
@@ -136,9 +137,18 @@ export class Scheduler {
 
   /** Runs waiting for a daemon (created by `schedule trigger`, or left by a dead one). */
   private adoptPending(): void {
-    void this.deps.engine.recoverOrphans().catch((err: unknown) => {
+    void this.recover().catch((err: unknown) => {
       this.deps.log('recovery_error', { error: (err as Error).message });
     });
+  }
+
+  /** Claims orphaned runs and hands them to the dispatcher (the run scanner calls this too). */
+  async recover(): Promise<RecoveryReport> {
+    const { report, claimed } = await this.deps.engine.claimOrphans();
+    for (const c of claimed) this.dispatcher.submit(c.runId, c.adopt);
+    const total = claimed.length + report.failed.length;
+    if (total > 0) this.deps.log('runs_recovered', { ...report });
+    return report;
   }
 
   private plan(entry: Entry): Entry {

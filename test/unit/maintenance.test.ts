@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js';
+import { SqliteRunStore } from '../../src/adapters/sqlite/run-store.js';
+import { SqliteSystemJobStore } from '../../src/adapters/sqlite/system-job-store.js';
+import { removeLogFiles } from '../../src/adapters/data-dir.js';
+import { Maintenance, HISTORY_SCANNER } from '../../src/engines/embedded/maintenance.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/domain/retry-policy.js';
+import type { Clock } from '../../src/engines/ports.js';
+
+const DAY = 86_400_000;
+let dir: string;
+let db: Db;
+let now = Date.UTC(2026, 10, 27);
+const clock: Clock = { now: () => now, sleep: async () => undefined };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'goose-flow-maint-'));
+  db = openDatabase(join(dir, 'goose-flow.db'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A settled run with one attempt whose log file exists, created at `createdAt`. */
+function settledRun(
+  runs: SqliteRunStore,
+  id: string,
+  scheduleId: string | null,
+  createdAt: number,
+): string {
+  now = createdAt;
+  runs.createRun({
+    id,
+    trigger: 'manual',
+    scheduleId,
+    recipePath: '/r.yaml',
+    recipeHash: 'h',
+    recipeEntry: '/e',
+    params: {},
+    options: {
+      timeoutMs: 1000,
+      graceMs: 10,
+      retryPolicy: DEFAULT_RETRY_POLICY,
+      cwd: '/',
+      logCapBytes: 100,
+    },
+    owner: null,
+  });
+  const log = join(dir, 'logs', id, '1.log');
+  mkdirSync(join(dir, 'logs', id), { recursive: true });
+  writeFileSync(log, 'output\n');
+  runs.startAttempt(id, {
+    number: 1,
+    process: null,
+    startedAt: now,
+    deadlineAt: now + 1,
+    logPath: log,
+  });
+  const end = {
+    status: 'succeeded',
+    exitCode: 0,
+    signal: null,
+    failure: null,
+    logBytes: 7,
+    logTruncated: false,
+  } as const;
+  runs.endAttempt(
+    id,
+    1,
+    end,
+    { type: 'attempt_succeeded' },
+    { to: 'succeeded', patch: {}, event: { type: 'run_completed' } },
+  );
+  return log;
+}
+
+describe('history scanner', () => {
+  it('deletes runs past the age or the per-schedule count, with their events and log files', async () => {
+    const runs = new SqliteRunStore(db, clock);
+    const jobs = new SqliteSystemJobStore(db, clock);
+    const old = settledRun(runs, 'old', null, Date.UTC(2026, 9, 1));
+    const logs = [1, 2, 3, 4].map((i) =>
+      settledRun(runs, `s${i}`, 'nightly', Date.UTC(2026, 10, 20 + i)),
+    );
+    const recent = settledRun(runs, 'recent', null, Date.UTC(2026, 10, 26));
+    now = Date.UTC(2026, 10, 27);
+    const maintenance = new Maintenance({
+      runs,
+      jobs,
+      clock,
+      retention: { maxAgeMs: 30 * DAY, maxRunsPerSchedule: 2 },
+      recover: async () => ({ adopted: [], retried: [], resumed: [], failed: [] }),
+      removeLogs: removeLogFiles,
+      log: () => undefined,
+    });
+    await maintenance.run(HISTORY_SCANNER, () => maintenance.scanHistory());
+
+    expect(
+      runs
+        .listRuns({ limit: 100 })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['recent', 's3', 's4']);
+    expect([old, logs[0], logs[1]].map((p) => existsSync(p!))).toEqual([false, false, false]);
+    expect(existsSync(join(dir, 'logs', 'old'))).toBe(false);
+    expect([recent, logs[2], logs[3]].map((p) => existsSync(p!))).toEqual([true, true, true]);
+    expect(
+      db.prepare("SELECT count(*) FROM events WHERE run_id IN ('old','s1','s2')").pluck().get(),
+    ).toBe(0);
+    const job = jobs.list().find((j) => j.name === HISTORY_SCANNER);
+    expect(job?.lastResult).toEqual({ runs: 3, logFiles: 3, occurrences: 0 });
+  });
+
+  it('keeps everything when both limits are off', () => {
+    const runs = new SqliteRunStore(db, clock);
+    settledRun(runs, 'ancient', 'x', Date.UTC(2000, 0, 1));
+    expect(runs.expiredRuns(null, null)).toEqual([]);
+  });
+});
