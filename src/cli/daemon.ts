@@ -68,8 +68,9 @@ async function shutdown(app: App, mode: 'stop' | 'leave', log: Logger): Promise<
     log.info({}, 'serve_stopped');
     return 0;
   }
-  // Leave: release the lock and go; the next goose-flow re-adopts or settles what still runs.
+  // Leave: release the lock and go at once — the attempts run on in their own process groups, and
+  // the next goose-flow re-adopts or settles them. Nothing here may touch the closed store again.
   await app.closeLeavingRuns();
   log.info({}, 'serve_stopped_leaving_runs');
-  return 0;
+  process.exit(0);
 }

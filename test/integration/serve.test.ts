@@ -38,8 +38,8 @@ afterEach(async () => {
   box.cleanup();
 });
 
-async function serve(env = box.env): Promise<CliProcess> {
-  const daemon = startCli(['serve', '--log-format', 'json'], env);
+async function serve(env = box.env, extra: string[] = []): Promise<CliProcess> {
+  const daemon = startCli(['serve', '--log-format', 'json', ...extra], env);
   daemons.push(daemon);
   await waitFor(
     () => daemon.out.stdout.includes('serve_started') || daemon.exitCode !== null,
@@ -331,5 +331,45 @@ describe('run --detach and backfill', () => {
     expect(runsOf('hourly').map((r) => [r.id, r.status])).toEqual([
       ['hourly@2026-11-26T00:00:00.000Z/backfill', 'succeeded'],
     ]);
+  });
+});
+
+describe('serve shutdown', () => {
+  it('SIGTERM stops running runs (their whole tree) by default, and exits 0', async () => {
+    const recipe = box.recipe('long.yaml', { sleep: 60, children: 1, lines: 0 });
+    await cli(['schedule', 'add', 'long', '--cron', '* * * * * *', '--recipe', recipe], box.env);
+    const daemon = await serve();
+    await waitFor(
+      () => runsOf('long').some((r) => r.status === 'running') && readPids(box.pidfile).length >= 3,
+      10_000,
+      'a run',
+    );
+    expect(await stop(daemon)).toBe(0);
+    expect(livePids(readPids(box.pidfile))).toEqual([]);
+    expect(runsOf('long').map((r) => r.status)).toEqual(['cancelled']);
+  });
+
+  it('--on-shutdown leave exits at once and the next daemon re-adopts the run', async () => {
+    const recipe = box.recipe('quiet.yaml', { sleep: 2, sleep_attempts: 1, lines: 0 });
+    await cli(['schedule', 'add', 'quiet', '--cron', '0 0 1 1 *', '--recipe', recipe], box.env);
+    const first = await serve(box.env, ['--on-shutdown', 'leave']);
+    await cli(['schedule', 'trigger', 'quiet'], box.env);
+    // Wait until the attempt is past its start-up output: a goose that writes after its daemon left
+    // hits a closed pipe, so only a quiet attempt outlives the daemon.
+    await waitFor(() => readPids(box.pidfile).length === 1, 10_000, 'the attempt process');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await stop(first)).toBe(0);
+    expect(livePids(readPids(box.pidfile))).toHaveLength(1);
+    const second = await serve();
+    await waitFor(
+      () => runsOf('quiet').every((r) => r.status === 'succeeded'),
+      15_000,
+      'the re-adopted run to settle',
+    );
+    await stop(second);
+    const show = json<{ attempts: { status: string }[]; timeline: { type: string }[] }>(
+      (await cli(['runs', 'show', runsOf('quiet')[0]!.id, '--json'], box.env)).stdout,
+    );
+    expect(show.timeline.map((e) => e.type)).toContain('attempt_adopted');
   });
 });
