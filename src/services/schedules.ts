@@ -108,19 +108,9 @@ export class ScheduleService {
         { id: draft.id },
       );
     }
-    const spec = this.specOf(draft);
-    const action = this.actionOf(draft, baseDir);
     return {
       id: draft.id,
-      spec,
-      policies: {
-        overlap: draft.overlap,
-        catchupWindowMs: draft.catchupWindowMs,
-        catchupLatestOnly: draft.catchupLatestOnly,
-        pauseOnFailure: draft.pauseOnFailure,
-      },
-      state: { paused: draft.paused, note: draft.note, remainingActions: draft.remainingActions },
-      action,
+      ...this.definitionOf(draft, baseDir),
       decidedThrough: this.deps.clock.now(),
     };
   }
@@ -159,12 +149,14 @@ export class ScheduleService {
   /** Replaces the fields a draft carries; the id stays. Occurrences already decided stay decided. */
   update(id: string, draft: ScheduleDraft, baseDir = process.cwd()): Schedule {
     this.get(id);
-    const spec = this.specOf(draft);
     // Re-snapshotting is cheap and idempotent (content-addressed): the recipe may have changed.
-    const action = this.actionOf(draft, baseDir);
-    return this.deps.store.updateSchedule(id, {
-      spec,
-      action,
+    return this.deps.store.updateSchedule(id, this.definitionOf(draft, baseDir));
+  }
+
+  /** Everything a draft defines, validated: spec, policies, state, and the snapshotted action. */
+  private definitionOf(draft: ScheduleDraft, baseDir: string) {
+    return {
+      spec: this.specOf(draft),
       policies: {
         overlap: draft.overlap,
         catchupWindowMs: draft.catchupWindowMs,
@@ -172,7 +164,8 @@ export class ScheduleService {
         pauseOnFailure: draft.pauseOnFailure,
       },
       state: { paused: draft.paused, note: draft.note, remainingActions: draft.remainingActions },
-    });
+      action: this.actionOf(draft, baseDir),
+    };
   }
 
   pause(id: string, note: string | null): Schedule {

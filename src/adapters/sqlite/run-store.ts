@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import type { Statement } from 'better-sqlite3';
+import { Statements } from './statements.js';
 import { toAttempt, toEvent, toRun, type AttemptRow, type EventRow, type RunRow } from './rows.js';
 import type {
   AttemptEnd,
@@ -27,50 +27,48 @@ const PATCH_COLUMNS = {
 
 /** The embedded engine's durable state; each method is one transaction. */
 export class SqliteRunStore implements RunStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: Statements;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
-
-  /** Prepared statements are compiled once per store; runs reuse them on the hot path. */
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  ) {
+    this.statements = new Statements(db);
   }
 
   snapshotEntry(hash: string): string | undefined {
-    return this.sql('SELECT entry FROM recipe_snapshots WHERE hash = ?').pluck().get(hash) as
-      string | undefined;
+    return this.statements
+      .get('SELECT entry FROM recipe_snapshots WHERE hash = ?')
+      .pluck()
+      .get(hash) as string | undefined;
   }
 
   createRun(run: NewRun): Run {
     const now = this.clock.now();
     return this.db.transaction(() => {
-      this.sql(
-        'INSERT OR IGNORE INTO recipe_snapshots (hash, source_path, entry, created_at) VALUES (?, ?, ?, ?)',
-      ).run(run.recipeHash, run.recipePath, run.recipeEntry, now);
-      this.sql(
-        `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options,
+      this.statements
+        .get(
+          'INSERT OR IGNORE INTO recipe_snapshots (hash, source_path, entry, created_at) VALUES (?, ?, ?, ?)',
+        )
+        .run(run.recipeHash, run.recipePath, run.recipeEntry, now);
+      this.statements
+        .get(
+          `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options,
              created_at, owner_pid, owner_start_time)
            VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        run.id,
-        run.trigger,
-        run.scheduleId,
-        run.recipePath,
-        run.recipeHash,
-        JSON.stringify(run.params),
-        JSON.stringify(run.options),
-        now,
-        run.owner?.pid ?? null,
-        run.owner?.startTime ?? null,
-      );
+        )
+        .run(
+          run.id,
+          run.trigger,
+          run.scheduleId,
+          run.recipePath,
+          run.recipeHash,
+          JSON.stringify(run.params),
+          JSON.stringify(run.options),
+          now,
+          run.owner?.pid ?? null,
+          run.owner?.startTime ?? null,
+        );
       this.insertEvent(run.id, {
         type: EventType.created,
         data: { trigger: run.trigger, recipe: run.recipePath, recipeHash: run.recipeHash },
@@ -80,7 +78,8 @@ export class SqliteRunStore implements RunStore {
   }
 
   getRun(id: string): Run | undefined {
-    const row = this.sql('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    const row = this.statements.get('SELECT * FROM runs WHERE id = ?').get(id) as
+      RunRow | undefined;
     return row && toRun(row);
   }
 
@@ -98,33 +97,39 @@ export class SqliteRunStore implements RunStore {
     const sql =
       `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
       `ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.sql(sql).all(...args, query.limit ?? 50) as RunRow[];
+    const rows = this.statements.get(sql).all(...args, query.limit ?? 50) as RunRow[];
     return rows.map(toRun);
   }
 
   unsettledRuns(): Run[] {
-    const rows = this.sql(
-      "SELECT * FROM runs WHERE status IN ('pending','running','retrying') ORDER BY created_at",
-    ).all() as RunRow[];
+    const rows = this.statements
+      .get(
+        "SELECT * FROM runs WHERE status IN ('pending','running','retrying') ORDER BY created_at",
+      )
+      .all() as RunRow[];
     return rows.map(toRun);
   }
 
   staleRuns(before: number): Run[] {
-    const rows = this.sql(
-      `SELECT r.* FROM runs r JOIN attempts a ON a.run_id = r.id AND a.number = r.attempt_count
+    const rows = this.statements
+      .get(
+        `SELECT r.* FROM runs r JOIN attempts a ON a.run_id = r.id AND a.number = r.attempt_count
        WHERE r.status = 'running' AND a.status = 'running' AND a.heartbeat_at < ?`,
-    ).all(before) as RunRow[];
+      )
+      .all(before) as RunRow[];
     return rows.map(toRun);
   }
 
   expiredRuns(endedBefore: number | null, keepPerSchedule: number | null): Run[] {
-    const rows = this.sql(
-      `SELECT * FROM (
+    const rows = this.statements
+      .get(
+        `SELECT * FROM (
          SELECT r.*, ROW_NUMBER() OVER (PARTITION BY schedule_id ORDER BY created_at DESC) AS rank
          FROM runs r WHERE ended_at IS NOT NULL
        ) WHERE (? IS NOT NULL AND ended_at < ?) OR (? IS NOT NULL AND schedule_id IS NOT NULL AND rank > ?)
        LIMIT 10000`,
-    ).all(endedBefore, endedBefore, keepPerSchedule, keepPerSchedule) as RunRow[];
+      )
+      .all(endedBefore, endedBefore, keepPerSchedule, keepPerSchedule) as RunRow[];
     return rows.map(toRun);
   }
 
@@ -134,11 +139,12 @@ export class SqliteRunStore implements RunStore {
         const logs: string[] = [];
         for (const id of ids) {
           logs.push(
-            ...(this.sql('SELECT log_path FROM attempts WHERE run_id = ?')
+            ...(this.statements
+              .get('SELECT log_path FROM attempts WHERE run_id = ?')
               .pluck()
               .all(id) as string[]),
           );
-          this.sql('DELETE FROM runs WHERE id = ?').run(id);
+          this.statements.get('DELETE FROM runs WHERE id = ?').run(id);
         }
         return logs;
       })
@@ -146,9 +152,11 @@ export class SqliteRunStore implements RunStore {
   }
 
   activeRuns(scheduleId: string): Run[] {
-    const rows = this.sql(
-      "SELECT * FROM runs WHERE schedule_id = ? AND status IN ('pending','running','retrying') ORDER BY created_at",
-    ).all(scheduleId) as RunRow[];
+    const rows = this.statements
+      .get(
+        "SELECT * FROM runs WHERE schedule_id = ? AND status IN ('pending','running','retrying') ORDER BY created_at",
+      )
+      .all(scheduleId) as RunRow[];
     return rows.map(toRun);
   }
 
@@ -179,10 +187,9 @@ export class SqliteRunStore implements RunStore {
       .transaction(() => {
         const run = this.mustGet(runId);
         if (isTerminal(run.status) || run.cancelRequestedAt !== null) return run;
-        this.sql('UPDATE runs SET cancel_requested_at = ? WHERE id = ?').run(
-          this.clock.now(),
-          runId,
-        );
+        this.statements
+          .get('UPDATE runs SET cancel_requested_at = ? WHERE id = ?')
+          .run(this.clock.now(), runId);
         this.insertEvent(runId, { type: EventType.killRequested, data: { reason } });
         return this.mustGet(runId);
       })
@@ -190,10 +197,12 @@ export class SqliteRunStore implements RunStore {
   }
 
   claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean {
-    const result = this.sql(
-      `UPDATE runs SET owner_pid = ?, owner_start_time = ?
+    const result = this.statements
+      .get(
+        `UPDATE runs SET owner_pid = ?, owner_start_time = ?
          WHERE id = ? AND owner_pid IS ? AND owner_start_time IS ?`,
-    ).run(owner.pid, owner.startTime, runId, expected?.pid ?? null, expected?.startTime ?? null);
+      )
+      .run(owner.pid, owner.startTime, runId, expected?.pid ?? null, expected?.startTime ?? null);
     return result.changes === 1;
   }
 
@@ -202,23 +211,27 @@ export class SqliteRunStore implements RunStore {
       .transaction(() => {
         const run = this.mustGet(runId);
         assertTransition(runId, run.status, 'running');
-        this.sql(
-          `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
+        this.statements
+          .get(
+            `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
            VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          runId,
-          a.number,
-          a.process?.pid ?? null,
-          a.process?.startTime ?? null,
-          a.startedAt,
-          a.deadlineAt,
-          a.startedAt,
-          a.logPath,
-        );
-        this.sql(
-          `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
+          )
+          .run(
+            runId,
+            a.number,
+            a.process?.pid ?? null,
+            a.process?.startTime ?? null,
+            a.startedAt,
+            a.deadlineAt,
+            a.startedAt,
+            a.logPath,
+          );
+        this.statements
+          .get(
+            `UPDATE runs SET status = 'running', attempt_count = ?, next_attempt_at = NULL,
              started_at = COALESCE(started_at, ?) WHERE id = ?`,
-        ).run(a.number, a.startedAt, runId);
+          )
+          .run(a.number, a.startedAt, runId);
         this.insertEvent(runId, {
           type: EventType.attemptStarted,
           attempt: a.number,
@@ -238,20 +251,22 @@ export class SqliteRunStore implements RunStore {
   ): Run {
     return this.db
       .transaction(() => {
-        this.sql(
-          `UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?, signal = ?, failure = ?,
+        this.statements
+          .get(
+            `UPDATE attempts SET status = ?, ended_at = ?, exit_code = ?, signal = ?, failure = ?,
              log_bytes = ?, log_truncated = ? WHERE run_id = ? AND number = ?`,
-        ).run(
-          end.status,
-          this.clock.now(),
-          end.exitCode,
-          end.signal,
-          end.failure,
-          end.logBytes,
-          end.logTruncated ? 1 : 0,
-          runId,
-          number,
-        );
+          )
+          .run(
+            end.status,
+            this.clock.now(),
+            end.exitCode,
+            end.signal,
+            end.failure,
+            end.logBytes,
+            end.logTruncated ? 1 : 0,
+            runId,
+            number,
+          );
         this.insertEvent(runId, { ...event, attempt: number });
         return this.transition(runId, next.to, next.patch, next.event);
       })
@@ -259,24 +274,22 @@ export class SqliteRunStore implements RunStore {
   }
 
   heartbeat(runId: string, number: number): void {
-    this.sql('UPDATE attempts SET heartbeat_at = ? WHERE run_id = ? AND number = ?').run(
-      this.clock.now(),
-      runId,
-      number,
-    );
+    this.statements
+      .get('UPDATE attempts SET heartbeat_at = ? WHERE run_id = ? AND number = ?')
+      .run(this.clock.now(), runId, number);
   }
 
   attempts(runId: string): Attempt[] {
-    const rows = this.sql('SELECT * FROM attempts WHERE run_id = ? ORDER BY number').all(
-      runId,
-    ) as AttemptRow[];
+    const rows = this.statements
+      .get('SELECT * FROM attempts WHERE run_id = ? ORDER BY number')
+      .all(runId) as AttemptRow[];
     return rows.map(toAttempt);
   }
 
   currentAttempt(runId: string): Attempt | undefined {
-    const row = this.sql(
-      'SELECT * FROM attempts WHERE run_id = ? ORDER BY number DESC LIMIT 1',
-    ).get(runId) as AttemptRow | undefined;
+    const row = this.statements
+      .get('SELECT * FROM attempts WHERE run_id = ? ORDER BY number DESC LIMIT 1')
+      .get(runId) as AttemptRow | undefined;
     return row && toAttempt(row);
   }
 
@@ -285,20 +298,22 @@ export class SqliteRunStore implements RunStore {
   }
 
   events(runId: string): RunEvent[] {
-    const rows = this.sql('SELECT * FROM events WHERE run_id = ? ORDER BY seq').all(
-      runId,
-    ) as EventRow[];
+    const rows = this.statements
+      .get('SELECT * FROM events WHERE run_id = ? ORDER BY seq')
+      .all(runId) as EventRow[];
     return rows.map(toEvent);
   }
 
   private insertEvent(runId: string, event: NewEvent): void {
-    this.sql('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)').run(
-      runId,
-      this.clock.now(),
-      event.type,
-      event.attempt ?? null,
-      JSON.stringify(event.data ?? {}),
-    );
+    this.statements
+      .get('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)')
+      .run(
+        runId,
+        this.clock.now(),
+        event.type,
+        event.attempt ?? null,
+        JSON.stringify(event.data ?? {}),
+      );
   }
 
   /** One UPDATE for the whole patch (and the status, when a transition sets it). */
@@ -320,7 +335,7 @@ export class SqliteRunStore implements RunStore {
     }
     if (columns.length === 0) return;
     const assignments = columns.map((c) => `${c} = ?`).join(', ');
-    this.sql(`UPDATE runs SET ${assignments} WHERE id = ?`).run(...values, runId);
+    this.statements.get(`UPDATE runs SET ${assignments} WHERE id = ?`).run(...values, runId);
   }
 
   private mustGet(runId: string): Run {

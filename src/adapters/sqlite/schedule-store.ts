@@ -1,5 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import { Statements } from './statements.js';
 import type { SqliteRunStore } from './run-store.js';
 import {
   SCHEDULE_COLUMNS,
@@ -24,21 +24,14 @@ import { ConflictError, NotFoundError } from '../../domain/errors.js';
 
 /** Schedules and their occurrence ledger, in the same SQLite file (and transactions) as runs. */
 export class SqliteScheduleStore implements ScheduleStore {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: Statements;
 
   constructor(
     private readonly db: Db,
     private readonly runs: SqliteRunStore,
     private readonly clock: Clock,
-  ) {}
-
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  ) {
+    this.statements = new Statements(db);
   }
 
   createSchedule(s: NewSchedule): Schedule {
@@ -53,10 +46,12 @@ export class SqliteScheduleStore implements ScheduleStore {
         }
         const now = this.clock.now();
         const version = this.bump('schedules');
-        this.sql(
-          `INSERT INTO schedules (id, ${SCHEDULE_COLUMNS.join(', ')}, created_at, updated_at, version)
+        this.statements
+          .get(
+            `INSERT INTO schedules (id, ${SCHEDULE_COLUMNS.join(', ')}, created_at, updated_at, version)
            VALUES (?, ${SCHEDULE_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?)`,
-        ).run(s.id, ...scheduleValues(s), now, now, version);
+          )
+          .run(s.id, ...scheduleValues(s), now, now, version);
         return this.mustGet(s.id);
       })
       .immediate();
@@ -67,12 +62,15 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   getSchedule(id: string): Schedule | undefined {
-    const row = this.sql('SELECT * FROM schedules WHERE id = ?').get(id) as ScheduleRow | undefined;
+    const row = this.statements.get('SELECT * FROM schedules WHERE id = ?').get(id) as
+      ScheduleRow | undefined;
     return row && toSchedule(row);
   }
 
   listSchedules(): Schedule[] {
-    return (this.sql('SELECT * FROM schedules ORDER BY id').all() as ScheduleRow[]).map(toSchedule);
+    return (this.statements.get('SELECT * FROM schedules ORDER BY id').all() as ScheduleRow[]).map(
+      toSchedule,
+    );
   }
 
   updateSchedule(id: string, change: ScheduleChange): Schedule {
@@ -88,13 +86,13 @@ export class SqliteScheduleStore implements ScheduleStore {
   removeSchedule(id: string): boolean {
     return this.db
       .transaction(() => {
-        const removed = this.sql('DELETE FROM schedules WHERE id = ?').run(id).changes === 1;
+        const removed =
+          this.statements.get('DELETE FROM schedules WHERE id = ?').run(id).changes === 1;
         if (removed) {
-          this.sql('DELETE FROM occurrences WHERE schedule_id = ?').run(id);
-          this.sql('INSERT INTO schedule_removals (id, version) VALUES (?, ?)').run(
-            id,
-            this.bump('schedules'),
-          );
+          this.statements.get('DELETE FROM occurrences WHERE schedule_id = ?').run(id);
+          this.statements
+            .get('INSERT INTO schedule_removals (id, version) VALUES (?, ?)')
+            .run(id, this.bump('schedules'));
         }
         return removed;
       })
@@ -105,16 +103,19 @@ export class SqliteScheduleStore implements ScheduleStore {
     return this.db.transaction(() => ({
       version: this.counters().schedules,
       schedules: (
-        this.sql('SELECT * FROM schedules WHERE version > ?').all(version) as ScheduleRow[]
+        this.statements
+          .get('SELECT * FROM schedules WHERE version > ?')
+          .all(version) as ScheduleRow[]
       ).map(toSchedule),
-      removed: this.sql('SELECT id FROM schedule_removals WHERE version > ?')
+      removed: this.statements
+        .get('SELECT id FROM schedule_removals WHERE version > ?')
         .pluck()
         .all(version) as string[],
     }))();
   }
 
   counters(): { schedules: number; dispatch: number } {
-    const rows = this.sql('SELECT name, value FROM counters').all() as {
+    const rows = this.statements.get('SELECT name, value FROM counters').all() as {
       name: string;
       value: number;
     }[];
@@ -132,18 +133,20 @@ export class SqliteScheduleStore implements ScheduleStore {
         const schedule = this.mustGet(d.scheduleId);
         if (d.source === 'schedule' && d.scheduledAt <= schedule.decidedThrough) return null;
         const now = this.clock.now();
-        const inserted = this.sql(
-          `INSERT OR IGNORE INTO occurrences (schedule_id, scheduled_at, source, decision, run_id, decided_at, detail)
+        const inserted = this.statements
+          .get(
+            `INSERT OR IGNORE INTO occurrences (schedule_id, scheduled_at, source, decision, run_id, decided_at, detail)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          d.scheduleId,
-          d.scheduledAt,
-          d.source,
-          d.decision,
-          d.run?.id ?? null,
-          now,
-          JSON.stringify(d.detail),
-        );
+          )
+          .run(
+            d.scheduleId,
+            d.scheduledAt,
+            d.source,
+            d.decision,
+            d.run?.id ?? null,
+            now,
+            JSON.stringify(d.detail),
+          );
         if (inserted.changes === 0) return null;
         if (d.run) this.runs.createRun(d.run);
         const decidedThrough = d.source === 'schedule' ? d.scheduledAt : schedule.decidedThrough;
@@ -168,10 +171,12 @@ export class SqliteScheduleStore implements ScheduleStore {
         const schedule = this.mustGet(scheduleId);
         if (range.first <= schedule.decidedThrough) return null;
         const detail = { count: range.count, through: new Date(range.last).toISOString() };
-        this.sql(
-          `INSERT INTO occurrences (schedule_id, scheduled_at, source, decision, decided_at, detail)
+        this.statements
+          .get(
+            `INSERT INTO occurrences (schedule_id, scheduled_at, source, decision, decided_at, detail)
            VALUES (?, ?, 'schedule', ?, ?, ?)`,
-        ).run(scheduleId, range.first, decision, this.clock.now(), JSON.stringify(detail));
+          )
+          .run(scheduleId, range.first, decision, this.clock.now(), JSON.stringify(detail));
         this.write({ ...schedule, decidedThrough: range.last }, false);
         return this.mustGetOccurrence(scheduleId, range.first, 'schedule');
       })
@@ -181,10 +186,12 @@ export class SqliteScheduleStore implements ScheduleStore {
   releaseBuffered(o: OccurrenceRecord, run: NewRun): boolean {
     return this.db
       .transaction(() => {
-        const released = this.sql(
-          `UPDATE occurrences SET run_id = ?, released_at = ?
+        const released = this.statements
+          .get(
+            `UPDATE occurrences SET run_id = ?, released_at = ?
            WHERE schedule_id = ? AND scheduled_at = ? AND source = ? AND released_at IS NULL AND decision = 'buffered'`,
-        ).run(run.id, this.clock.now(), o.scheduleId, o.scheduledAt, o.source);
+          )
+          .run(run.id, this.clock.now(), o.scheduleId, o.scheduledAt, o.source);
         if (released.changes === 0) return false;
         this.runs.createRun(run);
         return true;
@@ -193,17 +200,21 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   waiting(scheduleId: string): OccurrenceRecord[] {
-    const rows = this.sql(
-      `SELECT * FROM occurrences WHERE schedule_id = ? AND decision = 'buffered' AND released_at IS NULL
+    const rows = this.statements
+      .get(
+        `SELECT * FROM occurrences WHERE schedule_id = ? AND decision = 'buffered' AND released_at IS NULL
        ORDER BY scheduled_at`,
-    ).all(scheduleId) as OccurrenceRow[];
+      )
+      .all(scheduleId) as OccurrenceRow[];
     return rows.map(toOccurrence);
   }
 
   occurrences(scheduleId: string, limit: number): OccurrenceRecord[] {
-    const rows = this.sql(
-      'SELECT * FROM occurrences WHERE schedule_id = ? ORDER BY scheduled_at DESC, source LIMIT ?',
-    ).all(scheduleId, limit) as OccurrenceRow[];
+    const rows = this.statements
+      .get(
+        'SELECT * FROM occurrences WHERE schedule_id = ? ORDER BY scheduled_at DESC, source LIMIT ?',
+      )
+      .all(scheduleId, limit) as OccurrenceRow[];
     return rows.map(toOccurrence);
   }
 
@@ -216,24 +227,26 @@ export class SqliteScheduleStore implements ScheduleStore {
         const holder = this.daemon();
         if (holder && isAlive(holder) && holder.pid !== self.pid)
           return { pid: holder.pid, startTime: holder.startTime };
-        this.sql(
-          'INSERT OR REPLACE INTO daemon (id, pid, start_time, started_at) VALUES (1, ?, ?, ?)',
-        ).run(self.pid, self.startTime, this.clock.now());
+        this.statements
+          .get(
+            'INSERT OR REPLACE INTO daemon (id, pid, start_time, started_at) VALUES (1, ?, ?, ?)',
+          )
+          .run(self.pid, self.startTime, this.clock.now());
         return null;
       })
       .immediate();
   }
 
   releaseDaemonLock(self: ProcessIdentity): void {
-    this.sql('DELETE FROM daemon WHERE id = 1 AND pid = ? AND start_time IS ?').run(
-      self.pid,
-      self.startTime,
-    );
+    this.statements
+      .get('DELETE FROM daemon WHERE id = 1 AND pid = ? AND start_time IS ?')
+      .run(self.pid, self.startTime);
   }
 
   daemon(): (ProcessIdentity & { startedAt: number }) | null {
-    const row = this.sql('SELECT pid, start_time, started_at FROM daemon WHERE id = 1').get() as
-      { pid: number; start_time: string | null; started_at: number } | undefined;
+    const row = this.statements
+      .get('SELECT pid, start_time, started_at FROM daemon WHERE id = 1')
+      .get() as { pid: number; start_time: string | null; started_at: number } | undefined;
     return row ? { pid: row.pid, startTime: row.start_time, startedAt: row.started_at } : null;
   }
 
@@ -241,13 +254,16 @@ export class SqliteScheduleStore implements ScheduleStore {
   private write(s: Omit<Schedule, 'createdAt' | 'updatedAt'>, announce = true): void {
     const assignments = SCHEDULE_COLUMNS.map((c) => `${c} = ?`).join(', ');
     const version = announce ? this.bump('schedules') : null;
-    this.sql(
-      `UPDATE schedules SET ${assignments}, updated_at = ?, version = COALESCE(?, version) WHERE id = ?`,
-    ).run(...scheduleValues(s), this.clock.now(), version, s.id);
+    this.statements
+      .get(
+        `UPDATE schedules SET ${assignments}, updated_at = ?, version = COALESCE(?, version) WHERE id = ?`,
+      )
+      .run(...scheduleValues(s), this.clock.now(), version, s.id);
   }
 
   private bump(counter: 'schedules' | 'dispatch'): number {
-    return this.sql('UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value')
+    return this.statements
+      .get('UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value')
       .pluck()
       .get(counter) as number;
   }
@@ -263,9 +279,9 @@ export class SqliteScheduleStore implements ScheduleStore {
     scheduledAt: number,
     source: string,
   ): OccurrenceRecord {
-    const row = this.sql(
-      'SELECT * FROM occurrences WHERE schedule_id = ? AND scheduled_at = ? AND source = ?',
-    ).get(scheduleId, scheduledAt, source) as OccurrenceRow;
+    const row = this.statements
+      .get('SELECT * FROM occurrences WHERE schedule_id = ? AND scheduled_at = ? AND source = ?')
+      .get(scheduleId, scheduledAt, source) as OccurrenceRow;
     return toOccurrence(row);
   }
 }

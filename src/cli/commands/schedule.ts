@@ -178,10 +178,12 @@ function removeCommand(): Command {
   return new Command('remove')
     .description('delete a schedule (its runs and their logs stay)')
     .argument('<id>')
-    .action(async (id: string, _flags: unknown, cmd: Command) => {
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, (app) => {
         app.schedules.remove(id);
-        process.stdout.write(`schedule ${id} removed\n`);
+        if (flags.json) printJson({ id, removed: true });
+        else process.stdout.write(`schedule ${id} removed\n`);
       });
     });
 }
