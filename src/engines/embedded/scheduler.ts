@@ -198,7 +198,8 @@ export class Scheduler {
       if (entry.fireAt === null || entry.fireAt > now || entry.next === null) return;
       if (this.collapseBacklog(entry, now)) continue;
       const laterAlsoDue = (entry.compiled.next(entry.next) ?? Infinity) <= now;
-      this.decide(schedule, entry.next, now, laterAlsoDue);
+      // Another process decided it first (the store refused a second decision): reload and stop.
+      if (!this.decide(schedule, entry.next, now, laterAlsoDue)) return;
     }
   }
 
@@ -236,7 +237,7 @@ export class Scheduler {
     scheduledAt: number,
     now: number,
     laterAlsoDue: boolean,
-  ): void {
+  ): boolean {
     const active = this.deps.runs.activeRuns(schedule.id);
     const outcome = decideOccurrence(schedule, {
       scheduledAt,
@@ -264,7 +265,7 @@ export class Scheduler {
       run,
       state: started ? stateAfterStart(schedule.state) : null,
     });
-    if (!recorded) return;
+    if (!recorded) return false;
     this.deps.faults?.hit('after-decision');
     this.deps.log('occurrence_decided', {
       scheduleId: schedule.id,
@@ -274,6 +275,7 @@ export class Scheduler {
       ...(run ? { runId: run.id } : {}),
     });
     if (run) this.launch(run.id, outcome, active);
+    return true;
   }
 
   private launch(runId: string, outcome: OccurrenceOutcome, others: readonly Run[]): void {
