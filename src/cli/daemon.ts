@@ -18,6 +18,8 @@ export interface DaemonOptions {
 /** Runs `goose-flow serve` until a signal: scheduler, dispatcher, recovery, graceful shutdown. */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log = daemonLogger(options.logFormat);
+  // Listen before announcing anything: a SIGTERM right after `serve_started` must shut down cleanly.
+  const signalled = waitForSignal(log);
   const app = openApp(resolveConfig({ dataDir: options.dataDir }), process.env, {
     warn: (message, fields) => log.warn(fields, message),
   });
@@ -43,7 +45,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     },
     'serve_started',
   );
-  await waitForSignal(log);
+  await signalled;
   scheduler.stop();
   return shutdown(app, options.onShutdown, log);
 }

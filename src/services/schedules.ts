@@ -125,6 +125,16 @@ export class ScheduleService {
     return schedule;
   }
 
+  /**
+   * The next fire time from now: the stored one while it is ahead (a daemon keeps it so), else
+   * computed — without a daemon the stored one may lie in the past.
+   */
+  nextRunAt(schedule: Schedule): number | null {
+    const stored = schedule.next;
+    if (stored && stored.scheduledAt >= this.deps.clock.now()) return stored.fireAt;
+    return this.nextTimes(schedule, 1)[0] ?? null;
+  }
+
   /** The next `count` fire times from now, as the spec computes them. */
   nextTimes(schedule: Schedule, count: number): number[] {
     const compiled = compileSpec(schedule.spec);

@@ -218,6 +218,7 @@ const fullSchedule: Schedule = {
   createdAt: 1,
   updatedAt: 2,
   decidedThrough: 3,
+  next: null,
 };
 
 const minimalSchedule: Schedule = {

@@ -24,6 +24,8 @@ export interface ScheduleRow {
   created_at: number;
   updated_at: number;
   decided_through: number;
+  next_scheduled_at: number | null;
+  next_fire_at: number | null;
   version: number;
 }
 
@@ -48,6 +50,10 @@ export function toSchedule(r: ScheduleRow): Schedule {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     decidedThrough: r.decided_through,
+    next:
+      r.next_scheduled_at === null || r.next_fire_at === null
+        ? null
+        : { scheduledAt: r.next_scheduled_at, fireAt: r.next_fire_at },
   };
 }
 
@@ -68,6 +74,8 @@ export function scheduleValues(s: Omit<Schedule, 'createdAt' | 'updatedAt'>): un
     s.state.remainingActions,
     JSON.stringify(s.action),
     s.decidedThrough,
+    s.next?.scheduledAt ?? null,
+    s.next?.fireAt ?? null,
   ];
 }
 
@@ -86,6 +94,8 @@ export const SCHEDULE_COLUMNS = [
   'remaining_actions',
   'action',
   'decided_through',
+  'next_scheduled_at',
+  'next_fire_at',
 ] as const;
 
 export interface OccurrenceRow {

@@ -20,11 +20,14 @@ import type {
 } from '../../engines/ports.js';
 import type { ProcessIdentity } from '../../domain/run.js';
 import type { Decision, Schedule } from '../../domain/schedule/model.js';
+import { nextFire, SpecCache } from '../../domain/schedule/next-fire.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 
 /** Schedules and their occurrence ledger, in the same SQLite file (and transactions) as runs. */
 export class SqliteScheduleStore implements ScheduleStore {
   private readonly statements: Statements;
+  /** Every write recomputes the stored next fire time; the compiled crons are cached. */
+  private readonly specs = new SpecCache();
 
   constructor(
     private readonly db: Db,
@@ -51,7 +54,7 @@ export class SqliteScheduleStore implements ScheduleStore {
             `INSERT INTO schedules (id, ${SCHEDULE_COLUMNS.join(', ')}, created_at, updated_at, version)
            VALUES (?, ${SCHEDULE_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?)`,
           )
-          .run(s.id, ...scheduleValues(s), now, now, version);
+          .run(s.id, ...scheduleValues({ ...s, next: nextFire(s, this.specs) }), now, now, version);
         return this.mustGet(s.id);
       })
       .immediate();
@@ -251,14 +254,19 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   /** Writes every column of a schedule; `announce` bumps the change counter for other processes. */
-  private write(s: Omit<Schedule, 'createdAt' | 'updatedAt'>, announce = true): void {
+  private write(s: Omit<Schedule, 'createdAt' | 'updatedAt' | 'next'>, announce = true): void {
     const assignments = SCHEDULE_COLUMNS.map((c) => `${c} = ?`).join(', ');
     const version = announce ? this.bump('schedules') : null;
     this.statements
       .get(
         `UPDATE schedules SET ${assignments}, updated_at = ?, version = COALESCE(?, version) WHERE id = ?`,
       )
-      .run(...scheduleValues(s), this.clock.now(), version, s.id);
+      .run(
+        ...scheduleValues({ ...s, next: nextFire(s, this.specs) }),
+        this.clock.now(),
+        version,
+        s.id,
+      );
   }
 
   private bump(counter: 'schedules' | 'dispatch'): number {

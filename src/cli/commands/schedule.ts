@@ -93,7 +93,7 @@ function listCommand(): Command {
       await withApp(cmd, (app) => {
         const rows = app.schedules
           .list()
-          .map((schedule) => ({ schedule, next: app.schedules.nextTimes(schedule, 1)[0] ?? null }));
+          .map((schedule) => ({ schedule, next: app.schedules.nextRunAt(schedule) }));
         if (flags.json)
           printJson(rows.map((r) => scheduleJson(r.schedule, r.next === null ? [] : [r.next])));
         else process.stdout.write(schedulesTable(rows) + '\n');

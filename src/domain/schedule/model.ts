@@ -65,6 +65,8 @@ export interface Schedule {
   readonly updatedAt: number;
   /** Every occurrence up to and including this scheduled time has its decision. */
   readonly decidedThrough: number;
+  /** The next occurrence (derived from spec, state and `decidedThrough`; stored for speed). */
+  readonly next: { readonly scheduledAt: number; readonly fireAt: number } | null;
 }
 
 /** The id of the run an occurrence starts: deterministic, so a replay can never start it twice. */

@@ -89,13 +89,16 @@ function everyStep(raw: string): (after: number) => number {
 function cronStep(raw: string, zone: string): (after: number) => number | null {
   const cron = parseCron(raw, zone);
   // The same pattern read on a clock without DST: tells whether a skipped wall time matched.
-  const wall = new Cron(raw, { timezone: 'UTC', paused: true, fixedTimeRule: 'no-wildcard' });
+  // Built only when a DST gap is met (croner allocates ~80 KB per pattern).
+  let wall: Cron | null = null;
+  const wallCron = () =>
+    (wall ??= new Cron(raw, { timezone: 'UTC', paused: true, fixedTimeRule: 'no-wildcard' }));
   const nextOf = (t: number) => cron.nextRun(new Date(t))?.getTime() ?? null;
   return (after) => {
     let t = nextOf(after);
     // Croner fires interval jobs (wildcards, steps) twice in a repeated hour; we fire the first only.
     while (t !== null && isRepeatedWallTime(zone, t)) t = nextOf(t);
-    return gapInstant(wall, zone, after, t) ?? t;
+    return gapInstant(wallCron, zone, after, t) ?? t;
   };
 }
 
@@ -143,7 +146,12 @@ function describeCronerError(message: string): string {
  * A wildcard or step job whose time falls in a DST gap (02:30 on the night clocks go forward):
  * croner skips it; we fire it once, at the first valid instant after the gap.
  */
-function gapInstant(wall: Cron, zone: string, after: number, next: number | null): number | null {
+function gapInstant(
+  wall: () => Cron,
+  zone: string,
+  after: number,
+  next: number | null,
+): number | null {
   const horizon = next ?? after + 86_400_000;
   const transition = transitionBetween(zone, after, horizon);
   if (transition === null || transition <= after || (next !== null && transition >= next))
@@ -151,7 +159,9 @@ function gapInstant(wall: Cron, zone: string, after: number, next: number | null
   const wallBefore = wallClock(zone, transition - 1) + 1;
   const wallAfter = wallClock(zone, transition);
   if (wallAfter <= wallBefore) return null;
-  const missed = wall.nextRun(new Date(wallBefore - 1))?.getTime();
+  const missed = wall()
+    .nextRun(new Date(wallBefore - 1))
+    ?.getTime();
   return missed !== undefined && missed < wallAfter ? transition : null;
 }
 

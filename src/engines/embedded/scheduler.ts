@@ -1,10 +1,10 @@
 import type { ProcessIdentity, Run } from '../../domain/run.js';
 import { isTerminal } from '../../domain/run-status.js';
-import { compileSpec, jitterOffset, type CompiledSpec } from '../../domain/schedule/spec.js';
+import type { CompiledSpec } from '../../domain/schedule/spec.js';
+import { SpecCache } from '../../domain/schedule/next-fire.js';
 import { Decision, occurrenceRunId, type Schedule } from '../../domain/schedule/model.js';
 import {
   decideOccurrence,
-  isExhausted,
   ON_TIME_TOLERANCE_MS,
   stateAfterRun,
   stateAfterStart,
@@ -38,14 +38,6 @@ export interface SchedulerDeps {
   readonly faults?: { hit(point: FaultPoint): void };
 }
 
-interface Entry {
-  schedule: Schedule;
-  compiled: CompiledSpec;
-  /** The next scheduled time to decide, and when to act on it (with jitter). */
-  next: number | null;
-  fireAt: number | null;
-}
-
 /** Decisions made one by one before a long backlog of missed occurrences is collapsed into one entry. */
 const MAX_INDIVIDUAL_MISSED = 50;
 /** Longest a timer may be set for (setTimeout's limit is 2^31-1 ms). */
@@ -57,7 +49,9 @@ const MAX_SLEEP_MS = 2 ** 31 - 1;
  * concurrency-limited dispatcher.
  */
 export class Scheduler {
-  private readonly entries = new Map<string, Entry>();
+  /** Schedules by id, each with its stored next fire time; crons are compiled only when due. */
+  private readonly entries = new Map<string, Schedule>();
+  private readonly specs = new SpecCache();
   private readonly dispatcher: Dispatcher;
   private timer: NodeJS.Timeout | null = null;
   private poller: NodeJS.Timeout | null = null;
@@ -101,7 +95,7 @@ export class Scheduler {
 
   /** Next scheduled times of a schedule as this scheduler sees them (for status output). */
   nextFireAt(scheduleId: string): number | null {
-    return this.entries.get(scheduleId)?.fireAt ?? null;
+    return this.entries.get(scheduleId)?.next?.fireAt ?? null;
   }
 
   private poll(): void {
@@ -121,18 +115,7 @@ export class Scheduler {
     const changes = this.deps.schedules.changesSince(this.seen.schedules);
     this.seen.schedules = changes.version;
     for (const id of changes.removed) this.entries.delete(id);
-    for (const schedule of changes.schedules) {
-      try {
-        const compiled = compileSpec(schedule.spec);
-        this.entries.set(schedule.id, this.plan({ schedule, compiled, next: null, fireAt: null }));
-      } catch (err) {
-        this.entries.delete(schedule.id);
-        this.deps.log('schedule_invalid', {
-          scheduleId: schedule.id,
-          error: (err as Error).message,
-        });
-      }
-    }
+    for (const schedule of changes.schedules) this.entries.set(schedule.id, schedule);
   }
 
   /** Runs waiting for a daemon (created by `schedule trigger`, or left by a dead one). */
@@ -151,20 +134,12 @@ export class Scheduler {
     return report;
   }
 
-  private plan(entry: Entry): Entry {
-    const { schedule, compiled } = entry;
-    const next = isExhausted(schedule.state) ? null : compiled.next(schedule.decidedThrough);
-    const fireAt =
-      next === null ? null : next + jitterOffset(schedule.id, next, schedule.spec.jitterMs);
-    return { ...entry, next, fireAt };
-  }
-
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.stopped) return;
     let earliest: number | null = null;
-    for (const e of this.entries.values()) {
-      if (e.fireAt !== null && (earliest === null || e.fireAt < earliest)) earliest = e.fireAt;
+    for (const { next } of this.entries.values()) {
+      if (next && (earliest === null || next.fireAt < earliest)) earliest = next.fireAt;
     }
     if (earliest === null) return;
     const delay = Math.min(Math.max(0, earliest - this.deps.clock.now()), MAX_SLEEP_MS);
@@ -173,16 +148,13 @@ export class Scheduler {
 
   private tick(): void {
     const now = this.deps.clock.now();
-    for (const entry of [...this.entries.values()]) {
+    for (const schedule of [...this.entries.values()]) {
       if (this.stopped) return;
-      if (entry.fireAt === null || entry.fireAt > now) continue;
+      if (!schedule.next || schedule.next.fireAt > now) continue;
       try {
-        this.decideDue(entry.schedule.id, now);
+        this.decideDue(schedule.id, now);
       } catch (err) {
-        this.deps.log('decision_error', {
-          scheduleId: entry.schedule.id,
-          error: (err as Error).message,
-        });
+        this.deps.log('decision_error', { scheduleId: schedule.id, error: (err as Error).message });
       }
     }
     this.arm();
@@ -193,19 +165,19 @@ export class Scheduler {
     for (;;) {
       const schedule = this.deps.schedules.getSchedule(scheduleId);
       if (!schedule) return void this.entries.delete(scheduleId);
-      const entry = this.plan({ ...this.entries.get(scheduleId)!, schedule });
-      this.entries.set(scheduleId, entry);
-      if (entry.fireAt === null || entry.fireAt > now || entry.next === null) return;
-      if (this.collapseBacklog(entry, now)) continue;
-      const laterAlsoDue = (entry.compiled.next(entry.next) ?? Infinity) <= now;
-      // Another process decided it first (the store refused a second decision): reload and stop.
-      if (!this.decide(schedule, entry.next, now, laterAlsoDue)) return;
+      this.entries.set(scheduleId, schedule);
+      const { next } = schedule;
+      if (!next || next.fireAt > now) return;
+      const compiled = this.specs.get(schedule.spec);
+      if (this.collapseBacklog(schedule, compiled, now)) continue;
+      const laterAlsoDue = (compiled.next(next.scheduledAt) ?? Infinity) <= now;
+      // Another process decided it first (the store refused a second decision): stop here.
+      if (!this.decide(schedule, next.scheduledAt, now, laterAlsoDue)) return;
     }
   }
 
   /** A long outage (or pause) leaves a backlog too old to run: record it as one collapsed range. */
-  private collapseBacklog(entry: Entry, now: number): boolean {
-    const { schedule, compiled } = entry;
+  private collapseBacklog(schedule: Schedule, compiled: CompiledSpec, now: number): boolean {
     const horizon = now - Math.max(schedule.policies.catchupWindowMs, ON_TIME_TOLERANCE_MS);
     const stale = compiled.between(schedule.decidedThrough, horizon, MAX_INDIVIDUAL_MISSED + 1);
     if (stale.length <= MAX_INDIVIDUAL_MISSED) return false;
@@ -235,9 +207,11 @@ export class Scheduler {
   private decide(
     schedule: Schedule,
     scheduledAt: number,
-    now: number,
+    tickAt: number,
     laterAlsoDue: boolean,
   ): boolean {
+    // The tick's time says what is due; the decision's own time says how late it is.
+    const now = Math.max(tickAt, this.deps.clock.now());
     const active = this.deps.runs.activeRuns(schedule.id);
     const outcome = decideOccurrence(schedule, {
       scheduledAt,

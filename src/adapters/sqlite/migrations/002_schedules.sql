@@ -18,6 +18,8 @@ CREATE TABLE schedules (
   created_at        INTEGER NOT NULL,
   updated_at        INTEGER NOT NULL,
   decided_through   INTEGER NOT NULL,       -- every occurrence up to here has its decision
+  next_scheduled_at INTEGER,                -- derived from the spec and decided_through, kept so a
+  next_fire_at      INTEGER,                --   daemon starts without compiling 10,000 crons
   version           INTEGER NOT NULL        -- change counter value of the last change
 );
 CREATE INDEX schedules_by_version ON schedules (version);
