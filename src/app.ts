@@ -26,7 +26,9 @@ import { SqliteScheduleStore } from './adapters/sqlite/schedule-store.js';
 import { Scheduler, type FaultPoint } from './engines/embedded/scheduler.js';
 import { Maintenance } from './engines/embedded/maintenance.js';
 import { SqliteSystemJobStore } from './adapters/sqlite/system-job-store.js';
-import type { SystemJobRecord } from './engines/ports.js';
+import type { Desktop, SystemJobRecord } from './engines/ports.js';
+import { gooseDesktop, readRecipeObject } from './adapters/desktop/goose-desktop.js';
+import { recipeDeepLink } from './domain/recipe/deep-link.js';
 import type { ProcessIdentity } from './domain/run.js';
 
 /** Everything a face may use. Built once per process by `openApp`. */
@@ -55,6 +57,8 @@ export interface SchedulerOptions {
 }
 
 export interface AppOptions {
+  /** The Goose desktop app (foreground runs); tests pass a fake. */
+  readonly desktop?: Desktop;
   /** Where problems that do not stop a run are reported; default: stderr. */
   readonly warn?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -79,6 +83,12 @@ export function openApp(
       attemptCommand(run, attempt, store.snapshotEntry(run.recipeHash), env),
     logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
     logBytesOf: fileSize,
+    desktop: options.desktop ?? gooseDesktop,
+    deepLinkFor: (run) => {
+      const entry = store.snapshotEntry(run.recipeHash);
+      if (!entry) throw new NotFoundError('recipe snapshot', run.recipeHash);
+      return recipeDeepLink(readRecipeObject(entry), run.scheduleId ?? run.id);
+    },
   });
   const recipes = new RecipeService(dataDir.recipes);
   const scheduleStore = new SqliteScheduleStore(db, store, systemClock);

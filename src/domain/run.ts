@@ -12,6 +12,12 @@ export interface RunOptions {
   readonly retryPolicy: RetryPolicy;
   readonly cwd: string;
   readonly logCapBytes: number;
+  /**
+   * foreground: open the recipe in a running Goose desktop app instead of starting `goose`
+   * (absent = background). Without the app, fall back to background unless told not to.
+   */
+  readonly mode?: 'background' | 'foreground';
+  readonly fallbackToBackground?: boolean;
 }
 
 export interface Run {
@@ -82,6 +88,8 @@ export const EventType = {
   attemptAdopted: 'attempt_adopted',
   attemptCancelled: 'attempt_cancelled',
   killRequested: 'kill_requested',
+  openedInDesktop: 'opened_in_desktop',
+  desktopUnavailable: 'desktop_unavailable',
   processKilled: 'process_killed',
   retryScheduled: 'retry_scheduled',
   ownerLost: 'owner_lost',

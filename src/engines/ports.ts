@@ -120,6 +120,13 @@ export interface RunStore {
   events(runId: string): RunEvent[];
 }
 
+/** The Goose desktop app, for foreground runs. An adapter, so tests replace it. */
+export interface Desktop {
+  isRunning(): boolean;
+  /** Hands a `goose://` link to the platform's opener; rejects when it could not. */
+  open(url: string): Promise<void>;
+}
+
 /** What the supervisor needs to start one attempt's process. */
 export interface AttemptSpec {
   readonly command: string;

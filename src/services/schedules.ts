@@ -342,6 +342,8 @@ export class ScheduleService {
         retryPolicy: action.retryPolicy,
         cwd: action.cwd ?? join(this.deps.config.dataDir, 'work'),
         logCapBytes: this.deps.config.run.logCapBytes,
+        mode: action.mode,
+        fallbackToBackground: action.fallbackToBackground ?? true,
       },
       owner,
     };
@@ -361,16 +363,11 @@ export class ScheduleService {
 
   /** Validates the recipe for a headless run with the schedule's params, and snapshots it. */
   private actionOf(draft: ScheduleDraft, baseDir: string): ScheduleAction {
-    if (draft.mode === ExecutionMode.foreground) {
-      throw new UsageError(
-        "execution mode 'foreground' (opening the Goose desktop app) is not supported by goose-flow yet; use --mode background",
-        { mode: draft.mode },
-      );
-    }
     const recipePath = resolve(baseDir, draft.recipePath);
     const runnable = this.deps.recipes.loadRunnable(recipePath, draft.params);
     const snapshot = this.deps.recipes.snapshot(runnable);
     const { run } = this.deps.config;
+    const hint = runnable.loaded.check.recipe?.schedule;
     return {
       recipePath: runnable.loaded.file,
       recipeHash: snapshot.hash,
@@ -379,8 +376,13 @@ export class ScheduleService {
       timeoutMs: draft.timeoutMs ?? run.timeoutMs,
       retryPolicy:
         draft.retries === null ? run.retryPolicy : withRetries(DEFAULT_RETRY_POLICY, draft.retries),
-      cwd: draft.cwd === null ? null : resolve(baseDir, draft.cwd),
-      mode: draft.mode,
+      cwd: draft.cwd === null ? (hint?.working_directory ?? null) : resolve(baseDir, draft.cwd),
+      // The recipe's own `schedule` block (Goose desktop's extension) can ask for foreground too.
+      mode:
+        draft.mode === ExecutionMode.foreground || hint?.foreground
+          ? ExecutionMode.foreground
+          : ExecutionMode.background,
+      fallbackToBackground: hint?.fallback_to_background ?? true,
     };
   }
 

@@ -56,10 +56,10 @@ describe('schedule add: bad input is refused with the reason, nothing is written
       /needs --cron <expr> and --recipe <file>/,
     ],
     [
-      'the foreground mode',
-      (r) => ['--cron', '@daily', '--mode', 'foreground', '--recipe', r],
+      'an unknown execution mode',
+      (r) => ['--cron', '@daily', '--mode', 'desktop', '--recipe', r],
       2,
-      /'foreground' .* not supported/,
+      /Allowed choices are background, foreground/,
     ],
   ];
   for (const [name, args, code, message] of cases) {

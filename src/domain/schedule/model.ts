@@ -53,6 +53,8 @@ export interface ScheduleAction {
   readonly retryPolicy: RetryPolicy;
   readonly cwd: string | null;
   readonly mode: ExecutionMode;
+  /** Foreground without a running desktop app: run in the background instead (default) or fail. */
+  readonly fallbackToBackground?: boolean;
 }
 
 export interface Schedule {

@@ -10,6 +10,7 @@ import type {
   AttemptProcess,
   AttemptSpec,
   Clock,
+  Desktop,
   RunStore,
   Supervisor,
 } from '../ports.js';
@@ -33,6 +34,9 @@ export interface DriverDeps {
   readonly logPathFor: (runId: string, attempt: number) => string;
   /** Bytes in a log file: what an attempt wrote before its goose-flow died. */
   readonly logBytesOf: (path: string) => number;
+  readonly desktop: Desktop;
+  /** The `goose://` link that opens the run's recipe in the desktop app. */
+  readonly deepLinkFor: (run: Run) => string;
 }
 
 /** How often a sleeping run (between attempts) looks for a kill request from another process. */
@@ -99,6 +103,10 @@ export class RunDriver {
       return this.mustGet(run.id);
     }
     const number = run.attemptCount + 1;
+    if (run.options.mode === 'foreground' && number === 1) {
+      const handled = await this.runInDesktop(run);
+      if (handled) return handled;
+    }
     let command: AttemptCommand;
     try {
       command = this.deps.commandFor(run, number);
@@ -211,6 +219,68 @@ export class RunDriver {
     if (step.kind === 'retry')
       observer.onEvent?.(next.event.type, { attempt: number, delayMs: step.delayMs });
     return settled;
+  }
+
+  /**
+   * Foreground mode, as Goose's own scheduler did it: if the desktop app runs, hand it the recipe
+   * as a `goose://` link and consider the run done — goose-flow cannot observe a session inside the
+   * app. Otherwise fall back to a background attempt (returns null), or fail if told not to.
+   */
+  private async runInDesktop(run: Run): Promise<Run | null> {
+    const { store, desktop, clock } = this.deps;
+    const fallback = run.options.fallbackToBackground !== false;
+    let why: string;
+    if (desktop.isRunning()) {
+      try {
+        await desktop.open(this.deps.deepLinkFor(run));
+        const sessionId = `scheduled-fg-${run.scheduleId ?? run.id}-${Math.floor(clock.now() / 1000)}`;
+        const started = clock.now();
+        store.startAttempt(run.id, {
+          number: 1,
+          process: null,
+          startedAt: started,
+          deadlineAt: started,
+          logPath: this.deps.logPathFor(run.id, 1),
+        });
+        const end = {
+          status: 'succeeded',
+          exitCode: null,
+          signal: null,
+          failure: null,
+          logBytes: 0,
+          logTruncated: false,
+        } as const;
+        const note =
+          'opened in the Goose desktop app; the session runs there and its outcome is not visible to goose-flow';
+        return store.endAttempt(
+          run.id,
+          1,
+          end,
+          { type: EventType.openedInDesktop, data: { sessionId, note } },
+          {
+            to: RunStatus.succeeded,
+            patch: { sessionId },
+            event: { type: EventType.completed, data: { status: RunStatus.succeeded } },
+          },
+        );
+      } catch (err) {
+        why = `the Goose desktop app could not open the recipe: ${(err as Error).message}`;
+      }
+    } else {
+      why = 'the Goose desktop app is not running';
+    }
+    store.appendEvent(run.id, {
+      type: EventType.desktopUnavailable,
+      data: { reason: why, fallback },
+    });
+    if (fallback) return null;
+    const error = `foreground run not possible: ${why} (and fallback to background is off)`;
+    return store.transition(
+      run.id,
+      RunStatus.failed,
+      { error },
+      { type: EventType.completed, data: { status: RunStatus.failed, error } },
+    );
   }
 
   private failBeforeStart(run: Run, number: number, err: unknown): Run {
