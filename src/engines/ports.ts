@@ -232,6 +232,8 @@ export interface OccurrenceDecision {
 
 export interface ScheduleStore {
   createSchedule(schedule: NewSchedule): Schedule;
+  /** Runs `fn` in one transaction (the store's own methods nest inside it). */
+  batch<T>(fn: () => T): T;
   /** All or none, in one transaction. */
   createSchedules(schedules: readonly NewSchedule[]): Schedule[];
   getSchedule(id: string): Schedule | undefined;

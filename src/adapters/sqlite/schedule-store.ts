@@ -60,6 +60,10 @@ export class SqliteScheduleStore implements ScheduleStore {
       .immediate();
   }
 
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   createSchedules(schedules: readonly NewSchedule[]): Schedule[] {
     return this.db.transaction(() => schedules.map((s) => this.createSchedule(s))).immediate();
   }

@@ -57,6 +57,8 @@ export class Scheduler {
   private poller: NodeJS.Timeout | null = null;
   private seen = { schedules: -1, dispatch: -1 };
   private stopped = false;
+  /** Runs decided in the current tick, started once its transaction has committed. */
+  private launches: { runId: string; outcome: OccurrenceOutcome; others: readonly Run[] }[] = [];
 
   constructor(private readonly deps: SchedulerDeps) {
     this.dispatcher = new Dispatcher(
@@ -148,15 +150,27 @@ export class Scheduler {
 
   private tick(): void {
     const now = this.deps.clock.now();
-    for (const schedule of [...this.entries.values()]) {
-      if (this.stopped) return;
-      if (!schedule.next || schedule.next.fireAt > now) continue;
-      try {
-        this.decideDue(schedule.id, now);
-      } catch (err) {
-        this.deps.log('decision_error', { scheduleId: schedule.id, error: (err as Error).message });
+    const due = [...this.entries.values()].filter((s) => s.next && s.next.fireAt <= now);
+    // Everything due now is decided in one transaction (one commit instead of one per
+    // occurrence); the runs start once it is durable. A crash before the commit loses nothing:
+    // those occurrences are simply decided again after the restart.
+    this.launches = [];
+    this.deps.schedules.batch(() => {
+      for (const schedule of due) {
+        if (this.stopped) return;
+        try {
+          this.decideDue(schedule.id, now);
+        } catch (err) {
+          this.deps.log('decision_error', {
+            scheduleId: schedule.id,
+            error: (err as Error).message,
+          });
+        }
       }
-    }
+    });
+    const launches = this.launches;
+    this.launches = [];
+    for (const l of launches) this.launch(l.runId, l.outcome, l.others);
     this.arm();
   }
 
@@ -170,7 +184,12 @@ export class Scheduler {
       if (!next || next.fireAt > now) return;
       const compiled = this.specs.get(schedule.spec);
       if (this.collapseBacklog(schedule, compiled, now)) continue;
-      const laterAlsoDue = (compiled.next(next.scheduledAt) ?? Infinity) <= now;
+      // Only catch-up with `latest` asks whether a later occurrence is due too (a cron evaluation).
+      const late = now - next.scheduledAt > ON_TIME_TOLERANCE_MS;
+      const laterAlsoDue =
+        late &&
+        schedule.policies.catchupLatestOnly &&
+        (compiled.next(next.scheduledAt) ?? Infinity) <= now;
       // Another process decided it first (the store refused a second decision): stop here.
       if (!this.decide(schedule, next.scheduledAt, now, laterAlsoDue)) return;
     }
@@ -179,6 +198,8 @@ export class Scheduler {
   /** A long outage (or pause) leaves a backlog too old to run: record it as one collapsed range. */
   private collapseBacklog(schedule: Schedule, compiled: CompiledSpec, now: number): boolean {
     const horizon = now - Math.max(schedule.policies.catchupWindowMs, ON_TIME_TOLERANCE_MS);
+    // The usual case, an occurrence on time, costs no cron evaluation.
+    if ((schedule.next?.scheduledAt ?? Infinity) >= horizon) return false;
     const stale = compiled.between(schedule.decidedThrough, horizon, MAX_INDIVIDUAL_MISSED + 1);
     if (stale.length <= MAX_INDIVIDUAL_MISSED) return false;
     let last = stale[stale.length - 1]!;
@@ -248,7 +269,7 @@ export class Scheduler {
       lateMs: now - scheduledAt,
       ...(run ? { runId: run.id } : {}),
     });
-    if (run) this.launch(run.id, outcome, active);
+    if (run) this.launches.push({ runId: run.id, outcome, others: active });
     return true;
   }
 
