@@ -18,6 +18,19 @@ function program(): Command {
     .version('0.1.0')
     .option('--data-dir <dir>', 'data dir (default: $GOOSE_FLOW_HOME or ~/.local/share/goose-flow)')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  GOOSE_FLOW_HOME          data dir (runs, logs, recipe snapshots, schedules)
+  GOOSE_FLOW_GOOSE_BIN     the goose executable (default: goose on PATH)
+  GOOSE_FLOW_RUN_TIMEOUT   default per-attempt timeout (e.g. 30m)
+  GOOSE_FLOW_KILL_GRACE    time between SIGTERM and SIGKILL (e.g. 10s)
+  GOOSE_FLOW_ORPHANS       adopt | kill: what to do with a live attempt of a dead goose-flow
+
+Exit codes: 0 ok, 1 failure, 2 usage error; \`run\` also 124 timed out, 130 cancelled.
+Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, benchmarks).`,
+    )
     .exitOverride();
   for (const cmd of [
     runCommand(),
