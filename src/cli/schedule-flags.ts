@@ -2,12 +2,7 @@ import { Command, Option } from 'commander';
 import { parseDuration } from '../domain/duration.js';
 import { UsageError } from '../domain/errors.js';
 import { parseParamArgs } from '../domain/recipe/index.js';
-import {
-  OVERLAP_POLICIES,
-  ExecutionMode,
-  type OverlapPolicy,
-  type Schedule,
-} from '../domain/schedule/model.js';
+import { OVERLAP_POLICIES, ExecutionMode, type OverlapPolicy } from '../domain/schedule/model.js';
 import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
 import { collect, positiveInt } from './context.js';
 
@@ -132,53 +127,4 @@ export function draftFromFlags(
   if (draft.timeoutMs !== null && draft.timeoutMs <= 0)
     throw new UsageError('--timeout must be greater than zero');
   return draft;
-}
-
-export function newDraft(): ScheduleDraft {
-  return {
-    id: '',
-    expression: '',
-    timezone: null,
-    jitterMs: 0,
-    startAt: null,
-    endAt: null,
-    overlap: 'skip',
-    catchupWindowMs: 0,
-    catchupLatestOnly: false,
-    pauseOnFailure: false,
-    paused: false,
-    note: null,
-    remainingActions: null,
-    recipePath: '',
-    followSource: false,
-    params: {},
-    timeoutMs: null,
-    retries: null,
-    cwd: null,
-    mode: 'background',
-    notes: [],
-  };
-}
-
-export function draftOf(s: Schedule): ScheduleDraft {
-  return {
-    id: s.id,
-    expression: s.spec.expression,
-    timezone: s.spec.timezone,
-    jitterMs: s.spec.jitterMs,
-    startAt: s.spec.startAt,
-    endAt: s.spec.endAt,
-    ...s.policies,
-    paused: s.state.paused,
-    note: s.state.note,
-    remainingActions: s.state.remainingActions,
-    recipePath: s.action.recipePath,
-    followSource: s.action.followSource,
-    params: { ...s.action.params },
-    timeoutMs: s.action.timeoutMs,
-    retries: s.action.retryPolicy.maxAttempts > 0 ? s.action.retryPolicy.maxAttempts - 1 : null,
-    cwd: s.action.cwd,
-    mode: s.action.mode,
-    notes: [],
-  };
 }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApp, type App } from '../../src/app.js';
 import { resolveConfig } from '../../src/config.js';
-import { newDraft } from '../../src/cli/schedule-flags.js';
+import { defaultDraft } from '../../src/domain/schedule/transfer-draft.js';
 import type { Desktop } from '../../src/engines/ports.js';
 import { readPids, sandbox, type Sandbox } from '../support/harness.js';
 
@@ -44,7 +44,7 @@ function open(fake: FakeDesktop): App {
 }
 
 async function triggerForeground(recipe: string, mode: 'foreground' | 'background' = 'foreground') {
-  app.schedules.add({ ...newDraft(), id: 'fg', expression: '@yearly', recipePath: recipe, mode });
+  app.schedules.add({ ...defaultDraft('fg', '@yearly', recipe), mode });
   const result = await app.schedules.trigger('fg');
   const run = await result.settled!;
   return app.runs.show(run.id);

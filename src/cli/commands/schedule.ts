@@ -1,12 +1,7 @@
 import { Command, Option } from 'commander';
 import { printJson, withApp } from '../context.js';
-import {
-  draftFromFlags,
-  draftOf,
-  newDraft,
-  withScheduleFlags,
-  type ScheduleFlags,
-} from '../schedule-flags.js';
+import { draftFromFlags, withScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
+import { defaultDraft, draftOf } from '../../domain/schedule/transfer-draft.js';
 import {
   scheduleDetailJson,
   scheduleDetailText,
@@ -52,7 +47,7 @@ Examples:
       if (!flags.cron || !flags.recipe)
         throw new UsageError('schedule add needs --cron <expr> and --recipe <file>');
       await withApp(cmd, (app) => {
-        const created = app.schedules.add(draftFromFlags(id, flags, newDraft()));
+        const created = app.schedules.add(draftFromFlags(id, flags, defaultDraft(id, '', '')));
         printSchedule(app, created.id, flags.json, 'created');
       });
     });

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
-import type { ExecutionMode, OverlapPolicy } from './model.js';
+import type { ExecutionMode, OverlapPolicy, Schedule } from './model.js';
 import { compileSpec } from './spec.js';
 
 /** A schedule as a file describes it, before the caller resolves paths and snapshots the recipe. */
@@ -188,4 +188,55 @@ export function formatDurationExact(ms: number): string {
     rest -= count * size;
   }
   return text;
+}
+
+/** A draft with goose-flow's defaults for everything but what names the schedule. */
+export function defaultDraft(id: string, expression: string, recipePath: string): ScheduleDraft {
+  return {
+    id,
+    expression,
+    timezone: null,
+    jitterMs: 0,
+    startAt: null,
+    endAt: null,
+    overlap: 'skip',
+    catchupWindowMs: 0,
+    catchupLatestOnly: false,
+    pauseOnFailure: false,
+    paused: false,
+    note: null,
+    remainingActions: null,
+    recipePath,
+    followSource: false,
+    params: {},
+    timeoutMs: null,
+    retries: null,
+    cwd: null,
+    mode: 'background',
+    notes: [],
+  };
+}
+
+/** The draft that re-creates a schedule as it is (for `schedule update` and exports). */
+export function draftOf(s: Schedule): ScheduleDraft {
+  return {
+    id: s.id,
+    expression: s.spec.expression,
+    timezone: s.spec.timezone,
+    jitterMs: s.spec.jitterMs,
+    startAt: s.spec.startAt,
+    endAt: s.spec.endAt,
+    ...s.policies,
+    paused: s.state.paused,
+    note: s.state.note,
+    remainingActions: s.state.remainingActions,
+    recipePath: s.action.recipePath,
+    followSource: s.action.followSource,
+    params: { ...s.action.params },
+    timeoutMs: s.action.timeoutMs,
+    retries: s.action.retryPolicy.maxAttempts > 0 ? s.action.retryPolicy.maxAttempts - 1 : null,
+    cwd: s.action.cwd,
+    mode: s.action.mode,
+    notes: [],
+  };
 }

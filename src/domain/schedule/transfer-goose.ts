@@ -9,8 +9,14 @@
  * later versions add fields (`parameters`, `recipe_base_dir`, …): unknown ones become notes.
  */
 import { z } from 'zod';
-import { ExecutionMode, OverlapPolicy } from './model.js';
-import { claimedId, parseEntry, type EntryRef, type ScheduleDraft } from './transfer-draft.js';
+import { ExecutionMode } from './model.js';
+import {
+  claimedId,
+  defaultDraft,
+  parseEntry,
+  type EntryRef,
+  type ScheduleDraft,
+} from './transfer-draft.js';
 
 /** JSON `null` is serde's `None`: read it as absent. */
 const opt = <T extends z.ZodType>(schema: T) =>
@@ -47,25 +53,11 @@ export function readGooseJobs(list: readonly unknown[], file: string): ScheduleD
 function gooseDraft(job: GooseJob, raw: Record<string, unknown>): ScheduleDraft {
   const paused = job.paused ?? false;
   return {
-    id: job.id,
-    expression: job.cron,
+    ...defaultDraft(job.id, job.cron, job.source),
     timezone: gooseZone(raw),
-    jitterMs: 0,
-    startAt: null,
-    endAt: null,
-    overlap: OverlapPolicy.skip,
-    catchupWindowMs: 0,
-    catchupLatestOnly: false,
-    pauseOnFailure: false,
     paused,
     note: paused ? PAUSED_NOTE : null,
-    remainingActions: null,
-    recipePath: job.source,
-    followSource: false,
     params: Object.fromEntries(job.parameters ?? []),
-    timeoutMs: null,
-    retries: null,
-    cwd: null,
     mode: job.execution_mode ?? ExecutionMode.background,
     notes: gooseNotes(job, raw),
   };
