@@ -69,6 +69,8 @@ export function openApp(
   options: AppOptions = {},
 ): App {
   const dataDir = prepareDataDir(config.dataDir);
+  const warn =
+    options.warn ?? ((message: string) => void process.stderr.write(`goose-flow: ${message}\n`));
   const db: Db = openDatabase(dataDir.database);
   const store = new SqliteRunStore(db, systemClock);
   const engine = new EmbeddedEngine({
@@ -84,6 +86,8 @@ export function openApp(
     logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
     logBytesOf: fileSize,
     desktop: options.desktop ?? gooseDesktop,
+    onStoreBusy: (what, error) =>
+      warn(`the store is locked by another process (${error}); retrying the ${what}`, { what }),
     deepLinkFor: (run) => {
       const entry = store.snapshotEntry(run.recipeHash);
       if (!entry) throw new NotFoundError('recipe snapshot', run.recipeHash);
@@ -111,7 +115,7 @@ export function openApp(
     self,
     isAlive,
     hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    warn: options.warn ?? ((message) => void process.stderr.write(`goose-flow: ${message}\n`)),
+    warn,
   });
   const systemJobs = new SqliteSystemJobStore(db, systemClock);
   let scheduler: Scheduler | null = null;

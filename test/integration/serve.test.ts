@@ -373,3 +373,25 @@ describe('serve shutdown', () => {
     expect(show.timeline.map((e) => e.type)).toContain('attempt_adopted');
   });
 });
+
+describe('serve under a locked store', () => {
+  it('survives the store staying locked past its busy timeout, and then decides every occurrence once', async () => {
+    const recipe = box.recipe('locked.yaml', { lines: 0 });
+    await cli(['schedule', 'add', 'locked', '--cron', '* * * * * *', '--recipe', recipe], box.env);
+    const daemon = await serve();
+    await waitFor(() => runsOf('locked').length >= 2, 10_000, 'the first runs');
+    // Another process holds the write lock for longer than the daemon's 5 s busy timeout.
+    const holder = new Database(join(box.dataDir, 'goose-flow.db'));
+    holder.exec('BEGIN IMMEDIATE');
+    await new Promise((r) => setTimeout(r, 6_500));
+    holder.exec('COMMIT');
+    holder.close();
+    const before = runsOf('locked').length;
+    await waitFor(() => runsOf('locked').length >= before + 2, 15_000, 'firing to resume');
+    expect(daemon.exitCode).toBeNull();
+    // It said so: a tick or a run's write waited for the lock, and went on afterwards.
+    expect(daemon.out.stdout).toMatch(/tick_failed|store is locked by another process/);
+    await stop(daemon);
+    expectLedgerExactlyOnce('locked', 1_000);
+  });
+});

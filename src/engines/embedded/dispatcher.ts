@@ -44,10 +44,9 @@ export class Dispatcher {
   }
 
   private launch(runId: string, adopt?: Attempt): void {
-    const done = this.drive(runId, adopt).then(
-      (run) => this.onSettled(run),
-      (err: unknown) => this.onError(runId, err),
-    );
+    const done = this.drive(runId, adopt)
+      .then((run) => this.onSettled(run))
+      .catch((err: unknown) => this.onError(runId, err));
     this.active.set(
       runId,
       done.finally(() => {

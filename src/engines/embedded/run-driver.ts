@@ -37,6 +37,16 @@ export interface DriverDeps {
   readonly desktop: Desktop;
   /** The `goose://` link that opens the run's recipe in the desktop app. */
   readonly deepLinkFor: (run: Run) => string;
+  /** Told when a write waits for a store another process keeps locked. */
+  readonly onStoreBusy?: (what: string, error: string) => void;
+}
+
+/** Longest wait between two tries of a write the store refused because it stayed locked. */
+const STORE_RETRY_MAX_MS = 5_000;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 /** How often a sleeping run (between attempts) looks for a kill request from another process. */
@@ -113,21 +123,33 @@ export class RunDriver {
     } catch (err) {
       return this.failBeforeStart(run, number, err);
     }
-    return this.finishAttempt(
-      run,
-      number,
-      this.startAttempt(run, number, command, entry, observer),
-      observer,
-    );
+    const proc = await this.startAttempt(run, number, command, entry, observer);
+    return this.finishAttempt(run, number, proc, observer);
   }
 
-  private startAttempt(
+  /**
+   * Writes that must not be lost once a process exists (its attempt, its end). A store locked past
+   * its busy timeout by another process is waited out, with backoff, instead of abandoning the run.
+   */
+  private async persist<T>(what: string, write: () => T): Promise<T> {
+    for (let delay = 100; ; delay = Math.min(delay * 2, STORE_RETRY_MAX_MS)) {
+      try {
+        return write();
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        this.deps.onStoreBusy?.(what, (err as Error).message);
+        await this.deps.clock.sleep(delay);
+      }
+    }
+  }
+
+  private async startAttempt(
     run: Run,
     number: number,
     command: AttemptCommand,
     entry: { proc?: AttemptProcess },
     observer: RunObserver,
-  ): AttemptProcess {
+  ): Promise<AttemptProcess> {
     const { store, clock } = this.deps;
     const logPath = this.deps.logPathFor(run.id, number);
     const startedAt = clock.now();
@@ -143,13 +165,9 @@ export class RunDriver {
     const proc = this.deps.supervisor.start(spec, this.hooks(run.id, number, observer));
     entry.proc = proc;
     const process = proc.identity.pid > 0 ? proc.identity : null;
-    const recorded = store.startAttempt(run.id, {
-      number,
-      process,
-      startedAt,
-      deadlineAt,
-      logPath,
-    });
+    const recorded = await this.persist('attempt start', () =>
+      store.startAttempt(run.id, { number, process, startedAt, deadlineAt, logPath }),
+    );
     // A kill request that arrived while the attempt was being started finds no pid to signal.
     if (recorded.cancelRequestedAt !== null) void proc.stop('cancel');
     observer.onEvent?.(EventType.attemptStarted, {
@@ -179,22 +197,37 @@ export class RunDriver {
     return proc;
   }
 
+  /**
+   * Hooks run from timers and stream events, where a throw would end the process: a store that
+   * stays locked past its busy timeout must cost one heartbeat or note, not the daemon.
+   */
   private hooks(runId: string, number: number, observer: RunObserver): AttemptHooks {
     const { store } = this.deps;
+    const safely = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        observer.onEvent?.('hook_failed', { attempt: number, what, error: (err as Error).message });
+      }
+    };
     return {
       onSessionId: (sessionId) =>
-        store.patchRun(
-          runId,
-          { sessionId },
-          { type: EventType.sessionDetected, attempt: number, data: { sessionId } },
+        safely('session id', () =>
+          store.patchRun(
+            runId,
+            { sessionId },
+            { type: EventType.sessionDetected, attempt: number, data: { sessionId } },
+          ),
         ),
-      onHeartbeat: () => store.heartbeat(runId, number),
+      onHeartbeat: () => safely('heartbeat', () => store.heartbeat(runId, number)),
       onLogCapped: (capBytes) =>
-        store.appendEvent(runId, {
-          type: EventType.logCapped,
-          attempt: number,
-          data: { capBytes },
-        }),
+        safely('log cap', () =>
+          store.appendEvent(runId, {
+            type: EventType.logCapped,
+            attempt: number,
+            data: { capBytes },
+          }),
+        ),
       onOutput: observer.onOutput?.bind(observer),
     };
   }
@@ -214,7 +247,9 @@ export class RunDriver {
     const verdict = judgeAttempt(exit, fresh.cancelRequestedAt !== null);
     const step = nextStep(fresh, number, verdict.end);
     const next = transitionFor(step, number, this.deps.clock.now(), exit.exitCode);
-    const settled = this.deps.store.endAttempt(run.id, number, verdict.end, verdict.event, next);
+    const settled = await this.persist('attempt end', () =>
+      this.deps.store.endAttempt(run.id, number, verdict.end, verdict.event, next),
+    );
     observer.onEvent?.(verdict.event.type, { attempt: number, ...verdict.event.data });
     if (step.kind === 'retry')
       observer.onEvent?.(next.event.type, { attempt: number, delayMs: step.delayMs });

@@ -40,6 +40,8 @@ export interface SchedulerDeps {
 
 /** Decisions made one by one before a long backlog of missed occurrences is collapsed into one entry. */
 const MAX_INDIVIDUAL_MISSED = 50;
+/** After a tick could not reach the store, try again this much later. */
+const TICK_RETRY_MS = 1_000;
 /** Longest a timer may be set for (setTimeout's limit is 2^31-1 ms). */
 const MAX_SLEEP_MS = 2 ** 31 - 1;
 
@@ -101,6 +103,14 @@ export class Scheduler {
   }
 
   private poll(): void {
+    try {
+      this.pollOnce();
+    } catch (err) {
+      this.deps.log('poll_failed', { error: (err as Error).message });
+    }
+  }
+
+  private pollOnce(): void {
     const counters = this.deps.schedules.counters();
     if (counters.schedules !== this.seen.schedules) {
       this.reload();
@@ -155,19 +165,27 @@ export class Scheduler {
     // occurrence); the runs start once it is durable. A crash before the commit loses nothing:
     // those occurrences are simply decided again after the restart.
     this.launches = [];
-    this.deps.schedules.batch(() => {
-      for (const schedule of due) {
-        if (this.stopped) return;
-        try {
-          this.decideDue(schedule.id, now);
-        } catch (err) {
-          this.deps.log('decision_error', {
-            scheduleId: schedule.id,
-            error: (err as Error).message,
-          });
+    try {
+      this.deps.schedules.batch(() => {
+        for (const schedule of due) {
+          if (this.stopped) return;
+          try {
+            this.decideDue(schedule.id, now);
+          } catch (err) {
+            this.deps.log('decision_error', {
+              scheduleId: schedule.id,
+              error: (err as Error).message,
+            });
+          }
         }
-      }
-    });
+      });
+    } catch (err) {
+      // E.g. the store stayed locked past its busy timeout: nothing was decided; try again soon.
+      this.launches = [];
+      this.deps.log('tick_failed', { error: (err as Error).message });
+      if (!this.stopped) this.timer = setTimeout(() => this.tick(), TICK_RETRY_MS);
+      return;
+    }
     const launches = this.launches;
     this.launches = [];
     for (const l of launches) this.launch(l.runId, l.outcome, l.others);
