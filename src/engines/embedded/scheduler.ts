@@ -97,11 +97,6 @@ export class Scheduler {
     return this.dispatcher.drain();
   }
 
-  /** Next scheduled times of a schedule as this scheduler sees them (for status output). */
-  nextFireAt(scheduleId: string): number | null {
-    return this.entries.get(scheduleId)?.next?.fireAt ?? null;
-  }
-
   private poll(): void {
     try {
       this.pollOnce();
