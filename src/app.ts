@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openSync, statSync } from 'node:fs';
+import { openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import {
@@ -17,7 +17,7 @@ import { systemClock } from './adapters/clock.js';
 import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
 import { EmbeddedEngine } from './engines/embedded/engine.js';
 import type { Run } from './domain/run.js';
-import { NotFoundError } from './domain/errors.js';
+import { NotFoundError, UsageError } from './domain/errors.js';
 import { RecipeService } from './services/recipes.js';
 import { RunService } from './services/runs.js';
 import { LogService } from './services/logs.js';
@@ -29,12 +29,20 @@ import { SqliteSystemJobStore } from './adapters/sqlite/system-job-store.js';
 import type { Desktop, SystemJobRecord } from './engines/ports.js';
 import { gooseDesktop, readRecipeObject } from './adapters/desktop/goose-desktop.js';
 import { recipeDeepLink } from './domain/recipe/deep-link.js';
+import type { TemporalTarget } from './engines/temporal/connection.js';
+import type { GooseWorker } from './engines/temporal/worker.js';
+import { EmbeddedSchedules } from './engines/embedded/schedules.js';
 import type { ProcessIdentity } from './domain/run.js';
 
 /** Everything a face may use. Built once per process by `openApp`. */
 export interface App {
   readonly config: Config;
   readonly dataDir: DataDirLayout;
+  readonly engine: 'embedded' | 'temporal';
+  /** The Temporal engine's server and what Temporal's own system workflows do; null when embedded. */
+  readonly temporal: { target: TemporalTarget; systemWorkflows: readonly string[] } | null;
+  /** A Temporal worker in this process (`serve --engine temporal`, `worker`). */
+  startWorker(options: { maxConcurrent: number; identity?: string }): Promise<GooseWorker>;
   readonly runs: RunService;
   readonly recipes: RecipeService;
   readonly logs: LogService;
@@ -61,16 +69,29 @@ export interface AppOptions {
   readonly desktop?: Desktop;
   /** Where problems that do not stop a run are reported; default: stderr. */
   readonly warn?: (message: string, fields: Record<string, unknown>) => void;
+  /** The Temporal server to use (a dev server this process just started). */
+  readonly temporalAddress?: string;
 }
 
-export function openApp(
+export async function openApp(
   config: Config,
   env: NodeJS.ProcessEnv = process.env,
   options: AppOptions = {},
-): App {
+): Promise<App> {
+  const engine = config.engine ?? (readDevServerFile(config.dataDir) ? 'temporal' : 'embedded');
+  if (engine === 'embedded') return openEmbeddedApp(config, env, options);
+  // Loaded only when asked for: the Temporal SDK would double every command's start-up time.
+  const { openTemporalApp } = await import('./temporal-app.js');
+  return openTemporalApp(config, env, options);
+}
+
+export function stderrWarn(message: string): void {
+  process.stderr.write(`goose-flow: ${message}\n`);
+}
+
+function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOptions): App {
   const dataDir = prepareDataDir(config.dataDir);
-  const warn =
-    options.warn ?? ((message: string) => void process.stderr.write(`goose-flow: ${message}\n`));
+  const warn = options.warn ?? stderrWarn;
   const db: Db = openDatabase(dataDir.database);
   const store = new SqliteRunStore(db, systemClock);
   const engine = new EmbeddedEngine({
@@ -96,25 +117,31 @@ export function openApp(
   });
   const recipes = new RecipeService(dataDir.recipes);
   const scheduleStore = new SqliteScheduleStore(db, store, systemClock);
-  const daemon = {
-    current: () => {
-      const holder = scheduleStore.daemon();
-      return holder && isAlive(holder) ? holder : null;
-    },
-    notify: () => scheduleStore.bumpDispatch(),
+  const currentDaemon = () => {
+    const holder = scheduleStore.daemon();
+    return holder && isAlive(holder) ? holder : null;
   };
+  const daemon = { current: currentDaemon, notify: () => scheduleStore.bumpDispatch() };
   const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env), daemon);
-  const schedules = new ScheduleService({
-    config,
+  const backend = new EmbeddedSchedules({
     store: scheduleStore,
     runs: store,
     engine,
+    clock: systemClock,
+    self,
+    daemon: currentDaemon,
+    runFor: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
+  });
+  engine.schedules = backend;
+  const schedules: ScheduleService = new ScheduleService({
+    config,
+    backend,
+    runs,
     recipes,
     recipesDir: dataDir.recipes,
     clock: systemClock,
-    self,
-    isAlive,
-    hostZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    daemon: currentDaemon,
+    hostZone: HOST_ZONE,
     warn,
   });
   const systemJobs = new SqliteSystemJobStore(db, systemClock);
@@ -123,11 +150,16 @@ export function openApp(
   return {
     config,
     dataDir,
+    engine: 'embedded',
     runs,
     recipes,
-    logs: new LogService(runs, systemClock),
+    logs: new LogService(runs, systemClock, 'embedded'),
     schedules,
     systemJobs: () => systemJobs.list(),
+    temporal: null,
+    startWorker: async () => {
+      throw new UsageError('`goose-flow worker` runs Temporal workers: pass --engine temporal');
+    },
     startScheduler: (options) => {
       const holder = scheduleStore.acquireDaemonLock(self, isAlive);
       if (holder) return { heldBy: holder };
@@ -158,9 +190,9 @@ export function openApp(
       return { scheduler };
     },
     recoverInBackground: () => {
-      if (runs.orphans().length === 0) return false;
+      if (engine.findOrphans().length === 0) return false;
       // A living daemon dispatches orphaned and handed-over runs itself.
-      if (schedules.daemon()) scheduleStore.bumpDispatch();
+      if (currentDaemon()) scheduleStore.bumpDispatch();
       else launchRecovery(dataDir, env);
       return true;
     },
@@ -180,6 +212,44 @@ export function openApp(
   };
 }
 
+export const HOST_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Where `serve --engine temporal` records the dev server it started, for other commands to find. */
+export function devServerFile(dataDir: string): string {
+  return join(dataDir, 'temporal-server.json');
+}
+
+export interface DevServerRecord {
+  readonly address: string;
+  readonly namespace: string;
+  readonly pid: number;
+  readonly servePid: number;
+}
+
+/** The dev server a living `serve --engine temporal` on this data dir started, if any. */
+export function readDevServerFile(dataDir: string): DevServerRecord | null {
+  try {
+    const record = JSON.parse(readFileSync(devServerFile(dataDir), 'utf8')) as DevServerRecord;
+    return isAlive({ pid: record.servePid, startTime: null }) &&
+      isAlive({ pid: record.pid, startTime: null })
+      ? record
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export function childEnv(env: NodeJS.ProcessEnv, jobId: string, runId: string, attempt: number) {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  Object.assign(out, {
+    GOOSE_JOB_ID: jobId,
+    GOOSE_FLOW_RUN_ID: runId,
+    GOOSE_FLOW_ATTEMPT: String(attempt),
+  });
+  return out;
+}
+
 function attemptCommand(
   run: Run,
   attempt: number,
@@ -194,14 +264,12 @@ function attemptCommand(
     scheduleId: run.scheduleId,
     params: run.params,
   });
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-  Object.assign(childEnv, {
-    GOOSE_JOB_ID: run.scheduleId ?? run.id,
-    GOOSE_FLOW_RUN_ID: run.id,
-    GOOSE_FLOW_ATTEMPT: String(attempt),
-  });
-  return { command, args, env: childEnv, cwd: run.options.cwd };
+  return {
+    command,
+    args,
+    env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt),
+    cwd: run.options.cwd,
+  };
 }
 
 /** Recovery may take as long as the runs it re-adopts: it runs detached, logging beside the store. */

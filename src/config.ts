@@ -26,6 +26,30 @@ export interface Config {
     readonly maxAgeMs: number | null;
     readonly maxRunsPerSchedule: number | null;
   };
+  /** null: not chosen anywhere — the embedded engine, unless a `serve --engine temporal` runs on the data dir. */
+  readonly engine: EngineKind | null;
+  readonly temporal: TemporalConfig;
+}
+
+export const ENGINES = ['embedded', 'temporal'] as const;
+export type EngineKind = (typeof ENGINES)[number];
+
+export interface TemporalConfig {
+  /** host:port of a Temporal frontend; null: the dev server a local `serve` started (or starts). */
+  readonly address: string | null;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  /** gRPC port for a dev server goose-flow starts; null: a free one. */
+  readonly devServerPort: number | null;
+  readonly sqlitePragmas: readonly string[];
+  readonly tls: {
+    readonly caFile?: string;
+    readonly certFile?: string;
+    readonly keyFile?: string;
+    readonly serverName?: string;
+  } | null;
+  /** Never logged. */
+  readonly apiKey: string | null;
 }
 
 export interface ConfigOverrides {
@@ -33,6 +57,17 @@ export interface ConfigOverrides {
   readonly timeout?: string | undefined;
   readonly retries?: number | undefined;
   readonly grace?: string | undefined;
+  readonly engine?: string | undefined;
+  readonly temporalAddress?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly taskQueue?: string | undefined;
+  readonly temporalPort?: number | undefined;
+  readonly sqlitePragmas?: readonly string[] | undefined;
+  readonly tlsCa?: string | undefined;
+  readonly tlsCert?: string | undefined;
+  readonly tlsKey?: string | undefined;
+  readonly tlsServerName?: string | undefined;
+  readonly apiKey?: string | undefined;
 }
 
 const FileSchema = z
@@ -48,6 +83,26 @@ const FileSchema = z
       .strict()
       .optional(),
     orphans: z.enum(['adopt', 'kill']).optional(),
+    engine: z.enum(ENGINES).optional(),
+    temporal: z
+      .object({
+        address: z.string().optional(),
+        namespace: z.string().optional(),
+        task_queue: z.string().optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        sqlite_pragmas: z.array(z.string()).optional(),
+        tls: z
+          .object({
+            ca: z.string().optional(),
+            cert: z.string().optional(),
+            key: z.string().optional(),
+            server_name: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     retention: z
       .object({
         max_age: z.string().optional(),
@@ -108,7 +163,46 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
     }),
     orphans,
     retention: Object.freeze(retentionOf(file)),
+    engine: engineOf(pick<string>(file.engine, env.GOOSE_FLOW_ENGINE, overrides.engine)),
+    temporal: Object.freeze(temporalOf(file, env, overrides)),
   });
+}
+
+function engineOf(value: string | undefined): EngineKind | null {
+  if (value === undefined) return null;
+  if (!(ENGINES as readonly string[]).includes(value)) {
+    throw new UsageError(`engine must be one of: ${ENGINES.join(', ')} (got '${value}')`, {
+      field: 'engine',
+      value,
+    });
+  }
+  return value as EngineKind;
+}
+
+function temporalOf(file: FileConfig, env: NodeJS.ProcessEnv, o: ConfigOverrides): TemporalConfig {
+  const t = file.temporal ?? {};
+  const tls = {
+    ...optional('caFile', pick(t.tls?.ca, o.tlsCa)),
+    ...optional('certFile', pick(t.tls?.cert, o.tlsCert)),
+    ...optional('keyFile', pick(t.tls?.key, o.tlsKey)),
+    ...optional('serverName', pick(t.tls?.server_name, o.tlsServerName)),
+  };
+  if ('certFile' in tls !== 'keyFile' in tls) {
+    throw new UsageError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  return {
+    address: pick(t.address, env.GOOSE_FLOW_TEMPORAL_ADDRESS, o.temporalAddress) ?? null,
+    namespace: pick('default', t.namespace, env.GOOSE_FLOW_TEMPORAL_NAMESPACE, o.namespace)!,
+    taskQueue: pick('goose-flow', t.task_queue, env.GOOSE_FLOW_TEMPORAL_TASK_QUEUE, o.taskQueue)!,
+    devServerPort: pick(t.port, o.temporalPort) ?? null,
+    sqlitePragmas: pick(t.sqlite_pragmas, o.sqlitePragmas) ?? [],
+    tls: Object.keys(tls).length > 0 ? tls : null,
+    apiKey: pick(env.GOOSE_FLOW_TEMPORAL_API_KEY, o.apiKey) ?? null,
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: string });
 }
 
 /** Default: 30 days, 500 ended runs per schedule; 0 turns a limit off. */

@@ -1,4 +1,12 @@
-import { accessSync, constants, mkdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readdirSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../domain/errors.js';
@@ -74,6 +82,28 @@ export function removeLogFiles(paths: readonly string[]): number {
       rmdirSync(dirname(path));
     } catch {
       // Not empty yet (other attempts), or gone.
+    }
+  }
+  return removed;
+}
+
+/** Deletes attempt logs last written before `cutoff` (a Temporal worker host's log retention). */
+export function pruneLogs(logsDir: string, cutoff: number): number {
+  let removed = 0;
+  let runDirs: string[];
+  try {
+    runDirs = readdirSync(logsDir);
+  } catch {
+    return 0;
+  }
+  for (const dir of runDirs) {
+    const runDir = join(logsDir, dir);
+    try {
+      const files = readdirSync(runDir);
+      const old = files.filter((f) => statSync(join(runDir, f)).mtimeMs < cutoff);
+      removed += removeLogFiles(old.map((f) => join(runDir, f)));
+    } catch {
+      // Another process removed it meanwhile.
     }
   }
   return removed;

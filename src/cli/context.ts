@@ -4,16 +4,41 @@ import { resolveConfig, type ConfigOverrides } from '../config.js';
 
 export interface GlobalOptions {
   dataDir?: string;
+  engine?: string;
+  temporalAddress?: string;
+  namespace?: string;
+  taskQueue?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsServerName?: string;
+  apiKey?: string;
+}
+
+/** The global flags as config overrides (engine choice and where Temporal is). */
+export function globalOverrides(cmd: Command): ConfigOverrides {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return {
+    dataDir: g.dataDir,
+    engine: g.engine,
+    temporalAddress: g.temporalAddress,
+    namespace: g.namespace,
+    taskQueue: g.taskQueue,
+    tlsCa: g.tlsCa,
+    tlsCert: g.tlsCert,
+    tlsKey: g.tlsKey,
+    tlsServerName: g.tlsServerName,
+    apiKey: g.apiKey,
+  };
 }
 
 /** Opens the app for a command, settling runs that a dead goose-flow left behind. */
-export function appFor(
+export async function appFor(
   cmd: Command,
   overrides: ConfigOverrides = {},
   opts: { recover?: boolean } = {},
-): App {
-  const globals = cmd.optsWithGlobals<GlobalOptions>();
-  const app = openApp(resolveConfig({ dataDir: globals.dataDir, ...overrides }));
+): Promise<App> {
+  const app = await openApp(resolveConfig({ ...globalOverrides(cmd), ...overrides }));
   if (opts.recover !== false) app.recoverInBackground();
   return app;
 }
@@ -24,7 +49,7 @@ export async function withApp<T>(
   overrides: ConfigOverrides = {},
   opts: { recover?: boolean } = {},
 ): Promise<T> {
-  const app = appFor(cmd, overrides, opts);
+  const app = await appFor(cmd, overrides, opts);
   try {
     return await fn(app);
   } finally {

@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
 import { openApp, type App } from '../app.js';
-import { resolveConfig } from '../config.js';
+import { resolveConfig, type ConfigOverrides } from '../config.js';
 import { EnvironmentError } from '../domain/errors.js';
 import type { FaultPoint } from '../engines/embedded/scheduler.js';
 import { daemonLogger } from '../adapters/log/logger.js';
 
 export interface DaemonOptions {
   readonly dataDir?: string | undefined;
+  /** Engine choice and Temporal target (global flags); `serve` alone means the embedded engine. */
+  readonly overrides?: ConfigOverrides;
+  /** `goose-flow worker`: a Temporal worker only, never a dev server. */
+  readonly workerOnly?: boolean;
   readonly maxConcurrent: number;
   /** On SIGINT/SIGTERM: stop running runs (TERM, grace, KILL), or leave them to be re-adopted. */
   readonly onShutdown: 'stop' | 'leave';
@@ -20,7 +24,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log = daemonLogger(options.logFormat);
   // Listen before announcing anything: a SIGTERM right after `serve_started` must shut down cleanly.
   const signalled = waitForSignal(log);
-  const app = openApp(resolveConfig({ dataDir: options.dataDir }), process.env, {
+  const config = resolveConfig({ dataDir: options.dataDir, ...options.overrides });
+  if (options.workerOnly || config.engine === 'temporal') {
+    const { runTemporal } = await import('./temporal-daemon.js');
+    return runTemporal(config, options, log, signalled);
+  }
+  const app = await openApp({ ...config, engine: 'embedded' }, process.env, {
     warn: (message, fields) => log.warn(fields, message),
   });
   const started = app.startScheduler({

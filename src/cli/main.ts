@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { logsCommand } from './commands/logs.js';
@@ -7,7 +7,7 @@ import { killCommand } from './commands/kill.js';
 import { recipeCommand } from './commands/recipe.js';
 import { recoverCommand } from './commands/recover.js';
 import { scheduleCommand } from './commands/schedule.js';
-import { serveCommand } from './commands/serve.js';
+import { serveCommand, workerCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
@@ -17,6 +17,26 @@ function program(): Command {
     .description('Run Goose recipes as durable, supervised workflows.')
     .version('0.1.0')
     .option('--data-dir <dir>', 'data dir (default: $GOOSE_FLOW_HOME or ~/.local/share/goose-flow)')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'embedded (default) or temporal (default: temporal when a `serve --engine temporal` runs on the data dir)',
+      ).choices(['embedded', 'temporal']),
+    )
+    .option(
+      '--temporal-address <host:port>',
+      'Temporal frontend (default: the dev server `serve` started)',
+    )
+    .option('--namespace <ns>', 'Temporal namespace (default: default)')
+    .option('--task-queue <name>', 'Temporal task queue (default: goose-flow)')
+    .option('--tls-ca <file>', 'Temporal TLS: server CA certificate (PEM)')
+    .option('--tls-cert <file>', 'Temporal TLS: client certificate (PEM, with --tls-key)')
+    .option('--tls-key <file>', 'Temporal TLS: client key (PEM)')
+    .option('--tls-server-name <name>', 'Temporal TLS: server name override')
+    .option(
+      '--api-key <key>',
+      'Temporal Cloud API key (prefer $GOOSE_FLOW_TEMPORAL_API_KEY: flags show in ps)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -27,6 +47,9 @@ Environment:
   GOOSE_FLOW_RUN_TIMEOUT   default per-attempt timeout (e.g. 30m)
   GOOSE_FLOW_KILL_GRACE    time between SIGTERM and SIGKILL (e.g. 10s)
   GOOSE_FLOW_ORPHANS       adopt | kill: what to do with a live attempt of a dead goose-flow
+  GOOSE_FLOW_ENGINE        embedded | temporal
+  GOOSE_FLOW_TEMPORAL_ADDRESS, GOOSE_FLOW_TEMPORAL_NAMESPACE, GOOSE_FLOW_TEMPORAL_TASK_QUEUE,
+  GOOSE_FLOW_TEMPORAL_API_KEY, GOOSE_FLOW_TEMPORAL_BIN (the temporal CLI for the dev server)
 
 Exit codes: 0 ok, 1 failure, 2 usage error; \`run\` also 124 timed out, 130 cancelled.
 Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, benchmarks).`,
@@ -41,6 +64,7 @@ Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, b
     recoverCommand(),
     scheduleCommand(),
     serveCommand(),
+    workerCommand(),
     statusCommand(),
     importCommand(),
     exportCommand(),

@@ -1,5 +1,6 @@
-import type { Attempt, Run, RunEvent } from '../domain/run.js';
-import type { NewRun, RunQuery } from './ports.js';
+import type { Attempt, ProcessIdentity, Run, RunEvent } from '../domain/run.js';
+import type { Decision, OverlapPolicy, Schedule } from '../domain/schedule/model.js';
+import type { NewRun, NewSchedule, OccurrenceRecord, RunQuery, ScheduleChange } from './ports.js';
 
 /** Live hooks a caller in the same process may attach to a run it starts. */
 export interface RunObserver {
@@ -26,24 +27,101 @@ export interface RecoveryReport {
   readonly resumed: string[];
 }
 
+/** The attempt a run is in right now, as its executor last reported it. */
+export interface LiveAttempt {
+  readonly attempt: number;
+  readonly host: string | null;
+  readonly pid: number | null;
+  readonly sessionId: string | null;
+  readonly logPath: string | null;
+  /** The last few KB of output, when the log file lives on another host. */
+  readonly tail: string | null;
+}
+
+export interface RunDetail {
+  readonly run: Run;
+  readonly attempts: readonly Attempt[];
+  readonly events: readonly RunEvent[];
+  readonly live: LiveAttempt | null;
+}
+
+/** A run produced by a new run definition: what a schedule occurrence would start. */
+export type RunTemplate = Omit<NewRun, 'owner' | 'id'>;
+
+export interface TriggerResult {
+  readonly decision: Decision;
+  readonly run: Run | null;
+  /** The process that drives the run: a daemon, this process (see `settled`), or a Temporal worker. */
+  readonly daemon: ProcessIdentity | null;
+  readonly settled: Promise<Run> | null;
+}
+
+export interface BackfillResult {
+  readonly decided: readonly {
+    scheduledAt: number;
+    decision: Decision;
+    runId: string | null;
+    already: boolean;
+  }[];
+  readonly daemon: ProcessIdentity | null;
+  /** Without a daemon, this process runs the started ones: resolves when all have settled. */
+  readonly settled: Promise<Run[]> | null;
+  /** Temporal decides backfilled occurrences on the server: what was asked, not what became of it. */
+  readonly requestedOnServer: boolean;
+}
+
+export interface ScheduleCounts {
+  readonly taken: number;
+  readonly skippedOverlap: number;
+  readonly missedCatchup: number;
+}
+
+export interface ScheduleInsight {
+  readonly next: readonly number[];
+  readonly decisions: readonly OccurrenceRecord[];
+  readonly waiting: number;
+  /** Totals kept by the engine (Temporal keeps counts, not every decision). */
+  readonly counts: ScheduleCounts | null;
+}
+
+/** Where schedules live and fire: SQLite + the daemon's scheduler, or Temporal Schedules. */
+export interface ScheduleBackend {
+  /** All or none. */
+  create(schedules: readonly NewSchedule[], templates: readonly RunTemplate[]): Promise<Schedule[]>;
+  get(id: string): Promise<Schedule | undefined>;
+  list(): Promise<Schedule[]>;
+  update(id: string, change: ScheduleChange, template: RunTemplate | null): Promise<Schedule>;
+  remove(id: string): Promise<boolean>;
+  trigger(schedule: Schedule, overlap: OverlapPolicy | undefined): Promise<TriggerResult>;
+  backfill(
+    schedule: Schedule,
+    times: readonly number[],
+    from: number,
+    to: number,
+    overlap: OverlapPolicy | undefined,
+  ): Promise<BackfillResult>;
+  insight(schedule: Schedule, count: number): Promise<ScheduleInsight>;
+}
+
 /**
  * What services need from an engine. The embedded engine implements it over SQLite and child
- * processes; the Temporal engine (E3) over workflows and activities — same meaning, one suite.
+ * processes; the Temporal engine over workflows, activities and Schedules — same meaning, one suite
+ * (test/engine-contract/).
  */
 export interface Engine {
   readonly name: 'embedded' | 'temporal';
-  startRun(run: Omit<NewRun, 'owner'>, observer?: RunObserver): StartedRun;
-  /** Records a run for another process (the daemon) to pick up and drive. */
-  enqueueRun(run: Omit<NewRun, 'owner'>): Run;
+  readonly schedules: ScheduleBackend;
+  startRun(run: Omit<NewRun, 'owner'>, observer?: RunObserver): Promise<StartedRun>;
+  /** Records a run for another process (the daemon, a worker) to pick up and drive. */
+  enqueueRun(run: Omit<NewRun, 'owner'>): Promise<Run>;
   cancelRun(runId: string, reason: string): Promise<CancelOutcome>;
-  getRun(runId: string): Run | undefined;
-  listRuns(query: RunQuery): Run[];
-  attempts(runId: string): Attempt[];
-  events(runId: string): RunEvent[];
+  getRun(runId: string): Promise<Run | undefined>;
+  listRuns(query: RunQuery): Promise<Run[]>;
+  runDetail(runId: string): Promise<RunDetail | undefined>;
   /** Cancels every run this process drives and waits for them to settle. */
   cancelAll(reason: string): Promise<void>;
-  /** Runs left unsettled by a goose-flow process that is gone. */
-  orphanedRuns(): Run[];
+  /** Runs left unsettled by a goose-flow process that is gone (Temporal: none, the server retries them). */
+  orphanedRuns(): Promise<Run[]>;
   /** Claims orphaned runs and drives each to a terminal status; resolves when all have settled. */
   recoverOrphans(): Promise<RecoveryReport>;
   close(): Promise<void>;

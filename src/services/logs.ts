@@ -3,14 +3,14 @@ import type { Attempt } from '../domain/run.js';
 import { isTerminal } from '../domain/run-status.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Clock } from '../engines/ports.js';
-import type { RunService } from './runs.js';
+import type { RunDetail, RunService } from './runs.js';
 
 export interface LogChunk {
   readonly attempt: number;
   readonly data: Buffer;
 }
 
-const FOLLOW_POLL_MS = 100;
+const FOLLOW_POLL_MS = { embedded: 100, temporal: 500 } as const;
 const READ_CHUNK = 64 * 1024;
 
 /** Reads attempt logs from the data dir, whole or followed live. */
@@ -18,10 +18,15 @@ export class LogService {
   constructor(
     private readonly runs: RunService,
     private readonly clock: Clock,
+    private readonly engine: 'embedded' | 'temporal' = 'embedded',
   ) {}
 
-  attemptsWithLogs(runId: string, attempt?: number): Attempt[] {
-    const { attempts } = this.runs.show(runId);
+  async attemptsWithLogs(runId: string, attempt?: number): Promise<Attempt[]> {
+    return this.select(await this.runs.show(runId), runId, attempt);
+  }
+
+  private select(detail: RunDetail, runId: string, attempt: number | undefined): Attempt[] {
+    const { attempts } = detail;
     if (attempt === undefined) return [...attempts];
     const one = attempts.find((a) => a.number === attempt);
     if (!one)
@@ -37,17 +42,29 @@ export class LogService {
     onAttempt?: (attempt: Attempt) => void,
   ): Promise<void> {
     const offsets = new Map<number, number>();
+    const elsewhere = new Set<number>();
     for (;;) {
-      const settled = isTerminal(this.runs.get(runId).status);
-      for (const attempt of this.attemptsWithLogs(runId, opts.attempt)) {
+      const detail = await this.runs.show(runId);
+      const settled = isTerminal(detail.run.status);
+      for (const attempt of this.select(detail, runId, opts.attempt)) {
         if (!offsets.has(attempt.number)) {
           offsets.set(attempt.number, 0);
           onAttempt?.(attempt);
         }
         offsets.set(attempt.number, drain(attempt, offsets.get(attempt.number) ?? 0, onChunk));
+        // A Temporal worker on another host keeps the log on its disk: say where, show the tail.
+        if (!existsSync(attempt.logPath) && !elsewhere.has(attempt.number)) {
+          const live = detail.live?.attempt === attempt.number ? detail.live : null;
+          if (live?.tail || settled) {
+            elsewhere.add(attempt.number);
+            const where = live?.host ? `host ${live.host}` : 'the worker host';
+            const note = `(the log of attempt ${attempt.number} is on ${where} at ${attempt.logPath}${live?.tail ? '; its last output:' : ''})\n`;
+            onChunk({ attempt: attempt.number, data: Buffer.from(note + (live?.tail ?? '')) });
+          }
+        }
       }
       if (!opts.follow || settled || opts.signal?.aborted) return;
-      await this.clock.sleep(FOLLOW_POLL_MS, opts.signal);
+      await this.clock.sleep(FOLLOW_POLL_MS[this.engine], opts.signal);
     }
   }
 }

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
-import type { Attempt, Run, RunEvent, RunOptions } from '../domain/run.js';
+import type { Run, RunOptions } from '../domain/run.js';
+import type { RunQuery } from '../engines/ports.js';
 import { RunTrigger } from '../domain/run.js';
 import { EnvironmentError, NotFoundError, UsageError } from '../domain/errors.js';
-import type { RunStatus } from '../domain/run-status.js';
 import type { RecipeProblem } from '../domain/recipe/index.js';
 import type {
   CancelOutcome,
   Engine,
   RecoveryReport,
+  RunDetail,
   RunObserver,
   StartedRun,
 } from '../engines/contract.js';
@@ -30,11 +31,7 @@ export interface PreparedRun {
   readonly warnings: readonly RecipeProblem[];
 }
 
-export interface RunDetail {
-  readonly run: Run;
-  readonly attempts: readonly Attempt[];
-  readonly events: readonly RunEvent[];
-}
+export type { RunDetail } from '../engines/contract.js';
 
 /** A sortable, typeable id: `r-20261127-040512-3fa9c1d2e7`. */
 export function newRunId(now: Date): string {
@@ -85,20 +82,20 @@ export class RunService {
     };
   }
 
-  start(prepared: PreparedRun, observer?: RunObserver): StartedRun {
+  start(prepared: PreparedRun, observer?: RunObserver): Promise<StartedRun> {
     return this.engine.startRun(this.newRun(prepared), observer);
   }
 
-  /** `run --detach`: the run is recorded for the running daemon, which drives it. */
-  handOff(prepared: PreparedRun): Run {
+  /** `run --detach`: the run is recorded for the running daemon (or a Temporal worker), which drives it. */
+  async handOff(prepared: PreparedRun): Promise<Run> {
     const daemon = this.daemon.current();
-    if (!daemon) {
+    if (!daemon && this.engine.name === 'embedded') {
       throw new EnvironmentError(
         'no_daemon',
         `--detach hands the run to \`goose-flow serve\`, but none runs on ${this.config.dataDir}; start one, or run without --detach`,
       );
     }
-    const run = this.engine.enqueueRun(this.newRun(prepared));
+    const run = await this.engine.enqueueRun(this.newRun(prepared));
     this.daemon.notify();
     return run;
   }
@@ -116,22 +113,24 @@ export class RunService {
     };
   }
 
-  list(query: { status?: RunStatus | undefined; limit?: number | undefined }): Run[] {
+  list(query: RunQuery): Promise<Run[]> {
     return this.engine.listRuns(query);
   }
 
-  show(runId: string): RunDetail {
-    const run = this.engine.getRun(runId);
+  async show(runId: string): Promise<RunDetail> {
+    const detail = await this.engine.runDetail(runId);
+    if (!detail) throw new NotFoundError('run', runId);
+    return detail;
+  }
+
+  async get(runId: string): Promise<Run> {
+    const run = await this.engine.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    return { run, attempts: this.engine.attempts(runId), events: this.engine.events(runId) };
+    return run;
   }
 
-  get(runId: string): Run {
-    return this.show(runId).run;
-  }
-
-  kill(runId: string, reason = 'goose-flow kill'): Promise<CancelOutcome> {
-    this.get(runId);
+  async kill(runId: string, reason = 'goose-flow kill'): Promise<CancelOutcome> {
+    await this.get(runId);
     return this.engine.cancelRun(runId, reason);
   }
 
@@ -140,7 +139,7 @@ export class RunService {
     return this.engine.cancelAll(reason);
   }
 
-  orphans(): Run[] {
+  orphans(): Promise<Run[]> {
     return this.engine.orphanedRuns();
   }
 

@@ -5,122 +5,114 @@ import { RunTrigger } from '../domain/run.js';
 import { ConflictError, NotFoundError, UsageError } from '../domain/errors.js';
 import { DEFAULT_RETRY_POLICY, withRetries } from '../domain/retry-policy.js';
 import {
-  Decision,
   ExecutionMode,
-  occurrenceRunId,
   type OverlapPolicy,
   type Schedule,
   type ScheduleAction,
 } from '../domain/schedule/model.js';
 import { compileSpec, type ScheduleSpec } from '../domain/schedule/spec.js';
-import { decideOccurrence, stateAfterStart } from '../domain/schedule/policies.js';
 import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
+import type { Clock, NewRun, NewSchedule, OccurrenceSource, RunQuery } from '../engines/ports.js';
 import type {
-  Clock,
-  NewRun,
-  NewSchedule,
-  OccurrenceRecord,
-  OccurrenceSource,
-  RunStore,
-  ScheduleStore,
-} from '../engines/ports.js';
-import type { EmbeddedEngine } from '../engines/embedded/engine.js';
+  BackfillResult,
+  RunTemplate,
+  ScheduleBackend,
+  ScheduleInsight,
+  TriggerResult,
+} from '../engines/contract.js';
+import { nextTimes } from '../domain/schedule/next-fire.js';
 import type { RecipeService } from './recipes.js';
 
 export interface ScheduleServiceDeps {
   readonly config: Config;
-  readonly store: ScheduleStore;
-  readonly runs: RunStore;
-  readonly engine: EmbeddedEngine;
+  readonly backend: ScheduleBackend;
+  readonly runs: { list(query: RunQuery): Promise<Run[]> };
   readonly recipes: RecipeService;
   readonly recipesDir: string;
   readonly clock: Clock;
-  readonly self: ProcessIdentity;
-  readonly isAlive: (p: ProcessIdentity) => boolean;
+  /** The data dir's living daemon (embedded engine), if one runs. */
+  readonly daemon: () => (ProcessIdentity & { startedAt: number }) | null;
   readonly hostZone: string;
   /** Where a problem that does not stop the run is reported (stderr, or the daemon's log). */
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
+  /** Refuses (throws) or warns about a schedule this engine would run differently. */
+  readonly checkSchedule?: (schedule: NewSchedule) => string[];
 }
 
-export interface ScheduleDetail {
+export interface ScheduleDetail extends ScheduleInsight {
   readonly schedule: Schedule;
-  readonly next: readonly number[];
   readonly recentRuns: readonly Run[];
-  readonly decisions: readonly OccurrenceRecord[];
-  readonly waiting: number;
 }
 
-export interface TriggerResult {
-  readonly decision: Decision;
-  readonly run: Run | null;
-  /** The daemon that will run it, or null when this process runs it (see `settled`). */
-  readonly daemon: ProcessIdentity | null;
-  readonly settled: Promise<Run> | null;
-}
+export type { BackfillResult, TriggerResult } from '../engines/contract.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_BACKFILL = 1000;
 
-export interface BackfillResult {
-  readonly decided: readonly {
-    scheduledAt: number;
-    decision: Decision;
-    runId: string | null;
-    already: boolean;
-  }[];
-  readonly daemon: ProcessIdentity | null;
-  /** Without a daemon, this process runs the started ones: resolves when all have settled. */
-  readonly settled: Promise<Run[]> | null;
-}
-
-/** Schedule use cases, the same for every face. They work whether or not a daemon runs. */
+/** Schedule use cases, the same for every face and engine. They work whether or not a daemon runs. */
 export class ScheduleService {
   constructor(private readonly deps: ScheduleServiceDeps) {}
 
-  add(draft: ScheduleDraft, baseDir = process.cwd()): Schedule {
-    return this.deps.store.createSchedule(this.prepare(draft, baseDir));
+  async add(draft: ScheduleDraft, baseDir = process.cwd()): Promise<Schedule> {
+    const [schedule] = await this.addAll([draft], baseDir, false);
+    return schedule!;
   }
 
   /** Creates every schedule of a file, or none: all are validated (and snapshotted) first. */
-  addAll(drafts: readonly ScheduleDraft[], baseDir: string): Schedule[] {
-    const prepared = drafts.map((draft) => {
+  async addAll(
+    drafts: readonly ScheduleDraft[],
+    baseDir: string,
+    name = true,
+  ): Promise<Schedule[]> {
+    const prepared: NewSchedule[] = [];
+    for (const draft of drafts) {
       try {
-        return this.prepare(draft, baseDir);
+        prepared.push(await this.prepare(draft, baseDir));
       } catch (err) {
-        if (err instanceof Error) err.message = `schedule '${draft.id}': ${err.message}`;
+        if (name && err instanceof Error) err.message = `schedule '${draft.id}': ${err.message}`;
         throw err;
       }
-    });
-    return this.deps.store.createSchedules(prepared);
+    }
+    return this.deps.backend.create(
+      prepared,
+      prepared.map((p) => this.template(p)),
+    );
   }
 
-  private prepare(draft: ScheduleDraft, baseDir: string): NewSchedule {
+  private async prepare(draft: ScheduleDraft, baseDir: string): Promise<NewSchedule> {
     if (!ID.test(draft.id)) {
       throw new UsageError(
         `invalid schedule id '${draft.id}': use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
         { id: draft.id },
       );
     }
-    if (this.deps.store.getSchedule(draft.id)) {
+    if (await this.deps.backend.get(draft.id)) {
       throw new ConflictError(
         'duplicate_schedule',
         `a schedule with id '${draft.id}' already exists`,
         { id: draft.id },
       );
     }
-    return {
+    const schedule = {
       id: draft.id,
       ...this.definitionOf(draft, baseDir),
       decidedThrough: this.deps.clock.now(),
     };
+    this.check(schedule);
+    return schedule;
   }
 
-  list(): Schedule[] {
-    return this.deps.store.listSchedules();
+  private check(schedule: NewSchedule): void {
+    for (const warning of this.deps.checkSchedule?.(schedule) ?? [])
+      this.deps.warn(`schedule ${schedule.id}: ${warning}`, { scheduleId: schedule.id });
   }
 
-  get(id: string): Schedule {
-    const schedule = this.deps.store.getSchedule(id);
+  list(): Promise<Schedule[]> {
+    return this.deps.backend.list();
+  }
+
+  async get(id: string): Promise<Schedule> {
+    const schedule = await this.deps.backend.get(id);
     if (!schedule) throw new NotFoundError('schedule', id);
     return schedule;
   }
@@ -132,35 +124,25 @@ export class ScheduleService {
   nextRunAt(schedule: Schedule): number | null {
     const stored = schedule.next;
     if (stored && stored.scheduledAt >= this.deps.clock.now()) return stored.fireAt;
-    return this.nextTimes(schedule, 1)[0] ?? null;
+    return nextTimes(schedule, 1, this.deps.clock.now())[0] ?? null;
   }
 
-  /** The next `count` fire times from now, as the spec computes them. */
-  nextTimes(schedule: Schedule, count: number): number[] {
-    const compiled = compileSpec(schedule.spec);
-    const out: number[] = [];
-    if (schedule.state.remainingActions === 0) return out;
-    let t: number | null = Math.max(this.deps.clock.now(), schedule.decidedThrough);
-    while (out.length < count && (t = compiled.next(t)) !== null) out.push(t);
-    return out.slice(0, schedule.state.remainingActions ?? count);
-  }
-
-  show(id: string): ScheduleDetail {
-    const schedule = this.get(id);
-    return {
-      schedule,
-      next: this.nextTimes(schedule, 5),
-      recentRuns: this.deps.runs.listRuns({ scheduleId: id, limit: 10 }),
-      decisions: this.deps.store.occurrences(id, 20),
-      waiting: this.deps.store.waiting(id).length,
-    };
+  async show(id: string): Promise<ScheduleDetail> {
+    const schedule = await this.get(id);
+    const [insight, recentRuns] = await Promise.all([
+      this.deps.backend.insight(schedule, 5),
+      this.deps.runs.list({ scheduleId: id, limit: 10 }),
+    ]);
+    return { schedule, ...insight, recentRuns };
   }
 
   /** Replaces the fields a draft carries; the id stays. Occurrences already decided stay decided. */
-  update(id: string, draft: ScheduleDraft, baseDir = process.cwd()): Schedule {
-    this.get(id);
+  async update(id: string, draft: ScheduleDraft, baseDir = process.cwd()): Promise<Schedule> {
+    await this.get(id);
     // Re-snapshotting is cheap and idempotent (content-addressed): the recipe may have changed.
-    return this.deps.store.updateSchedule(id, this.definitionOf(draft, baseDir));
+    const change = this.definitionOf(draft, baseDir);
+    this.check({ id, ...change, decidedThrough: this.deps.clock.now() });
+    return this.deps.backend.update(id, change, this.template({ id, ...change }));
   }
 
   /** Everything a draft defines, validated: spec, policies, state, and the snapshotted action. */
@@ -178,71 +160,33 @@ export class ScheduleService {
     };
   }
 
-  pause(id: string, note: string | null): Schedule {
-    const schedule = this.get(id);
-    return this.deps.store.updateSchedule(id, { state: { ...schedule.state, paused: true, note } });
+  async pause(id: string, note: string | null): Promise<Schedule> {
+    const schedule = await this.get(id);
+    return this.deps.backend.update(id, { state: { ...schedule.state, paused: true, note } }, null);
   }
 
-  resume(id: string, note: string | null): Schedule {
-    const schedule = this.get(id);
-    return this.deps.store.updateSchedule(id, {
-      state: { ...schedule.state, paused: false, note },
-    });
+  async resume(id: string, note: string | null): Promise<Schedule> {
+    const schedule = await this.get(id);
+    return this.deps.backend.update(
+      id,
+      { state: { ...schedule.state, paused: false, note } },
+      null,
+    );
   }
 
-  remove(id: string): void {
-    this.get(id);
-    this.deps.store.removeSchedule(id);
+  async remove(id: string): Promise<void> {
+    await this.get(id);
+    await this.deps.backend.remove(id);
   }
 
   /** The living daemon of this data dir, if one runs. */
   daemon(): (ProcessIdentity & { startedAt: number }) | null {
-    const holder = this.deps.store.daemon();
-    return holder && this.deps.isAlive(holder) ? holder : null;
+    return this.deps.daemon();
   }
 
   /** Runs the schedule now, honouring the overlap policy given (default: the schedule's). */
   async trigger(id: string, overlap?: OverlapPolicy): Promise<TriggerResult> {
-    const schedule = this.get(id);
-    const now = this.deps.clock.now();
-    const active = this.deps.runs.activeRuns(id);
-    const outcome = decideOccurrence(schedule, {
-      scheduledAt: now,
-      now,
-      activeRuns: active.length,
-      buffered: this.deps.store.waiting(id).length,
-      laterAlsoDue: false,
-      manual: true,
-      ...(overlap ? { overlap } : {}),
-    });
-    const daemon = this.daemon();
-    const started = outcome.decision === Decision.started;
-    const run = started
-      ? this.newRun(schedule, occurrenceRunId(id, now), 'trigger', daemon ? null : this.deps.self)
-      : null;
-    const recorded = this.deps.store.recordOccurrence({
-      scheduleId: id,
-      scheduledAt: now,
-      source: 'trigger',
-      decision: outcome.decision,
-      detail: { by: this.deps.self.pid },
-      run,
-      state: started ? stateAfterStart(schedule.state) : null,
-    });
-    if (!recorded)
-      throw new ConflictError(
-        'occurrence_exists',
-        `schedule ${id} was already triggered at this instant`,
-      );
-    if (started && outcome.stopOthers) await this.stopOthers(active, outcome.stopOthers);
-    if (daemon) this.deps.store.bumpDispatch();
-    const settled = run && !daemon ? this.deps.engine.driveRun(run.id) : null;
-    return {
-      decision: outcome.decision,
-      run: run ? (this.deps.runs.getRun(run.id) ?? null) : null,
-      daemon,
-      settled,
-    };
+    return this.deps.backend.trigger(await this.get(id), overlap);
   }
 
   /**
@@ -255,7 +199,7 @@ export class ScheduleService {
     to: number,
     overlap?: OverlapPolicy,
   ): Promise<BackfillResult> {
-    const schedule = this.get(id);
+    const schedule = await this.get(id);
     if (to < from) throw new UsageError('--to must not be before --from');
     const times = compileSpec(schedule.spec).between(from - 1, to, MAX_BACKFILL + 1);
     if (times.length > MAX_BACKFILL) {
@@ -263,53 +207,13 @@ export class ScheduleService {
         `the range holds more than ${MAX_BACKFILL} occurrences; backfill a shorter range at a time`,
       );
     }
-    const daemon = this.daemon();
-    const decided: BackfillResult['decided'][number][] = [];
-    for (const scheduledAt of times)
-      decided.push(await this.backfillOne(schedule, scheduledAt, overlap, daemon));
-    if (daemon) this.deps.store.bumpDispatch();
-    const runIds = decided.flatMap((d) =>
-      d.runId && d.decision === Decision.started ? [d.runId] : [],
-    );
-    const settled = daemon
-      ? null
-      : Promise.all(runIds.map((runId) => this.deps.engine.driveRun(runId)));
-    return { decided, daemon, settled };
+    return this.deps.backend.backfill(schedule, times, from, to, overlap);
   }
 
-  private async backfillOne(
-    schedule: Schedule,
-    scheduledAt: number,
-    overlap: OverlapPolicy | undefined,
-    daemon: ProcessIdentity | null,
-  ): Promise<BackfillResult['decided'][number]> {
-    const active = this.deps.runs.activeRuns(schedule.id);
-    const outcome = decideOccurrence(schedule, {
-      scheduledAt,
-      now: this.deps.clock.now(),
-      activeRuns: active.length,
-      buffered: this.deps.store.waiting(schedule.id).length,
-      laterAlsoDue: false,
-      manual: true,
-      ...(overlap ? { overlap } : {}),
-    });
-    const started = outcome.decision === Decision.started;
-    if (started && outcome.stopOthers) await this.stopOthers(active, outcome.stopOthers);
-    const runId = `${occurrenceRunId(schedule.id, scheduledAt)}/backfill`;
-    const recorded = this.deps.store.recordOccurrence({
-      scheduleId: schedule.id,
-      scheduledAt,
-      source: 'backfill',
-      decision: outcome.decision,
-      detail: { by: this.deps.self.pid },
-      run: started
-        ? this.newRun(schedule, runId, 'backfill', daemon ? null : this.deps.self)
-        : null,
-      state: null,
-    });
-    return recorded
-      ? { scheduledAt, decision: outcome.decision, runId: started ? runId : null, already: false }
-      : { scheduledAt, decision: outcome.decision, runId: null, already: true };
+  /** What every occurrence of a schedule runs (the Temporal engine ships it in the workflow input). */
+  private template(schedule: Pick<Schedule, 'id' | 'action'>): RunTemplate {
+    const { id: _id, owner: _owner, ...rest } = this.runOf(schedule, '', 'schedule', null, false);
+    return rest;
   }
 
   /** The run an occurrence starts: the snapshot (or, with follow-source, the file as it is now). */
@@ -319,10 +223,21 @@ export class ScheduleService {
     source: OccurrenceSource,
     owner: ProcessIdentity | null,
   ): NewRun {
+    return this.runOf(schedule, id, source, owner, true);
+  }
+
+  private runOf(
+    schedule: Pick<Schedule, 'id' | 'action'>,
+    id: string,
+    source: OccurrenceSource,
+    owner: ProcessIdentity | null,
+    refresh: boolean,
+  ): NewRun {
     const { action } = schedule;
-    const recipe = action.followSource
-      ? this.refreshSnapshot(schedule)
-      : { hash: action.recipeHash, entry: this.entryOf(action) };
+    const recipe =
+      action.followSource && refresh
+        ? this.refreshSnapshot(schedule)
+        : { hash: action.recipeHash, entry: this.entryOf(action) };
     return {
       id,
       trigger:
@@ -391,7 +306,10 @@ export class ScheduleService {
   }
 
   /** --follow-source: snapshot the file as it is now; if it is gone or broken, say so and run the snapshot. */
-  private refreshSnapshot(schedule: Schedule): { hash: string; entry: string } {
+  private refreshSnapshot(schedule: Pick<Schedule, 'id' | 'action'>): {
+    hash: string;
+    entry: string;
+  } {
     const { action } = schedule;
     try {
       const runnable = this.deps.recipes.loadRunnable(action.recipePath, action.params);
@@ -405,10 +323,5 @@ export class ScheduleService {
       );
       return { hash: action.recipeHash, entry: this.entryOf(action) };
     }
-  }
-
-  private async stopOthers(active: readonly Run[], how: 'cancel' | 'terminate'): Promise<void> {
-    const reason = `overlap policy ${how === 'cancel' ? 'cancel_other' : 'terminate_other'} (trigger)`;
-    await Promise.allSettled(active.map((r) => this.deps.engine.cancelRun(r.id, reason)));
   }
 }

@@ -34,9 +34,9 @@ afterEach(async () => {
   box.cleanup();
 });
 
-function open(fake: FakeDesktop): App {
+async function open(fake: FakeDesktop): Promise<App> {
   desktop = fake;
-  app = openApp(resolveConfig({ dataDir: box.dataDir }, box.env), box.env, {
+  app = await openApp(resolveConfig({ dataDir: box.dataDir }, box.env), box.env, {
     desktop,
     warn: () => undefined,
   });
@@ -44,7 +44,7 @@ function open(fake: FakeDesktop): App {
 }
 
 async function triggerForeground(recipe: string, mode: 'foreground' | 'background' = 'foreground') {
-  app.schedules.add({ ...defaultDraft('fg', '@yearly', recipe), mode });
+  await app.schedules.add({ ...defaultDraft('fg', '@yearly', recipe), mode });
   const result = await app.schedules.trigger('fg');
   const run = await result.settled!;
   return app.runs.show(run.id);
@@ -52,7 +52,7 @@ async function triggerForeground(recipe: string, mode: 'foreground' | 'backgroun
 
 describe('foreground schedules (Goose desktop app)', () => {
   it('with the desktop app running, hands it the recipe as a goose:// link and starts no goose', async () => {
-    open(new FakeDesktop(true));
+    await open(new FakeDesktop(true));
     const detail = await triggerForeground(box.recipe('fg.yaml'));
     expect(detail.run.status).toBe('succeeded');
     expect(detail.run.sessionId).toMatch(/^scheduled-fg-fg-\d+$/);
@@ -73,7 +73,7 @@ describe('foreground schedules (Goose desktop app)', () => {
   });
 
   it('without the desktop app, falls back to a background run and says why', async () => {
-    open(new FakeDesktop(false));
+    await open(new FakeDesktop(false));
     const detail = await triggerForeground(box.recipe('fallback.yaml'));
     expect(detail.run.status).toBe('succeeded');
     expect(detail.run.sessionId).toMatch(/^standin_/);
@@ -86,7 +86,7 @@ describe('foreground schedules (Goose desktop app)', () => {
   });
 
   it('a recipe that forbids the fallback fails when the app cannot open it', async () => {
-    open(new FakeDesktop(true, true));
+    await open(new FakeDesktop(true, true));
     const recipe = box.recipe(
       'strict.yaml',
       {},
@@ -101,7 +101,7 @@ describe('foreground schedules (Goose desktop app)', () => {
   });
 
   it("the recipe's own schedule block asks for foreground", async () => {
-    open(new FakeDesktop(true));
+    await open(new FakeDesktop(true));
     const recipe = join(box.root, 'hinted.yaml');
     writeFileSync(
       recipe,

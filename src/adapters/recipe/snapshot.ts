@@ -1,6 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export interface SnapshotInput {
   /** Absolute path of the recipe file. */
@@ -38,8 +46,47 @@ export function writeSnapshot(recipesDir: string, input: SnapshotInput): Snapsho
     files.push([rel, readFileSync(abs)]);
   }
   const hash = hashFiles(files);
+  const folder = storeFiles(recipesDir, hash, files);
+  return { hash, entry: join(folder, basename(input.file)), notCopied };
+}
+
+/**
+ * Stores snapshot files another host shipped (a Temporal worker receives them in the workflow
+ * input) under the hash of their content; returns the folder. The hash is recomputed, never trusted.
+ */
+export function storeSnapshotFiles(
+  recipesDir: string,
+  shipped: readonly { path: string; content: string }[],
+): { hash: string; folder: string } {
+  const files: [string, Buffer][] = shipped.map((f) => {
+    const rel = relative('.', f.path);
+    if (rel.startsWith('..') || isAbsolute(f.path)) {
+      throw new Error(`snapshot file path ${f.path} leaves the snapshot folder`);
+    }
+    return [rel, Buffer.from(f.content, 'utf8')];
+  });
+  const hash = hashFiles(files);
+  return { hash, folder: storeFiles(recipesDir, hash, files) };
+}
+
+/** Every file of a snapshot folder, entry first, paths relative to the folder. */
+export function readSnapshotFiles(entry: string): { path: string; content: string }[] {
+  const folder = dirname(entry);
+  const out = [{ path: basename(entry), content: readFileSync(entry, 'utf8') }];
+  const walk = (dir: string) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, d.name);
+      if (d.isDirectory()) walk(abs);
+      else if (abs !== entry)
+        out.push({ path: relative(folder, abs), content: readFileSync(abs, 'utf8') });
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+function storeFiles(recipesDir: string, hash: string, files: readonly [string, Buffer][]): string {
   const folder = join(recipesDir, hash);
-  const entry = join(folder, basename(input.file));
   if (!existsSync(folder)) {
     // Write beside, then rename: a crash never leaves a half-written snapshot under its hash.
     const staging = join(recipesDir, `.staging-${hash}-${randomBytes(4).toString('hex')}`);
@@ -54,7 +101,7 @@ export function writeSnapshot(recipesDir: string, input: SnapshotInput): Snapsho
       if (!existsSync(folder)) throw err;
     }
   }
-  return { hash, entry, notCopied };
+  return folder;
 }
 
 function hashFiles(files: readonly [string, Buffer][]): string {

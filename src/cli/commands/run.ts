@@ -56,7 +56,7 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
   if (flags.timeout !== undefined && parseDuration(flags.timeout, '--timeout') <= 0) {
     throw new UsageError('--timeout must be greater than zero');
   }
-  const app = appFor(cmd, { timeout: flags.timeout, grace: flags.grace });
+  const app = await appFor(cmd, { timeout: flags.timeout, grace: flags.grace });
   try {
     const defaults = app.runs.defaultOptions();
     const options = {
@@ -71,22 +71,34 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
     if (prepared.warnings.length > 0)
       process.stderr.write(formatProblems(prepared.recipeFile, prepared.warnings) + '\n');
     if (flags.detach) {
-      const run = app.runs.handOff(prepared);
+      const run = await app.runs.handOff(prepared);
       if (flags.json) printJson(runJson(run));
       else
         process.stdout.write(
-          `run ${run.id} handed to the daemon; follow it with: goose-flow logs ${run.id} --follow\n`,
+          `run ${run.id} handed to ${app.engine === 'temporal' ? `Temporal (task queue ${app.temporal?.target.taskQueue})` : 'the daemon'}; follow it with: goose-flow logs ${run.id} --follow\n`,
         );
       return 0;
     }
     const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
-    const started = app.runs.start(prepared, {
+    const started = await app.runs.start(prepared, {
       onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),
       onEvent: (type, data) => say(describeEvent(type, data)),
     });
     say(`run ${started.run.id} started (recipe ${prepared.recipeFile})`);
     const stop = interruptHandler(app.runs, started.run.id, say);
+    // On Temporal a worker runs it: follow its log (local when the worker shares this data dir).
+    const following = new AbortController();
+    const follow =
+      app.engine === 'temporal' && !flags.json
+        ? app.logs
+            .stream(started.run.id, { follow: true, signal: following.signal }, (c) =>
+              process.stdout.write(c.data),
+            )
+            .catch(() => undefined)
+        : Promise.resolve();
     const run = await started.settled.finally(stop);
+    await Promise.race([follow, new Promise((r) => setTimeout(r, 1_000))]);
+    following.abort();
     if (flags.json) printJson(runJson(run));
     else say(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
     return exitCodeForRun(run.status);

@@ -24,8 +24,8 @@ export function runsCommand(): Command {
     .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 50)
     .option('--json', 'print JSON (an array of runs)')
     .action(async (flags: { status?: RunStatus; limit: number; json?: boolean }, cmd: Command) => {
-      await withApp(cmd, (app) => {
-        const list = app.runs.list({ status: flags.status, limit: flags.limit });
+      await withApp(cmd, async (app) => {
+        const list = await app.runs.list({ status: flags.status, limit: flags.limit });
         if (flags.json) printJson(list.map(runJson));
         else process.stdout.write(runsTable(list, Date.now()) + '\n');
       });
@@ -38,8 +38,8 @@ export function runsCommand(): Command {
     .action(async (runId: string, _flags: unknown, cmd: Command) => {
       // `--json` after `show` is claimed by the parent `runs`, which has the same flag.
       const flags = cmd.optsWithGlobals<{ json?: boolean }>();
-      await withApp(cmd, (app) => {
-        const detail = app.runs.show(runId);
+      await withApp(cmd, async (app) => {
+        const detail = await app.runs.show(runId);
         if (flags.json) printJson(runDetailJson(detail));
         else process.stdout.write(runDetailText(detail, Date.now()) + '\n');
       });

@@ -46,9 +46,11 @@ Examples:
     .action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
       if (!flags.cron || !flags.recipe)
         throw new UsageError('schedule add needs --cron <expr> and --recipe <file>');
-      await withApp(cmd, (app) => {
-        const created = app.schedules.add(draftFromFlags(id, flags, defaultDraft(id, '', '')));
-        printSchedule(app, created.id, flags.json, 'created');
+      await withApp(cmd, async (app) => {
+        const created = await app.schedules.add(
+          draftFromFlags(id, flags, defaultDraft(id, '', '')),
+        );
+        await printSchedule(app, created.id, flags.json, 'created');
       });
     });
 }
@@ -59,22 +61,27 @@ function updateCommand(): Command {
       .description('change a schedule; flags not given keep their value')
       .argument('<id>'),
   ).action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
-    await withApp(cmd, (app) => {
-      const current = app.schedules.get(id);
-      app.schedules.update(id, draftFromFlags(id, flags, draftOf(current)));
-      printSchedule(app, id, flags.json, 'updated');
+    await withApp(cmd, async (app) => {
+      const current = await app.schedules.get(id);
+      await app.schedules.update(id, draftFromFlags(id, flags, draftOf(current)));
+      await printSchedule(app, id, flags.json, 'updated');
     });
   });
 }
 
-function printSchedule(app: App, id: string, json: boolean | undefined, verb: string): void {
-  const detail = app.schedules.show(id);
+async function printSchedule(
+  app: App,
+  id: string,
+  json: boolean | undefined,
+  verb: string,
+): Promise<void> {
+  const detail = await app.schedules.show(id);
   if (json) return printJson(scheduleJson(detail.schedule, detail.next));
   const first = detail.next[0];
   process.stdout.write(
     `schedule ${id} ${verb}; next run ${first ? new Date(first).toISOString() : 'none'}\n`,
   );
-  if (!app.schedules.daemon())
+  if (app.engine === 'embedded' && !app.schedules.daemon())
     process.stdout.write(
       'note: no `goose-flow serve` runs on this data dir; start one to fire schedules\n',
     );
@@ -85,10 +92,11 @@ function listCommand(): Command {
     .description('all schedules with their next run')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
-      await withApp(cmd, (app) => {
-        const rows = app.schedules
-          .list()
-          .map((schedule) => ({ schedule, next: app.schedules.nextRunAt(schedule) }));
+      await withApp(cmd, async (app) => {
+        const rows = (await app.schedules.list()).map((schedule) => ({
+          schedule,
+          next: app.schedules.nextRunAt(schedule),
+        }));
         if (flags.json)
           printJson(rows.map((r) => scheduleJson(r.schedule, r.next === null ? [] : [r.next])));
         else process.stdout.write(schedulesTable(rows) + '\n');
@@ -104,8 +112,8 @@ function showCommand(): Command {
     .argument('<id>')
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
-      await withApp(cmd, (app) => {
-        const detail = app.schedules.show(id);
+      await withApp(cmd, async (app) => {
+        const detail = await app.schedules.show(id);
         if (flags.json) printJson(scheduleDetailJson(detail));
         else process.stdout.write(scheduleDetailText(detail) + '\n');
       });
@@ -121,11 +129,11 @@ function pauseCommand(verb: 'pause' | 'resume'): Command {
     .option('--note <text>', 'why (shown with the schedule)')
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { note?: string; json?: boolean }, cmd: Command) => {
-      await withApp(cmd, (app) => {
+      await withApp(cmd, async (app) => {
         const s =
           verb === 'pause'
-            ? app.schedules.pause(id, flags.note ?? null)
-            : app.schedules.resume(id, flags.note ?? null);
+            ? await app.schedules.pause(id, flags.note ?? null)
+            : await app.schedules.resume(id, flags.note ?? null);
         if (flags.json) printJson(scheduleJson(s));
         else process.stdout.write(`schedule ${id} ${verb === 'pause' ? 'paused' : 'resumed'}\n`);
       });
@@ -152,6 +160,8 @@ function triggerCommand(): Command {
           const say = (line: string) =>
             flags.json ? undefined : process.stdout.write(line + '\n');
           if (!result.run) say(`schedule ${id}: ${result.decision} (a run of it is still going)`);
+          else if (app.engine === 'temporal')
+            say(`run ${result.run.id} started on Temporal; a worker runs it`);
           else if (result.daemon)
             say(`run ${result.run.id} started by the daemon (pid ${result.daemon.pid})`);
           else say(`run ${result.run.id} started here (no daemon runs)`);
@@ -175,8 +185,8 @@ function removeCommand(): Command {
     .argument('<id>')
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
-      await withApp(cmd, (app) => {
-        app.schedules.remove(id);
+      await withApp(cmd, async (app) => {
+        await app.schedules.remove(id);
         if (flags.json) printJson({ id, removed: true });
         else process.stdout.write(`schedule ${id} removed\n`);
       });
@@ -229,6 +239,12 @@ function backfillCommand(): Command {
               daemonPid: result.daemon?.pid ?? null,
               runs: runs.map(runJson),
             });
+          if (result.requestedOnServer) {
+            process.stdout.write(
+              `asked Temporal to backfill ${decided.length} occurrence(s); it decides each with the overlap policy (see \`schedule show ${id}\`)\n`,
+            );
+            return;
+          }
           for (const d of decided) {
             process.stdout.write(
               `${d.scheduledAt}  ${d.already ? 'already backfilled' : d.decision}${d.runId ? `  ${d.runId}` : ''}\n`,

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { runDaemon } from '../daemon.js';
-import { positiveInt, type GlobalOptions } from '../context.js';
+import { collect, globalOverrides, positiveInt, type GlobalOptions } from '../context.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -27,13 +27,30 @@ export function serveCommand(): Command {
         'log format (default: pretty on a terminal, else JSON lines)',
       ).choices(['json', 'pretty']),
     )
+    .option(
+      '--temporal-port <port>',
+      "with --engine temporal and no --temporal-address: the dev server's gRPC port (default: a free one)",
+      positiveInt('--temporal-port'),
+    )
+    .option(
+      '--sqlite-pragma <pragma>',
+      'with the dev server: a SQLite pragma for its database, e.g. journal_mode=WAL (repeatable)',
+      collect,
+    )
     .addHelpText(
       'after',
-      '\nOne daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.',
+      `
+One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
+
+--engine temporal: runs a Temporal worker on the task queue. Without --temporal-address it starts
+\`temporal server start-dev\` (found on PATH or at $GOOSE_FLOW_TEMPORAL_BIN) with its database at
+<data dir>/temporal.db, and stops it on shutdown. Other commands on this data dir then use it.`,
     )
     .action(
       async (
         flags: {
+          temporalPort?: number;
+          sqlitePragma?: string[];
           maxConcurrent: number;
           onShutdown: 'stop' | 'leave';
           logFormat?: 'json' | 'pretty';
@@ -43,10 +60,50 @@ export function serveCommand(): Command {
         if (flags.maxConcurrent < 1) throw new Error('--max-concurrent must be at least 1');
         process.exitCode = await runDaemon({
           dataDir: cmd.optsWithGlobals<GlobalOptions>().dataDir,
+          overrides: {
+            ...globalOverrides(cmd),
+            temporalPort: flags.temporalPort,
+            sqlitePragmas: flags.sqlitePragma,
+          },
           maxConcurrent: flags.maxConcurrent,
           onShutdown: flags.onShutdown,
           logFormat: flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
         });
       },
     );
+}
+
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description(
+      'run a Temporal worker only (scale-out): it polls the task queue and runs recipes on this host',
+    )
+    .option(
+      '--max-concurrent <n>',
+      'runs at most this many recipes at once (default 4)',
+      positiveInt('--max-concurrent'),
+      4,
+    )
+    .option('--log-format <format>', 'json or pretty (default: pretty on a terminal)')
+    .addHelpText(
+      'after',
+      `
+Needs --temporal-address (or GOOSE_FLOW_TEMPORAL_ADDRESS), or a \`serve --engine temporal\` running
+on the same data dir. Any number of workers on any number of hosts may poll one task queue; a run
+whose worker dies is retried on another once its heartbeat times out.`,
+    )
+    .action(async (flags: { maxConcurrent: number; logFormat?: string }, cmd: Command) => {
+      if (flags.maxConcurrent < 1) throw new Error('--max-concurrent must be at least 1');
+      const format = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
+      if (format !== 'json' && format !== 'pretty')
+        throw new Error(`--log-format must be json or pretty (got '${format}')`);
+      process.exitCode = await runDaemon({
+        dataDir: cmd.optsWithGlobals<GlobalOptions>().dataDir,
+        overrides: { ...globalOverrides(cmd), engine: 'temporal' },
+        workerOnly: true,
+        maxConcurrent: flags.maxConcurrent,
+        onShutdown: 'stop',
+        logFormat: format,
+      });
+    });
 }

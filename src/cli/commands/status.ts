@@ -8,18 +8,29 @@ export function statusCommand(): Command {
     .description('the daemon, schedules and running runs of this data dir')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
-      await withApp(cmd, (app) => {
+      await withApp(cmd, async (app) => {
         const daemon = app.schedules.daemon();
-        const schedules = app.schedules.list();
+        const schedules = await app.schedules.list();
         const paused = schedules.filter((s) => s.state.paused).length;
-        const running = [
-          ...app.runs.list({ status: 'running', limit: 1000 }),
-          ...app.runs.list({ status: 'retrying', limit: 1000 }),
-          ...app.runs.list({ status: 'pending', limit: 1000 }),
-        ];
+        const running = (
+          await Promise.all(
+            (['running', 'retrying', 'pending'] as const).map((status) =>
+              app.runs.list({ status, limit: 1000 }),
+            ),
+          )
+        ).flat();
+        const temporal = app.temporal
+          ? {
+              address: app.temporal.target.address,
+              namespace: app.temporal.target.namespace,
+              taskQueue: app.temporal.target.taskQueue,
+              systemWorkflows: app.temporal.systemWorkflows,
+            }
+          : null;
         const status = {
           dataDir: app.dataDir.root,
-          engine: 'embedded',
+          engine: app.engine,
+          temporal,
           daemon: daemon
             ? { pid: daemon.pid, since: new Date(daemon.startedAt).toISOString() }
             : null,
@@ -38,12 +49,20 @@ export function statusCommand(): Command {
           return printJson({ ...status, systemJobs: jobs, activeRuns: running.map(runJson) });
         const lines = [
           `data dir   ${status.dataDir}`,
-          `engine     embedded (SQLite)`,
-          `daemon     ${daemon ? `running, pid ${daemon.pid}, since ${status.daemon?.since}` : 'not running (start it with `goose-flow serve`)'}`,
+          temporal
+            ? `engine     temporal at ${temporal.address} (namespace ${temporal.namespace}, task queue ${temporal.taskQueue})`
+            : `engine     embedded (SQLite)`,
+          temporal
+            ? `daemon     the Temporal server fires schedules; workers run them`
+            : `daemon     ${daemon ? `running, pid ${daemon.pid}, since ${status.daemon?.since}` : 'not running (start it with `goose-flow serve`)'}`,
           `schedules  ${schedules.length} (${status.schedules.active} active, ${paused} paused)`,
           `runs       ${running.length} active`,
         ];
-        lines.push('', 'system jobs (run by serve)');
+        if (temporal) {
+          lines.push('', "Temporal's own system workflows do the maintenance here:");
+          for (const w of temporal.systemWorkflows) lines.push(`  ${w}`);
+          lines.push('  worker hosts: goose-flow deletes attempt logs past the retention age');
+        } else lines.push('', 'system jobs (run by serve)');
         for (const j of jobs) {
           const result = j.lastResult
             ? Object.entries(j.lastResult)

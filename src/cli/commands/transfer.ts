@@ -30,8 +30,8 @@ that \`goose-flow export\` writes. Relative recipe paths are read against the fi
         );
       }
       const drafts = parseScheduleFile(text, path);
-      await withApp(cmd, (app) => {
-        const created = app.schedules.addAll(drafts, dirname(path));
+      await withApp(cmd, async (app) => {
+        const created = await app.schedules.addAll(drafts, dirname(path));
         if (flags.json) return printJson(created.map((s) => scheduleJson(s)));
         for (const draft of drafts) {
           process.stdout.write(`imported ${draft.id}\n`);
@@ -49,8 +49,8 @@ export function exportCommand(): Command {
     )
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (flags: { output?: string }, cmd: Command) => {
-      await withApp(cmd, (app) => {
-        const yaml = exportSchedules(app.schedules.list());
+      await withApp(cmd, async (app) => {
+        const yaml = exportSchedules(await app.schedules.list());
         if (flags.output) writeFileSync(resolve(flags.output), yaml);
         else process.stdout.write(yaml);
       });

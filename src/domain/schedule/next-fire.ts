@@ -46,3 +46,13 @@ export function nextFire(
     fireAt: scheduledAt + jitterOffset(schedule.id, scheduledAt, schedule.spec.jitterMs),
   };
 }
+
+/** The next `count` fire times after `now`, as the spec computes them. */
+export function nextTimes(schedule: Schedule, count: number, now: number): number[] {
+  const compiled = compileSpec(schedule.spec);
+  const out: number[] = [];
+  if (schedule.state.remainingActions === 0) return out;
+  let t: number | null = Math.max(now, schedule.decidedThrough);
+  while (out.length < count && (t = compiled.next(t)) !== null) out.push(t);
+  return out.slice(0, schedule.state.remainingActions ?? count);
+}

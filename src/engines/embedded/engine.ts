@@ -1,4 +1,4 @@
-import type { Attempt, ProcessIdentity, Run, RunEvent } from '../../domain/run.js';
+import type { Attempt, ProcessIdentity, Run } from '../../domain/run.js';
 import { EventType } from '../../domain/run.js';
 import { isTerminal, RunStatus } from '../../domain/run-status.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
@@ -6,7 +6,9 @@ import type {
   CancelOutcome,
   Engine,
   RecoveryReport,
+  RunDetail,
   RunObserver,
+  ScheduleBackend,
   StartedRun,
 } from '../contract.js';
 import type { NewRun, RunQuery } from '../ports.js';
@@ -38,14 +40,17 @@ export class EmbeddedEngine implements Engine {
     this.driver = new RunDriver(deps);
   }
 
-  startRun(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): StartedRun {
+  /** Set by the composition root: schedules need the service that turns a schedule into a run. */
+  schedules!: ScheduleBackend;
+
+  async startRun(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): Promise<StartedRun> {
     const run = this.deps.store.createRun({ ...newRun, owner: this.deps.self });
     // Drive from the next tick, so the caller learns the run id before the first attempt starts.
     const settled = Promise.resolve().then(() => this.driver.drive(run.id, observer));
     return { run, settled: this.track(run.id, settled) };
   }
 
-  enqueueRun(newRun: Omit<NewRun, 'owner'>): Run {
+  async enqueueRun(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
     return this.deps.store.createRun({ ...newRun, owner: null });
   }
 
@@ -75,23 +80,38 @@ export class EmbeddedEngine implements Engine {
     return { run, settled: isTerminal(run.status) };
   }
 
-  getRun(runId: string): Run | undefined {
+  async getRun(runId: string): Promise<Run | undefined> {
     return this.deps.store.getRun(runId);
   }
 
-  listRuns(query: RunQuery): Run[] {
+  async listRuns(query: RunQuery): Promise<Run[]> {
     return this.deps.store.listRuns(query);
   }
 
-  attempts(runId: string): Attempt[] {
-    return this.deps.store.attempts(runId);
+  async runDetail(runId: string): Promise<RunDetail | undefined> {
+    const run = this.deps.store.getRun(runId);
+    if (!run) return undefined;
+    const attempts = this.deps.store.attempts(runId);
+    const current = isTerminal(run.status) ? undefined : attempts.at(-1);
+    const live = current
+      ? {
+          attempt: current.number,
+          host: null,
+          pid: current.process?.pid ?? null,
+          sessionId: run.sessionId,
+          logPath: current.logPath,
+          tail: null,
+        }
+      : null;
+    return { run, attempts, events: this.deps.store.events(runId), live };
   }
 
-  events(runId: string): RunEvent[] {
-    return this.deps.store.events(runId);
+  async orphanedRuns(): Promise<Run[]> {
+    return this.findOrphans();
   }
 
-  orphanedRuns(): Run[] {
+  /** Synchronous, for the callers in this process that hold the store already. */
+  findOrphans(): Run[] {
     return findOrphans({ ...this.deps, now: () => this.deps.clock.now() });
   }
 
@@ -113,7 +133,7 @@ export class EmbeddedEngine implements Engine {
       resumed: [] as string[],
     };
     const claimed: ClaimedRun[] = [];
-    for (const orphan of this.orphanedRuns()) {
+    for (const orphan of this.findOrphans()) {
       const resumption = await claimOrphan(
         { ...this.deps, now: () => this.deps.clock.now() },
         orphan,

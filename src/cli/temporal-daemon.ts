@@ -1,0 +1,126 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import {
+  devServerFile,
+  openApp,
+  readDevServerFile,
+  type App,
+  type DevServerRecord,
+} from '../app.js';
+import type { Config } from '../config.js';
+import { EnvironmentError } from '../domain/errors.js';
+import { pruneLogs } from '../adapters/data-dir.js';
+import {
+  requireTemporalBinary,
+  startDevServer,
+  type DevServer,
+} from '../adapters/temporal/dev-server.js';
+import { answers } from '../engines/temporal/connection.js';
+import { SEARCH_ATTRIBUTES } from '../engines/temporal/names.js';
+import type { DaemonOptions } from './daemon.js';
+
+/**
+ * `serve --engine temporal` / `worker`: a Temporal worker on the task queue. Without an address,
+ * `serve` starts `temporal server start-dev` with its SQLite file in the data dir, and stops it on
+ * shutdown. Stopping a worker cancels the attempts it runs (their trees are killed); Temporal
+ * retries them on another worker, or on this one after a restart.
+ */
+export async function runTemporal(
+  config: Config,
+  options: DaemonOptions,
+  log: Logger,
+  signalled: Promise<void>,
+): Promise<number> {
+  let devServer: DevServer | null = null;
+  let address = config.temporal.address;
+  if (!address && options.workerOnly) {
+    address = readDevServerFile(config.dataDir)?.address ?? null;
+    if (!address)
+      throw new EnvironmentError(
+        'temporal_address_missing',
+        'goose-flow worker needs a Temporal server: pass --temporal-address host:port, or run `goose-flow serve --engine temporal` on this data dir first',
+      );
+  }
+  if (!address) {
+    const running = readDevServerFile(config.dataDir);
+    if (running) {
+      throw new EnvironmentError(
+        'daemon_running',
+        `another goose-flow serve (pid ${running.servePid}) already runs a Temporal dev server for ${config.dataDir} at ${running.address}; stop it first, or start workers with \`goose-flow worker\``,
+        { pid: running.servePid },
+      );
+    }
+    const bin = requireTemporalBinary(process.env);
+    devServer = await startDevServer({
+      bin,
+      dbFile: join(config.dataDir, 'temporal.db'),
+      logFile: join(config.dataDir, 'temporal-server.log'),
+      ...(config.temporal.devServerPort !== null ? { port: config.temporal.devServerPort } : {}),
+      namespace: config.temporal.namespace,
+      searchAttributes: SEARCH_ATTRIBUTES.map((name) => `${name}=Keyword`),
+      sqlitePragmas: config.temporal.sqlitePragmas,
+      probe: answers,
+    });
+    address = devServer.address;
+    const record: DevServerRecord = {
+      address,
+      namespace: config.temporal.namespace,
+      pid: devServer.pid,
+      servePid: process.pid,
+    };
+    writeFileSync(devServerFile(config.dataDir), JSON.stringify(record) + '\n');
+    log.info(
+      { address, db: join(config.dataDir, 'temporal.db'), serverPid: devServer.pid },
+      'temporal_dev_server_started',
+    );
+  }
+  let app: App | null = null;
+  try {
+    app = await openApp({ ...config, engine: 'temporal' }, process.env, {
+      warn: (message, fields) => log.warn(fields, message),
+      temporalAddress: address,
+    });
+    const worker = await app.startWorker({ maxConcurrent: options.maxConcurrent });
+    const retention = config.retention.maxAgeMs;
+    const logsDir = app.dataDir.logs;
+    const pruner =
+      retention === null
+        ? null
+        : setInterval(() => {
+            const removed = pruneLogs(logsDir, Date.now() - retention);
+            if (removed > 0)
+              log.info({ job: 'log-scanner', logFiles: removed }, 'system_job_finished');
+          }, 3_600_000);
+    log.info(
+      {
+        dataDir: app.dataDir.root,
+        engine: 'temporal',
+        address,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        worker: worker.identity,
+        maxConcurrent: options.maxConcurrent,
+      },
+      options.workerOnly ? 'worker_started' : 'serve_started',
+    );
+    const fatal = worker.done.then(
+      () => 'worker stopped',
+      (err: Error) => `worker failed: ${err.message}`,
+    );
+    const why = await Promise.race([signalled.then(() => null), fatal]);
+    if (pruner) clearInterval(pruner);
+    if (why) log.error({ reason: why }, 'worker_stopped');
+    await app.close();
+    app = null;
+    log.info({}, options.workerOnly ? 'worker_stopped' : 'serve_stopped');
+    return why ? 1 : 0;
+  } finally {
+    if (app) await app.close().catch(() => undefined);
+    if (devServer) {
+      await devServer.stop();
+      rmSync(devServerFile(config.dataDir), { force: true });
+      log.info({}, 'temporal_dev_server_stopped');
+    }
+  }
+}

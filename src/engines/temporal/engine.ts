@@ -1,0 +1,396 @@
+import {
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Run, RunOptions } from '../../domain/run.js';
+import { RunStatus, isTerminal } from '../../domain/run-status.js';
+import { ConflictError, NotFoundError, UsageError } from '../../domain/errors.js';
+import type {
+  CancelOutcome,
+  Engine,
+  LiveAttempt,
+  RecoveryReport,
+  RunDetail,
+  RunObserver,
+  ScheduleBackend,
+  StartedRun,
+} from '../contract.js';
+import type { Clock, NewRun, RunQuery } from '../ports.js';
+import type { TemporalLink } from './connection.js';
+import { buildTimeline, decodePayload, tsMs } from './history.js';
+import {
+  SearchAttribute,
+  WORKFLOW_TYPE,
+  type AttemptBeat,
+  type GooseJobInput,
+  type RecipeFile,
+} from './names.js';
+
+export const saKeys = {
+  scheduleId: defineSearchAttributeKey(SearchAttribute.scheduleId, SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey(SearchAttribute.status, SearchAttributeType.KEYWORD),
+  trigger: defineSearchAttributeKey(SearchAttribute.trigger, SearchAttributeType.KEYWORD),
+};
+
+/** What a run's memo carries: the run's definition, readable from visibility without the history. */
+export interface RunMemo {
+  readonly trigger: Run['trigger'];
+  readonly scheduleId: string | null;
+  readonly recipePath: string;
+  readonly recipeHash: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly options: RunOptions;
+}
+
+export interface TemporalEngineDeps {
+  readonly link: TemporalLink;
+  readonly clock: Clock;
+  readonly heartbeatMs: number;
+  /** Every file of a snapshot, entry first (shipped in the workflow input). */
+  readonly readSnapshot: (entry: string) => RecipeFile[];
+}
+
+/** Payloads warn at 256 KB and fail at 2 MB: refuse a recipe that would come near. */
+const MAX_RECIPE_BYTES = 200 * 1024;
+const KILL_EXTRA_MS = 15_000;
+
+/** Runs as GooseJobWorkflow executions; state lives on the Temporal server, logs on worker disks. */
+export class TemporalEngine implements Engine {
+  readonly name = 'temporal' as const;
+  schedules!: ScheduleBackend;
+
+  constructor(private readonly deps: TemporalEngineDeps) {}
+
+  get client() {
+    return this.deps.link.client;
+  }
+
+  get target() {
+    return this.deps.link.target;
+  }
+
+  /** The workflow input and memo of a run: everything a worker on any host needs. */
+  jobOf(run: Omit<NewRun, 'owner' | 'id'>): { input: GooseJobInput; memo: RunMemo } {
+    const files = this.deps.readSnapshot(run.recipeEntry);
+    const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+    if (bytes > MAX_RECIPE_BYTES) {
+      throw new UsageError(
+        `the recipe and its sub-recipes are ${Math.round(bytes / 1024)} KB; the Temporal engine ships them in the workflow input, which allows at most ${MAX_RECIPE_BYTES / 1024} KB`,
+        { recipe: run.recipePath },
+      );
+    }
+    const { options } = run;
+    return {
+      input: {
+        scheduleId: run.scheduleId,
+        trigger: run.trigger,
+        recipePath: run.recipePath,
+        recipeHash: run.recipeHash,
+        recipeFiles: files,
+        followSource: false,
+        params: run.params,
+        options: {
+          timeoutMs: options.timeoutMs,
+          graceMs: options.graceMs,
+          heartbeatMs: this.deps.heartbeatMs,
+          cwd: options.cwd,
+          logCapBytes: options.logCapBytes,
+          retry: options.retryPolicy,
+        },
+      },
+      memo: {
+        trigger: run.trigger,
+        scheduleId: run.scheduleId,
+        recipePath: run.recipePath,
+        recipeHash: run.recipeHash,
+        params: run.params,
+        options,
+      },
+    };
+  }
+
+  searchAttributesOf(memo: RunMemo) {
+    return [
+      ...(memo.scheduleId ? [{ key: saKeys.scheduleId, value: memo.scheduleId }] : []),
+      { key: saKeys.status, value: RunStatus.pending },
+      { key: saKeys.trigger, value: memo.trigger },
+    ];
+  }
+
+  async startRun(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): Promise<StartedRun> {
+    const run = await this.enqueueRun(newRun);
+    void observer;
+    const settled = this.waitClosed(run.id, Number.MAX_SAFE_INTEGER).then(
+      async () => (await this.getRun(run.id)) ?? run,
+    );
+    return { run, settled };
+  }
+
+  async enqueueRun(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
+    const { input, memo } = this.jobOf(newRun);
+    await this.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: newRun.id,
+      taskQueue: this.target.taskQueue,
+      args: [input],
+      memo: { goose: memo },
+      typedSearchAttributes: this.searchAttributesOf(memo),
+    });
+    const now = this.deps.clock.now();
+    return runOf(newRun.id, memo, RunStatus.pending, now, null);
+  }
+
+  async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
+    const before = await this.getRun(runId);
+    if (!before) throw new NotFoundError('run', runId);
+    if (isTerminal(before.status)) {
+      throw new ConflictError('run_ended', `run ${runId} already ended as ${before.status}`, {
+        runId,
+        status: before.status,
+      });
+    }
+    const handle = this.client.workflow.getHandle(runId);
+    await handle.cancel();
+    // Graceful first: the activity learns of it on its next heartbeat and kills the tree
+    // (TERM, grace, KILL). If the run has not closed by then, terminate it: the worker's next
+    // heartbeat is refused and the activity kills the tree all the same.
+    const limit = before.options.graceMs + this.deps.heartbeatMs + KILL_EXTRA_MS;
+    const closed = await this.waitClosed(runId, limit);
+    if (!closed)
+      await handle
+        .terminate(`${reason} (cancel did not finish within ${limit} ms)`)
+        .catch(() => undefined);
+    const run = (await this.getRun(runId)) ?? before;
+    return { run, settled: isTerminal(run.status) };
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    const desc = await this.describe(runId);
+    return desc ? this.fromDescription(desc) : undefined;
+  }
+
+  async listRuns(query: RunQuery): Promise<Run[]> {
+    const limit = query.limit ?? 50;
+    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+    if (query.scheduleId)
+      clauses.push(`${SearchAttribute.scheduleId} = '${quote(query.scheduleId)}'`);
+    if (query.status) clauses.push(statusClause(query.status));
+    const runs: Run[] = [];
+    for await (const info of this.client.workflow.list({
+      query: clauses.join(' AND '),
+      pageSize: Math.min(limit, 1000),
+    })) {
+      runs.push(this.fromInfo(info));
+      if (runs.length >= limit) break;
+    }
+    return runs.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async runDetail(runId: string): Promise<RunDetail | undefined> {
+    const desc = await this.describe(runId);
+    if (!desc) return undefined;
+    const base = this.fromDescription(desc);
+    const history = await this.client.workflow.getHandle(runId).fetchHistory();
+    const timeline = buildTimeline(runId, history.events ?? [], base.options.timeoutMs);
+    const pending = desc.raw.pendingActivities?.[0];
+    const beat = decodePayload<AttemptBeat>(pending?.heartbeatDetails?.payloads?.[0]);
+    const attemptNumber = pending?.attempt ?? 0;
+    const started = timeline.attempts.some((a) => a.number === attemptNumber && a.endedAt === null);
+    let status = base.status;
+    let nextAttemptAt: number | null = null;
+    if (!isTerminal(status)) {
+      if (pending && !started && attemptNumber > 1) {
+        status = RunStatus.retrying;
+        nextAttemptAt =
+          tsMs(pending.nextAttemptScheduleTime as never) ?? tsMs(pending.scheduledTime as never);
+      } else if (timeline.attempts.length === 0) status = RunStatus.pending;
+      else status = RunStatus.running;
+    }
+    const live: LiveAttempt | null =
+      beat && !isTerminal(status)
+        ? {
+            attempt: beat.attempt,
+            host: beat.host,
+            pid: beat.pid,
+            sessionId: beat.sessionId,
+            logPath: beat.logPath,
+            tail: beat.tail,
+          }
+        : null;
+    const attempts = timeline.attempts.map((a) =>
+      live && a.number === live.attempt
+        ? { ...a, heartbeatAt: tsMs(pending?.lastHeartbeatTime as never) }
+        : a,
+    );
+    return {
+      run: {
+        ...base,
+        status,
+        nextAttemptAt,
+        attemptCount: Math.max(attempts.length, started ? attemptNumber : 0),
+        sessionId: timeline.sessionId ?? live?.sessionId ?? null,
+        exitCode: timeline.exitCode,
+        error: isTerminal(status) && status !== RunStatus.succeeded ? timeline.error : null,
+        cancelRequestedAt: timeline.cancelRequestedAt,
+      },
+      attempts,
+      events: timeline.events,
+      live,
+    };
+  }
+
+  /** Temporal retries what a dead worker left (heartbeat timeout): nothing is orphaned here. */
+  async orphanedRuns(): Promise<Run[]> {
+    return [];
+  }
+
+  async recoverOrphans(): Promise<RecoveryReport> {
+    return { adopted: [], retried: [], failed: [], resumed: [] };
+  }
+
+  /**
+   * Runs are not driven by this process but by whichever worker holds them: stopping a worker
+   * cancels its activities (their trees are killed) and Temporal retries them on another worker.
+   */
+  async cancelAll(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.deps.link.connection.close();
+  }
+
+  /** Polls until the run's workflow has closed, or `limitMs` passed; true when it closed. */
+  private async waitClosed(runId: string, limitMs: number): Promise<boolean> {
+    const deadline = this.deps.clock.now() + limitMs;
+    for (;;) {
+      const run = await this.getRun(runId);
+      if (!run || isTerminal(run.status)) return true;
+      if (this.deps.clock.now() >= deadline) return false;
+      await this.deps.clock.sleep(200);
+    }
+  }
+
+  private async describe(runId: string): Promise<WorkflowExecutionDescription | undefined> {
+    try {
+      const desc = await this.client.workflow.getHandle(runId).describe();
+      return desc.type === WORKFLOW_TYPE ? desc : undefined;
+    } catch (err) {
+      if (
+        err instanceof WorkflowNotFoundError ||
+        (err as { name?: string }).name === 'WorkflowNotFoundError'
+      )
+        return undefined;
+      throw err;
+    }
+  }
+
+  private fromDescription(desc: WorkflowExecutionDescription): Run {
+    return this.fromInfo(desc);
+  }
+
+  private fromInfo(info: Omit<WorkflowExecutionInfo, 'raw'>): Run {
+    const memo = (info.memo?.goose ?? {}) as Partial<RunMemo>;
+    const sa = info.typedSearchAttributes;
+    const status = statusOf(info.status.name, sa.get(saKeys.status));
+    const filled: RunMemo = {
+      trigger: (sa.get(saKeys.trigger) as Run['trigger'] | undefined) ?? memo.trigger ?? 'manual',
+      scheduleId: sa.get(saKeys.scheduleId) ?? memo.scheduleId ?? null,
+      recipePath: memo.recipePath ?? '',
+      recipeHash: memo.recipeHash ?? '',
+      params: memo.params ?? {},
+      options: memo.options ?? {
+        timeoutMs: 0,
+        graceMs: 0,
+        cwd: '',
+        logCapBytes: 0,
+        retryPolicy: {
+          initialIntervalMs: 0,
+          backoffCoefficient: 0,
+          maximumIntervalMs: 0,
+          maxAttempts: 0,
+          nonRetryableErrorTypes: [],
+        },
+      },
+    };
+    return runOf(
+      info.workflowId,
+      filled,
+      status,
+      info.startTime.getTime(),
+      info.closeTime?.getTime() ?? null,
+    );
+  }
+}
+
+function runOf(
+  id: string,
+  memo: RunMemo,
+  status: RunStatus,
+  createdAt: number,
+  endedAt: number | null,
+): Run {
+  return {
+    id,
+    status,
+    trigger: memo.trigger,
+    scheduleId: memo.scheduleId,
+    recipePath: memo.recipePath,
+    recipeHash: memo.recipeHash,
+    params: memo.params,
+    options: memo.options,
+    createdAt,
+    startedAt: status === RunStatus.pending ? null : createdAt,
+    endedAt,
+    attemptCount: 0,
+    nextAttemptAt: null,
+    sessionId: null,
+    exitCode: null,
+    error: null,
+    cancelRequestedAt: null,
+    owner: null,
+  };
+}
+
+/** Temporal's execution status, refined by the status the workflow keeps in a search attribute. */
+export function statusOf(execution: string, saStatus: string | undefined): RunStatus {
+  switch (execution) {
+    case 'COMPLETED':
+      return RunStatus.succeeded;
+    case 'FAILED':
+      return saStatus === RunStatus.timedOut ? RunStatus.timedOut : RunStatus.failed;
+    case 'CANCELLED':
+    case 'TERMINATED':
+      return RunStatus.cancelled;
+    case 'TIMED_OUT':
+      return RunStatus.timedOut;
+    case 'RUNNING':
+      return saStatus === RunStatus.pending || saStatus === RunStatus.retrying
+        ? saStatus
+        : RunStatus.running;
+    default:
+      return RunStatus.failed;
+  }
+}
+
+function statusClause(status: RunStatus): string {
+  const sa = SearchAttribute.status;
+  switch (status) {
+    case RunStatus.succeeded:
+      return `ExecutionStatus = 'Completed'`;
+    case RunStatus.failed:
+      return `ExecutionStatus = 'Failed' AND ${sa} != 'timed_out'`;
+    case RunStatus.timedOut:
+      return `(ExecutionStatus = 'TimedOut' OR (ExecutionStatus = 'Failed' AND ${sa} = 'timed_out'))`;
+    case RunStatus.cancelled:
+      return `(ExecutionStatus = 'Canceled' OR ExecutionStatus = 'Terminated')`;
+    case RunStatus.pending:
+    case RunStatus.retrying:
+      return `ExecutionStatus = 'Running' AND ${sa} = '${status}'`;
+    default:
+      return `ExecutionStatus = 'Running' AND ${sa} NOT IN ('pending', 'retrying')`;
+  }
+}
+
+function quote(value: string): string {
+  return value.replace(/'/g, "\\'");
+}

@@ -1,0 +1,95 @@
+/** Names shared by the Temporal client, worker and workflow code (no I/O: the workflow bundle imports it). */
+
+export const WORKFLOW_TYPE = 'GooseJobWorkflow';
+export const ATTEMPT_SIGNAL = 'attempt';
+export const DEFAULT_TASK_QUEUE = 'goose-flow';
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Custom search attributes goose-flow lists and filters runs by. All Keyword. */
+export const SearchAttribute = {
+  scheduleId: 'GooseFlowScheduleId',
+  status: 'GooseFlowStatus',
+  trigger: 'GooseFlowTrigger',
+} as const;
+export const SEARCH_ATTRIBUTES: readonly string[] = Object.values(SearchAttribute);
+
+/** The Temporal schedule id of a goose-flow schedule, as Goose's Go service named it. */
+export function temporalScheduleId(scheduleId: string): string {
+  return `goose-job-${scheduleId}`;
+}
+
+export function scheduleIdOf(temporalId: string): string | null {
+  return temporalId.startsWith('goose-job-') ? temporalId.slice('goose-job-'.length) : null;
+}
+
+/** A file of a recipe snapshot, shipped in the workflow input so any worker host can run it. */
+export interface RecipeFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface GooseJobOptions {
+  readonly timeoutMs: number;
+  readonly graceMs: number;
+  readonly heartbeatMs: number;
+  readonly cwd: string | null;
+  readonly logCapBytes: number;
+  readonly retry: {
+    readonly initialIntervalMs: number;
+    readonly backoffCoefficient: number;
+    readonly maximumIntervalMs: number;
+    readonly maxAttempts: number;
+    readonly nonRetryableErrorTypes: readonly string[];
+  };
+}
+
+/** The workflow's input: everything a worker on any host needs to run the recipe. */
+export interface GooseJobInput {
+  readonly scheduleId: string | null;
+  readonly trigger: string;
+  readonly recipePath: string;
+  readonly recipeHash: string;
+  /** The snapshot: the entry file first, then sub-recipes, paths relative to the snapshot folder. */
+  readonly recipeFiles: readonly RecipeFile[];
+  readonly followSource: boolean;
+  readonly params: Readonly<Record<string, string>>;
+  readonly options: GooseJobOptions;
+}
+
+/** What the activity tells its workflow about one attempt (a signal, so it lands in the history). */
+export interface AttemptReport {
+  readonly phase: 'started' | 'ended';
+  readonly attempt: number;
+  readonly at: number;
+  readonly host: string;
+  readonly pid?: number | null;
+  readonly logPath?: string;
+  readonly status?: 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
+  readonly exitCode?: number | null;
+  readonly signal?: string | null;
+  readonly failure?: string | null;
+  readonly message?: string | null;
+  readonly sessionId?: string | null;
+  readonly logBytes?: number;
+  readonly logTruncated?: boolean;
+  readonly willRetry?: boolean;
+}
+
+/** Heartbeat details: the live attempt, readable with `describe()` while it runs. */
+export interface AttemptBeat {
+  readonly attempt: number;
+  readonly host: string;
+  readonly pid: number | null;
+  readonly logPath: string;
+  readonly sessionId: string | null;
+  /** The last few KB of output (never the whole log: payloads must stay small). */
+  readonly tail: string;
+}
+
+export interface GooseJobResult {
+  readonly exitCode: number | null;
+  readonly sessionId: string | null;
+  readonly attempt: number;
+  readonly host: string;
+  readonly logPath: string;
+}

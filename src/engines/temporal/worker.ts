@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { EnvironmentError } from '../../domain/errors.js';
+import type { GooseJobActivities } from './workflows.js';
+import type { TemporalTarget } from './connection.js';
+
+/** Built by `npm run build` (scripts/bundle-workflows.mjs): workers never bundle at start. */
+export const WORKFLOW_BUNDLE_ENV = 'GOOSE_FLOW_WORKFLOW_BUNDLE';
+
+function bundlePath(env: NodeJS.ProcessEnv): string {
+  const configured = env[WORKFLOW_BUNDLE_ENV];
+  const candidates = configured
+    ? [configured]
+    : [
+        fileURLToPath(new URL('./workflow-bundle.js', import.meta.url)),
+        // Run from source (tests): the built bundle of this checkout.
+        fileURLToPath(
+          new URL('../../../dist/engines/temporal/workflow-bundle.js', import.meta.url),
+        ),
+      ];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new EnvironmentError(
+      'workflow_bundle_missing',
+      `the Temporal workflow bundle was not found (looked at ${candidates.join(', ')}); run \`npm run build\``,
+    );
+  }
+  return found;
+}
+
+export interface GooseWorker {
+  readonly identity: string;
+  /** Resolves when the worker has stopped (after `shutdown`, or on a fatal error). */
+  readonly done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** A worker polling the task queue: the bundled GooseJobWorkflow and the recipe activity. */
+let runtimeReady = false;
+
+/** The SDK logs through a Runtime, once per process: route its warnings to ours, drop its chatter. */
+function installRuntime(warn: (message: string, meta?: Record<string, unknown>) => void): void {
+  if (runtimeReady) return;
+  runtimeReady = true;
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => warn(entry.message, entry.meta)),
+  });
+}
+
+export async function startWorker(
+  target: TemporalTarget,
+  activities: GooseJobActivities,
+  opts: {
+    maxConcurrent: number;
+    identity: string;
+    env?: NodeJS.ProcessEnv;
+    warn?: (message: string, meta?: Record<string, unknown>) => void;
+  },
+): Promise<GooseWorker> {
+  installRuntime(opts.warn ?? ((m) => void process.stderr.write(`goose-flow: temporal: ${m}\n`)));
+  const connection = await NativeConnection.connect({
+    address: target.address,
+    ...(target.apiKey ? { apiKey: target.apiKey, tls: true } : {}),
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: target.namespace,
+    taskQueue: target.taskQueue,
+    workflowBundle: { codePath: bundlePath(opts.env ?? process.env) },
+    activities,
+    identity: opts.identity,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrent,
+    // Heartbeats reach the server at least every second: a kill (cancel) lands within ~1 s.
+    maxHeartbeatThrottleInterval: '1s',
+    defaultHeartbeatThrottleInterval: '1s',
+    // On shutdown, running attempts are cancelled at once (their trees killed, TERM → grace →
+    // KILL) and Temporal retries them on another worker, or on this one after a restart.
+    shutdownGraceTime: '1s',
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    identity: opts.identity,
+    done,
+    shutdown: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The composition root of the Temporal engine, loaded by `openApp` only when it is asked for.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import {
+  childEnv,
+  HOST_ZONE,
+  readDevServerFile,
+  stderrWarn,
+  type App,
+  type AppOptions,
+} from './app.js';
+import { attemptLogPath, prepareDataDir } from './adapters/data-dir.js';
+import { processSupervisor } from './adapters/process/supervisor.js';
+import { systemClock } from './adapters/clock.js';
+import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
+import { readSnapshotFiles, storeSnapshotFiles } from './adapters/recipe/snapshot.js';
+import { EnvironmentError, UsageError } from './domain/errors.js';
+import { RecipeService } from './services/recipes.js';
+import { RunService } from './services/runs.js';
+import { LogService } from './services/logs.js';
+import { ScheduleService } from './services/schedules.js';
+import { TemporalEngine } from './engines/temporal/engine.js';
+import { TemporalSchedules } from './engines/temporal/schedules.js';
+import { connectTemporal, type TemporalTarget } from './engines/temporal/connection.js';
+import { createActivities } from './engines/temporal/activities.js';
+import { startWorker, type GooseWorker } from './engines/temporal/worker.js';
+import { temporalSpecShape, temporalSpecWarnings } from './engines/temporal/spec-mapping.js';
+
+export async function openTemporalApp(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: AppOptions,
+): Promise<App> {
+  const dataDir = prepareDataDir(config.dataDir);
+  const warn = options.warn ?? stderrWarn;
+  const address =
+    options.temporalAddress ??
+    config.temporal.address ??
+    readDevServerFile(config.dataDir)?.address;
+  if (!address) {
+    throw new EnvironmentError(
+      'temporal_address_missing',
+      `no Temporal server to talk to: pass --temporal-address host:port (or set GOOSE_FLOW_TEMPORAL_ADDRESS), ` +
+        `or start \`goose-flow serve --engine temporal\` on ${dataDir.root}, which starts a dev server`,
+    );
+  }
+  const target: TemporalTarget = {
+    address,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    tls: config.temporal.tls,
+    apiKey: config.temporal.apiKey,
+  };
+  const link = await connectTemporal(target, (p) => readFileSync(p));
+  const engine = new TemporalEngine({
+    link,
+    clock: systemClock,
+    heartbeatMs: config.run.heartbeatMs,
+    readSnapshot: readSnapshotFiles,
+  });
+  engine.schedules = new TemporalSchedules(engine, systemClock);
+  const recipes = new RecipeService(dataDir.recipes);
+  // goose runs on the worker hosts: a missing goose here is not this command's problem.
+  const runs = new RunService(config, engine, recipes, () => undefined, {
+    current: () => null,
+    notify: () => undefined,
+  });
+  const schedules: ScheduleService = new ScheduleService({
+    config,
+    backend: engine.schedules,
+    runs,
+    recipes,
+    recipesDir: dataDir.recipes,
+    clock: systemClock,
+    daemon: () => null,
+    hostZone: HOST_ZONE,
+    warn,
+    checkSchedule: (schedule) => {
+      temporalSpecShape(schedule.spec.expression);
+      return temporalSpecWarnings(schedule.spec, schedule.policies, systemClock.now());
+    },
+  });
+  const workers: GooseWorker[] = [];
+  return {
+    config,
+    dataDir,
+    engine: 'temporal',
+    runs,
+    recipes,
+    logs: new LogService(runs, systemClock, 'temporal'),
+    schedules,
+    systemJobs: () => [],
+    temporal: { target, systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS },
+    startWorker: async (opts) => {
+      const activities = createActivities({
+        supervisor: processSupervisor,
+        materialize: (input) => {
+          const { folder } = storeSnapshotFiles(dataDir.recipes, input.recipeFiles);
+          const entry = join(folder, input.recipeFiles[0]!.path);
+          // --follow-source: the file as it is now, if this host can read it.
+          if (input.followSource && existsSync(input.recipePath)) {
+            const runnable = recipes.loadRunnable(input.recipePath, input.params);
+            return recipes.snapshot(runnable).entry;
+          }
+          return entry;
+        },
+        logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
+        commandFor: (run, attempt, recipeFile) => {
+          const { command, args } = gooseRunArgs({
+            bin: resolveGooseBinary(env),
+            recipeFile,
+            sessionName: `${run.id}-a${attempt}`,
+            scheduleId: run.scheduleId,
+            params: run.params,
+          });
+          return {
+            command,
+            args,
+            env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt),
+            cwd: run.cwd,
+          };
+        },
+        defaultCwd: dataDir.work,
+      });
+      const worker = await startWorker(target, activities, {
+        maxConcurrent: opts.maxConcurrent,
+        identity: opts.identity ?? `goose-flow@${hostname()}:${process.pid}`,
+        env,
+        warn: (message, meta) => warn(`temporal: ${message}`, meta ?? {}),
+      });
+      workers.push(worker);
+      return worker;
+    },
+    startScheduler: () => {
+      throw new UsageError('the Temporal engine fires schedules on the Temporal server');
+    },
+    recoverInBackground: () => false,
+    closeLeavingRuns: async () => {
+      await Promise.allSettled(workers.map((w) => w.shutdown()));
+      await engine.close();
+    },
+    close: async () => {
+      await Promise.allSettled(workers.map((w) => w.shutdown()));
+      await engine.close();
+    },
+  };
+}
+
+/** What Temporal itself does in place of the embedded engine's maintenance jobs. */
+const TEMPORAL_SYSTEM_WORKFLOWS = [
+  "temporal-sys-history-scanner (namespace temporal-system): retention of closed runs' histories",
+  'temporal-sys-tq-scanner (namespace temporal-system): task queue cleanup',
+  'activity heartbeat timeouts: a run whose worker died is retried on another worker',
+];
