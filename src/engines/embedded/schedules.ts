@@ -79,8 +79,23 @@ export class EmbeddedSchedules implements ScheduleBackend {
   }
 
   async trigger(schedule: Schedule, overlap?: OverlapPolicy): Promise<TriggerResult> {
+    // Two triggers in one millisecond are two occurrences: the second takes the next free instant.
+    for (let at = this.deps.clock.now(), tries = 0; tries < 1_000; at++, tries++) {
+      const result = await this.triggerAt(schedule, at, overlap);
+      if (result) return result;
+    }
+    throw new ConflictError(
+      'occurrence_exists',
+      `schedule ${schedule.id} was triggered too often within one second`,
+    );
+  }
+
+  private async triggerAt(
+    schedule: Schedule,
+    now: number,
+    overlap: OverlapPolicy | undefined,
+  ): Promise<TriggerResult | null> {
     const { id } = schedule;
-    const now = this.deps.clock.now();
     const active = this.deps.runs.activeRuns(id);
     const outcome = decideOccurrence(schedule, {
       scheduledAt: now,
@@ -110,11 +125,7 @@ export class EmbeddedSchedules implements ScheduleBackend {
       run,
       state: started ? stateAfterStart(schedule.state) : null,
     });
-    if (!recorded)
-      throw new ConflictError(
-        'occurrence_exists',
-        `schedule ${id} was already triggered at this instant`,
-      );
+    if (!recorded) return null;
     if (started && outcome.stopOthers) await this.stopOthers(active, outcome.stopOthers);
     if (daemon) this.deps.store.bumpDispatch();
     const settled = run && !daemon ? this.deps.engine.driveRun(run.id) : null;

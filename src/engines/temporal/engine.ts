@@ -125,6 +125,8 @@ export class TemporalEngine implements Engine {
     const settled = this.waitClosed(run.id, Number.MAX_SAFE_INTEGER).then(
       async () => (await this.getRun(run.id)) ?? run,
     );
+    // Nobody may wait for it (run --detach, a closing app): its rejection is not an unhandled one.
+    settled.catch(() => undefined);
     return { run, settled };
   }
 
@@ -255,7 +257,10 @@ export class TemporalEngine implements Engine {
    */
   async cancelAll(): Promise<void> {}
 
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
     await this.deps.link.connection.close();
   }
 
@@ -263,6 +268,8 @@ export class TemporalEngine implements Engine {
   private async waitClosed(runId: string, limitMs: number): Promise<boolean> {
     const deadline = this.deps.clock.now() + limitMs;
     for (;;) {
+      if (this.closed)
+        throw new Error(`the Temporal connection closed while waiting for run ${runId}`);
       const run = await this.getRun(runId);
       if (!run || isTerminal(run.status)) return true;
       if (this.deps.clock.now() >= deadline) return false;

@@ -33,7 +33,8 @@ function definitionOf(desc: ScheduleDescription): ScheduleMemo | undefined {
   return desc.action.memo?.gooseSchedule as ScheduleMemo | undefined;
 }
 
-const TRIGGER_WAIT_MS = 5_000;
+/** How long `trigger` waits to see what the server made of it (it answers in well under 1 s when idle). */
+const TRIGGER_WAIT_MS = 20_000;
 
 /** Schedules as Temporal Schedules (`goose-job-<id>`): the server fires them, even with no goose-flow running. */
 export class TemporalSchedules implements ScheduleBackend {
@@ -180,6 +181,12 @@ export class TemporalSchedules implements ScheduleBackend {
     const before = await handle.describe();
     const seen = new Set(before.info.recentActions.map((a) => a.action.workflow.workflowId));
     const running = before.info.runningActions.length;
+    // Temporal names a run `<id>-<time to the second>`: a second start within the same second
+    // would collide with the first, so a trigger waits for the next second when it has to.
+    const last = before.info.recentActions.at(-1)?.takenAt.getTime() ?? 0;
+    const now = this.clock.now();
+    if (Math.floor(last / 1000) >= Math.floor(now / 1000))
+      await this.clock.sleep(1000 - (now % 1000) + 5);
     // Always explicit: with none, Temporal's trigger allows overlap.
     await handle.trigger(temporalOverlap(policy));
     const deadline = this.clock.now() + TRIGGER_WAIT_MS;
