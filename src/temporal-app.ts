@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import {
   childEnv,
@@ -29,6 +30,12 @@ import { connectTemporal, type TemporalTarget } from './engines/temporal/connect
 import { createActivities } from './engines/temporal/activities.js';
 import { startWorker, type GooseWorker } from './engines/temporal/worker.js';
 import { temporalSpecShape, temporalSpecWarnings } from './engines/temporal/spec-mapping.js';
+
+/** The compiled watchdog (from source, under the tests: this checkout's build). */
+const WATCHDOG = [
+  fileURLToPath(new URL('./adapters/process/watchdog.js', import.meta.url)),
+  fileURLToPath(new URL('../dist/adapters/process/watchdog.js', import.meta.url)),
+].find((p) => existsSync(p))!;
 
 export async function openTemporalApp(
   config: Config,
@@ -96,7 +103,9 @@ export async function openTemporalApp(
     systemJobs: () => [],
     temporal: { target, systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS },
     startWorker: async (opts) => {
+      const identity = opts.identity ?? `goose-flow@${hostname()}:${process.pid}`;
       const activities = createActivities({
+        worker: identity,
         supervisor: processSupervisor,
         materialize: (input) => {
           const { folder } = storeSnapshotFiles(dataDir.recipes, input.recipeFiles);
@@ -117,9 +126,11 @@ export async function openTemporalApp(
             scheduleId: run.scheduleId,
             params: run.params,
           });
+          // Through the watchdog: if this worker dies, the attempt dies with it (no duplicate
+          // goose beside Temporal's retry on another worker).
           return {
-            command,
-            args,
+            command: process.execPath,
+            args: [WATCHDOG, String(process.pid), String(config.run.graceMs), command, ...args],
             env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt),
             cwd: run.cwd,
           };
@@ -128,7 +139,7 @@ export async function openTemporalApp(
       });
       const worker = await startWorker(target, activities, {
         maxConcurrent: opts.maxConcurrent,
-        identity: opts.identity ?? `goose-flow@${hostname()}:${process.pid}`,
+        identity,
         env,
         warn: (message, meta) => warn(`temporal: ${message}`, meta ?? {}),
       });

@@ -10,7 +10,7 @@ import {
 } from '../app.js';
 import type { Config } from '../config.js';
 import { EnvironmentError } from '../domain/errors.js';
-import { pruneLogs } from '../adapters/data-dir.js';
+import { prepareDataDir, pruneLogs } from '../adapters/data-dir.js';
 import {
   requireTemporalBinary,
   startDevServer,
@@ -52,6 +52,7 @@ export async function runTemporal(
       );
     }
     const bin = requireTemporalBinary(process.env);
+    prepareDataDir(config.dataDir);
     devServer = await startDevServer({
       bin,
       dbFile: join(config.dataDir, 'temporal.db'),

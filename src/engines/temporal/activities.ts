@@ -30,6 +30,8 @@ export interface ActivityDeps {
   ) => { command: string; args: string[]; env: Record<string, string>; cwd: string };
   readonly defaultCwd: string;
   readonly host?: string;
+  /** This worker's identity, recorded with each attempt. */
+  readonly worker: string;
 }
 
 /** The activity runs one attempt with E1's supervisor: heartbeats while the process lives, kills the tree when cancelled. */
@@ -42,7 +44,7 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
       const attempt = ctx.info.attempt;
       const { options } = input;
       const report = (r: Omit<AttemptReport, 'attempt' | 'at' | 'host'>) =>
-        signal(ctx, runId, { ...r, attempt, at: Date.now(), host });
+        signal(ctx, runId, { ...r, attempt, at: Date.now(), host, worker: deps.worker });
       const finalIf = (failure: string) =>
         options.retry.nonRetryableErrorTypes.includes(failure) ||
         (options.retry.maxAttempts > 0 && attempt >= options.retry.maxAttempts);

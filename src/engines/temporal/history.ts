@@ -111,6 +111,7 @@ export function buildTimeline(
         push(report.at, EventType.attemptStarted, report.attempt, {
           pid: report.pid ?? null,
           host: report.host,
+          worker: report.worker ?? null,
           logPath: report.logPath ?? null,
         });
       } else {

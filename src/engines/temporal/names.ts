@@ -62,6 +62,8 @@ export interface AttemptReport {
   readonly attempt: number;
   readonly at: number;
   readonly host: string;
+  /** The worker's identity (`goose-flow@host:pid`). */
+  readonly worker?: string;
   readonly pid?: number | null;
   readonly logPath?: string;
   readonly status?: 'succeeded' | 'failed' | 'timed_out' | 'cancelled';

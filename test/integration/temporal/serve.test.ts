@@ -1,0 +1,112 @@
+/**
+ * `goose-flow serve --engine temporal` as a user runs it: goose-flow starts the dev server itself
+ * (database in the data dir), other commands find it, SIGTERM stops both, a restart keeps state.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cli,
+  finished,
+  json,
+  livePids,
+  sandbox,
+  startCli,
+  waitFor,
+  type CliProcess,
+  type Sandbox,
+} from '../../support/harness.js';
+import { SKIP_TEMPORAL_REASON, temporalBin } from '../../support/temporal.js';
+
+const bin = temporalBin();
+let box: Sandbox;
+let daemons: CliProcess[] = [];
+beforeEach(() => {
+  box = sandbox();
+  daemons = [];
+});
+afterEach(async () => {
+  for (const d of daemons) if (d.exitCode === null && d.signalCode === null) d.kill('SIGTERM');
+  await Promise.all(daemons.map((d) => d.closed));
+  box.cleanup();
+}, 60_000);
+
+async function serve(env: NodeJS.ProcessEnv): Promise<CliProcess> {
+  const daemon = startCli(['serve', '--engine', 'temporal', '--log-format', 'json'], env);
+  daemons.push(daemon);
+  await waitFor(
+    () => daemon.out.stdout.includes('serve_started') || daemon.exitCode !== null,
+    60_000,
+    'serve --engine temporal to start',
+  );
+  expect(daemon.out.stdout).toContain('serve_started');
+  return daemon;
+}
+
+function serverPid(daemon: CliProcess): number {
+  const line = daemon.out.stdout.split('\n').find((l) => l.includes('temporal_dev_server_started'));
+  return json<{ serverPid: number }>(line!).serverPid;
+}
+
+describe.skipIf(!bin)(
+  `serve --engine temporal${bin ? '' : ` — skipped: ${SKIP_TEMPORAL_REASON}`}`,
+  () => {
+    it('starts a dev server in the data dir, runs schedules on it, stops it on SIGTERM, and keeps state across a restart', async () => {
+      const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
+      const daemon = await serve(env);
+      const pid = serverPid(daemon);
+      expect(existsSync(join(box.dataDir, 'temporal.db'))).toBe(true);
+
+      // Other commands on the data dir use the running dev server without being told.
+      const recipe = box.recipe('tick.yaml');
+      const added = await cli(
+        ['schedule', 'add', 'tick', '--cron', '* * * * * *', '--tz', 'UTC', '--recipe', recipe],
+        env,
+      );
+      expect(added.code, added.stderr).toBe(0);
+      const status = json<{ engine: string; temporal: { address: string } }>(
+        (await cli(['status', '--json'], env)).stdout,
+      );
+      expect(status.engine).toBe('temporal');
+      await waitFor(
+        async () => {
+          const runs = json<{ status: string }[]>((await cli(['runs', '--json'], env)).stdout);
+          return runs.filter((r) => r.status === 'succeeded').length >= 2;
+        },
+        30_000,
+        'two succeeded scheduled runs',
+      );
+      const paused = await cli(['schedule', 'pause', 'tick', '--note', 'restart test'], env);
+      expect(paused.code).toBe(0);
+
+      daemon.kill('SIGTERM');
+      const stopped = await finished(daemon);
+      expect(stopped.code).toBe(0);
+      expect(stopped.stdout).toContain('temporal_dev_server_stopped');
+      expect(livePids([pid])).toEqual([]);
+
+      // Without a serve, commands say where they would need a server.
+      const offline = await cli(['--engine', 'temporal', 'schedule', 'list'], env);
+      expect(offline.code).toBe(1);
+      expect(offline.stderr).toMatch(/--temporal-address|serve --engine temporal/);
+
+      const again = await serve(env);
+      const list = json<{ id: string; paused: boolean; note: string }[]>(
+        (await cli(['schedule', 'list', '--json'], env)).stdout,
+      );
+      expect(list.map((s) => [s.id, s.paused, s.note])).toEqual([['tick', true, 'restart test']]);
+      const runs = json<unknown[]>((await cli(['runs', '--json'], env)).stdout);
+      expect(runs.length).toBeGreaterThanOrEqual(2);
+      again.kill('SIGTERM');
+      expect((await finished(again)).code).toBe(0);
+    });
+
+    it('a second serve on the same data dir is refused, naming the first', async () => {
+      const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
+      await serve(env);
+      const second = await cli(['serve', '--engine', 'temporal'], env, { timeoutMs: 30_000 });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/already runs a Temporal dev server/);
+    });
+  },
+);
