@@ -65,6 +65,8 @@ export function runDetailJson(d: RunDetail) {
     },
     attempts: d.attempts.map(attemptJson),
     timeline: d.events.map(eventJson),
+    /** The attempt running now, as its executor last reported it (Temporal: from its heartbeat). */
+    live: d.live,
   };
 }
 
