@@ -88,7 +88,20 @@ export async function openTemporalApp(
     warn,
     checkSchedule: (schedule) => {
       temporalSpecShape(schedule.spec.expression);
-      return temporalSpecWarnings(schedule.spec, schedule.policies, systemClock.now());
+      const warnings = temporalSpecWarnings(schedule.spec, schedule.policies, systemClock.now());
+      if (schedule.action.mode === 'foreground') {
+        // Workers run recipes headless on their hosts: there is no desktop app to hand them to.
+        if (schedule.action.fallbackToBackground === false) {
+          throw new UsageError(
+            'foreground mode (the Goose desktop app) needs the embedded engine, and this recipe does not allow running in the background (schedule.fallback_to_background: false)',
+            { field: 'mode' },
+          );
+        }
+        warnings.push(
+          'foreground mode needs the embedded engine: on Temporal the recipe runs in the background on a worker',
+        );
+      }
+      return warnings;
     },
   });
   const workers: GooseWorker[] = [];

@@ -144,4 +144,70 @@ forEachEngine('schedules', (engine) => {
     const seen = (await e.runsOf('keep')).length;
     await eventually(async () => (await e.runsOf('keep')).length > seen, 'a run after restart');
   });
+
+  it('backfill runs every occurrence of a past range, with the overlap policy given', async () => {
+    const e = engine();
+    await e.serve();
+    await e.app.schedules.add(e.draft('bf', '0 * * * * *', e.box.recipe('bf.yaml')));
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000) * 60_000;
+    // [minute − 3 min, minute − 1 ms] holds three whole minutes.
+    const result = await e.app.schedules.backfill('bf', minute - 180_000, minute - 1, 'allow_all');
+    expect(result.decided).toHaveLength(3);
+    const runs = await eventually(async () => {
+      const list = await e.runsOf('bf');
+      return list.length === 3 && list.every((r) => r.status === 'succeeded') && list;
+    }, 'three backfilled runs to succeed');
+    expect(runs.every((r) => r.scheduleId === 'bf')).toBe(true);
+  });
+
+  it('pause on failure: a failed run pauses its schedule', async () => {
+    const e = engine();
+    await e.serve();
+    await e.app.schedules.add(
+      e.draft('pof', EVERY_SECOND, e.box.recipe('pof.yaml', { exit: 1 }), {
+        pauseOnFailure: true,
+        retries: 0,
+      }),
+    );
+    await eventually(async () => (await e.app.schedules.get('pof')).state.paused, 'the pause');
+    const runs = await e.runsOf('pof');
+    expect(runs.some((r) => r.status === 'failed')).toBe(true);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await e.runsOf('pof')).length).toBe(runs.length);
+  });
+
+  it('an end time stops the schedule: no run is scheduled at or after it', async () => {
+    const e = engine();
+    await e.serve();
+    const endAt = Math.ceil(Date.now() / 1000) * 1000 + 3_000;
+    await e.app.schedules.add(e.draft('end', EVERY_SECOND, e.box.recipe('end.yaml'), { endAt }));
+    await new Promise((r) => setTimeout(r, endAt - Date.now() + 2_500));
+    const runs = await e.runsOf('end');
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.length).toBeLessThanOrEqual(3);
+    expect(runs.every((r) => r.createdAt < endAt + 1_000)).toBe(true);
+    expect((await e.app.schedules.show('end')).next).toEqual([]);
+  });
+
+  it('overlap cancel_other: a new occurrence cancels the run still going (its tree killed) and starts', async () => {
+    const e = engine();
+    await e.serve();
+    await e.app.schedules.add(
+      e.draft('co', '*/3 * * * * *', e.box.recipe('co.yaml', { sleep: 30 }), {
+        overlap: 'cancel_other',
+      }),
+    );
+    const runs = await eventually(
+      async () => {
+        const list = await e.runsOf('co');
+        return list.some((r) => r.status === 'cancelled') && list;
+      },
+      'a run cancelled by the next occurrence',
+      30_000,
+    );
+    await e.app.schedules.pause('co', null);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    for (const run of await e.runsOf('co')) await e.app.runs.kill(run.id).catch(() => undefined);
+  });
 });
