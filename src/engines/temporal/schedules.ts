@@ -230,7 +230,7 @@ export class TemporalSchedules implements ScheduleBackend {
   ): Promise<BackfillResult> {
     await this.handle(schedule.id).backfill({
       start: new Date(from),
-      end: new Date(to + 1),
+      end: new Date(to),
       overlap: temporalOverlap(overlap ?? schedule.policies.overlap),
     });
     return {
