@@ -23,7 +23,7 @@ const dataDir = join(tmp, 'data');
 /** Seeds settled runs the way goose-flow leaves them: one attempt and four events each. */
 async function seed() {
   // Open once through the app so the data dir and the schema exist, then write rows directly.
-  const app = openApp(resolveConfig({ dataDir }));
+  const app = await openApp(resolveConfig({ dataDir }));
   const file = app.dataDir.database;
   const options = JSON.stringify(app.runs.defaultOptions());
   await app.close();

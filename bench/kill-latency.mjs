@@ -38,7 +38,7 @@ const scenarios = [
   },
 ];
 
-const app = openApp(resolveConfig({ dataDir: join(tmp, 'data') }), {
+const app = await openApp(resolveConfig({ dataDir: join(tmp, 'data') }), {
   ...process.env,
   GOOSE_FLOW_GOOSE_BIN: standin,
   STANDIN_PIDFILE: pidfile,
@@ -60,7 +60,7 @@ const readPids = () => readFileSync(pidfile, 'utf8').split('\n').filter(Boolean)
 
 async function sample(recipe) {
   writeFileSync(pidfile, '');
-  const started = app.runs.start(app.runs.prepare({ recipe, params: {}, options }));
+  const started = await app.runs.start(app.runs.prepare({ recipe, params: {}, options }));
   const expected = 1 + 2 * CHILDREN;
   const waitUntil = performance.now() + 10_000;
   let pids = [];
@@ -85,7 +85,7 @@ async function sample(recipe) {
   if (goneAt === null)
     throw new Error(`tree of ${run.id} still alive 5 s after kill returned: ${pids.filter(alive)}`);
   // The attempt's end records how the stop went (escalated to SIGKILL or not).
-  const killed = app.runs.show(run.id).events.find((e) => e.type === 'attempt_cancelled');
+  const killed = (await app.runs.show(run.id)).events.find((e) => e.type === 'attempt_cancelled');
   return {
     goneMs: goneAt - t0,
     returnedMs: returnedAt - t0,

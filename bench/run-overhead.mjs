@@ -26,7 +26,7 @@ writeFileSync(
   'title: No-op\ndescription: Benchmark recipe that does nothing\nprompt: Do nothing.\n',
 );
 
-const app = openApp(resolveConfig({ dataDir: join(tmp, 'data') }), {
+const app = await openApp(resolveConfig({ dataDir: join(tmp, 'data') }), {
   ...process.env,
   GOOSE_FLOW_GOOSE_BIN: exe,
 });
@@ -56,14 +56,14 @@ function rawOnce() {
 // goose-flow, whole run: recipe validation + snapshot (prepare), store writes, spawn, log file,
 // events, settle. This is what `goose-flow run` costs beyond process start-up.
 async function wholeRunOnce() {
-  const run = await app.runs.start(app.runs.prepare(request)).settled;
+  const run = await (await app.runs.start(app.runs.prepare(request))).settled;
   if (run.status !== 'succeeded')
     throw new Error(`run ${run.id} ended ${run.status}: ${run.error}`);
 }
 
 // goose-flow, start -> settled only: the recipe was prepared once, outside the loop.
 async function startOnlyOnce() {
-  const run = await app.runs.start(prepared).settled;
+  const run = await (await app.runs.start(prepared)).settled;
   if (run.status !== 'succeeded')
     throw new Error(`run ${run.id} ended ${run.status}: ${run.error}`);
 }

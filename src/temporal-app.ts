@@ -4,7 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import {
   childEnv,
@@ -16,6 +15,7 @@ import {
 } from './app.js';
 import { attemptLogPath, prepareDataDir } from './adapters/data-dir.js';
 import { processSupervisor } from './adapters/process/supervisor.js';
+import { startReaper, type Reaper } from './adapters/process/reaper-client.js';
 import { systemClock } from './adapters/clock.js';
 import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
 import { readSnapshotFiles, storeSnapshotFiles } from './adapters/recipe/snapshot.js';
@@ -30,12 +30,6 @@ import { connectTemporal, type TemporalTarget } from './engines/temporal/connect
 import { createActivities } from './engines/temporal/activities.js';
 import { startWorker, type GooseWorker } from './engines/temporal/worker.js';
 import { temporalSpecShape, temporalSpecWarnings } from './engines/temporal/spec-mapping.js';
-
-/** The compiled watchdog (from source, under the tests: this checkout's build). */
-const WATCHDOG = [
-  fileURLToPath(new URL('./adapters/process/watchdog.js', import.meta.url)),
-  fileURLToPath(new URL('../dist/adapters/process/watchdog.js', import.meta.url)),
-].find((p) => existsSync(p))!;
 
 export async function openTemporalApp(
   config: Config,
@@ -105,6 +99,7 @@ export async function openTemporalApp(
     },
   });
   const workers: GooseWorker[] = [];
+  const reapers: Reaper[] = [];
   return {
     config,
     dataDir,
@@ -117,8 +112,12 @@ export async function openTemporalApp(
     temporal: { target, systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS },
     startWorker: async (opts) => {
       const identity = opts.identity ?? `goose-flow@${hostname()}:${process.pid}`;
+      // If this worker dies, its attempts die with it (no duplicate goose beside Temporal's retry).
+      const reaper = startReaper(config.run.graceMs);
+      reapers.push(reaper);
       const activities = createActivities({
         worker: identity,
+        reaper,
         supervisor: processSupervisor,
         materialize: (input) => {
           const { folder } = storeSnapshotFiles(dataDir.recipes, input.recipeFiles);
@@ -139,11 +138,9 @@ export async function openTemporalApp(
             scheduleId: run.scheduleId,
             params: run.params,
           });
-          // Through the watchdog: if this worker dies, the attempt dies with it (no duplicate
-          // goose beside Temporal's retry on another worker).
           return {
-            command: process.execPath,
-            args: [WATCHDOG, String(process.pid), String(config.run.graceMs), command, ...args],
+            command,
+            args,
             env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt),
             cwd: run.cwd,
           };
@@ -165,10 +162,12 @@ export async function openTemporalApp(
     recoverInBackground: () => false,
     closeLeavingRuns: async () => {
       await Promise.allSettled(workers.map((w) => w.shutdown()));
+      await Promise.allSettled(reapers.map((r) => r.stop()));
       await engine.close();
     },
     close: async () => {
       await Promise.allSettled(workers.map((w) => w.shutdown()));
+      await Promise.allSettled(reapers.map((r) => r.stop()));
       await engine.close();
     },
   };

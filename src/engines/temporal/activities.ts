@@ -32,6 +32,8 @@ export interface ActivityDeps {
   readonly host?: string;
   /** This worker's identity, recorded with each attempt. */
   readonly worker: string;
+  /** Stops the attempts' process groups if this worker dies. */
+  readonly reaper?: { watch(pgid: number): void; unwatch(pgid: number): void };
 }
 
 /** The activity runs one attempt with E1's supervisor: heartbeats while the process lives, kills the tree when cancelled. */
@@ -106,6 +108,8 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
           },
         },
       );
+      const pgid = proc.identity.pid > 0 ? proc.identity.pid : null;
+      if (pgid) deps.reaper?.watch(pgid);
       ctx.heartbeat(beat());
       // Heartbeats carry cancellation back: beat every second (the worker sends at most that often).
       const beating = setInterval(() => ctx.heartbeat(beat()), HEARTBEAT_EVERY_MS);
@@ -121,6 +125,7 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
       try {
         exit = await proc.exit;
       } finally {
+        if (pgid) deps.reaper?.unwatch(pgid);
         clearInterval(beating);
         ctx.cancellationSignal.removeEventListener('abort', onCancel);
       }
