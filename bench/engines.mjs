@@ -143,19 +143,38 @@ async function fireLateness(label, serveArgs, count, cron) {
   await app.schedules.addAll(drafts, tmp);
   const from = Math.ceil((Date.now() + 1500) / 1000) * 1000;
   const to = from + WINDOW_S * 1000 - 1;
-  await sleep(to - Date.now() + 3000);
+  const step = cron === '* * * * * *' ? 1000 : 10_000;
+  const instants = Math.floor(to / step) - Math.ceil(from / step) + 1;
+  const expected = count * instants;
+  await sleep(to - Date.now() + 1000);
+  // Late starts count too: wait (up to 60 s) until every occurrence of the window has started.
+  for (let waited = 0; lateness(from, to).length < expected && waited < 60_000; waited += 250)
+    await sleep(250);
   const rss = {
     serve: rssMb(daemon.pid),
     devServer: daemon.serverPid ? rssMb(daemon.serverPid) : null,
   };
+  // What the engine says became of the occurrences (Temporal keeps counts; embedded every decision).
+  const fates = { started: 0, skippedOverlap: 0, missedCatchup: 0 };
+  for (const s of drafts) {
+    const d = await app.schedules.show(s.id);
+    if (d.counts) {
+      fates.started += d.counts.taken;
+      fates.skippedOverlap += d.counts.skippedOverlap;
+      fates.missedCatchup += d.counts.missedCatchup;
+    } else {
+      for (const o of d.decisions) {
+        if (o.decision === 'started') fates.started++;
+        if (o.decision === 'skipped_overlap') fates.skippedOverlap++;
+        if (o.decision === 'missed_catchup') fates.missedCatchup++;
+      }
+    }
+  }
   for (const s of drafts) await app.schedules.pause(s.id, null);
   await app.close();
   await daemon.stop();
   const samples = lateness(from, to);
-  const step = cron === '* * * * * *' ? 1000 : 10_000;
-  const instants = Math.floor(to / step) - Math.ceil(from / step) + 1;
-  const expected = count * instants;
-  return { label, startedMs: daemon.startedMs, rss, expected, lateness: summary(samples) };
+  return { label, startedMs: daemon.startedMs, rss, expected, fates, lateness: summary(samples) };
 }
 
 /** Run overhead through the services with an in-process executor (scheduler or worker). */
@@ -227,7 +246,7 @@ async function main() {
       const r = await fireLateness(`${name}-${kind}`, args, count, cron);
       results.lateness.push(r);
       console.log(
-        `${r.label}: serve ready ${r.startedMs} ms, RSS serve ${r.rss.serve} MB${r.rss.devServer ? ` + dev server ${r.rss.devServer} MB` : ''}; lateness ${fmt(r.lateness)} (expected ${r.expected} samples)`,
+        `${r.label}: serve ready ${r.startedMs} ms, RSS serve ${r.rss.serve} MB${r.rss.devServer ? ` + dev server ${r.rss.devServer} MB` : ''}; lateness ${fmt(r.lateness)} (expected ${r.expected}); engine's count of fates since creation: ${JSON.stringify(r.fates)}`,
       );
     }
   }

@@ -56,6 +56,8 @@ export function scheduleDetailJson(d: ScheduleDetail) {
     waiting: d.waiting,
     recentRuns: d.recentRuns.map(runJson),
     decisions: d.decisions.map(occurrenceJson),
+    /** Totals the engine keeps (Temporal); null on the embedded engine, which lists every decision. */
+    counts: d.counts,
   };
 }
 
@@ -113,6 +115,12 @@ export function scheduleDetailText(d: ScheduleDetail): string {
     'next runs',
     ...(d.next.length ? d.next.map((t) => `  ${zoned(t, zone)}`) : ['  none']),
     '',
+    ...(d.counts
+      ? [
+          `counts     ${d.counts.taken} started, ${d.counts.skippedOverlap} skipped (overlap), ${d.counts.missedCatchup} missed (catch-up window)`,
+          '',
+        ]
+      : []),
     `recent decisions${d.waiting ? ` (${d.waiting} waiting)` : ''}`,
     ...(d.decisions.length
       ? d.decisions.map(

@@ -19,6 +19,7 @@ import type {
 } from '../contract.js';
 import type { Clock, NewRun, RunQuery } from '../ports.js';
 import type { TemporalLink } from './connection.js';
+import type { RunProgress } from './workflows.js';
 import { buildTimeline, decodePayload, tsMs } from './history.js';
 import {
   SearchAttribute,
@@ -319,13 +320,23 @@ export class TemporalEngine implements Engine {
         },
       },
     };
-    return runOf(
+    const run = runOf(
       info.workflowId,
       filled,
       status,
       info.startTime.getTime(),
       info.closeTime?.getTime() ?? null,
     );
+    const progress = info.memo?.progress as RunProgress | undefined;
+    if (!progress) return run;
+    return {
+      ...run,
+      startedAt: progress.attempts > 0 ? run.createdAt : run.startedAt,
+      attemptCount: progress.attempts,
+      exitCode: progress.exitCode,
+      sessionId: progress.sessionId,
+      error: isTerminal(status) && status !== RunStatus.succeeded ? progress.error : null,
+    };
   }
 }
 

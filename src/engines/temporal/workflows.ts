@@ -14,6 +14,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
@@ -27,6 +28,14 @@ import {
 
 export interface GooseJobActivities {
   runRecipe(input: GooseJobInput): Promise<GooseJobResult>;
+}
+
+/** What listings show of a run without reading its history (kept in the workflow's memo). */
+export interface RunProgress {
+  attempts: number;
+  exitCode: number | null;
+  sessionId: string | null;
+  error: string | null;
 }
 
 export const attemptSignal = defineSignal<[AttemptReport]>(ATTEMPT_SIGNAL);
@@ -44,10 +53,20 @@ function setStatus(status: string): void {
 export async function GooseJobWorkflow(input: GooseJobInput): Promise<GooseJobResult> {
   const reports: AttemptReport[] = [];
   setHandler(attemptsQuery, () => reports);
+  const progress: RunProgress = { attempts: 0, exitCode: null, sessionId: null, error: null };
   setHandler(attemptSignal, (report) => {
     reports.push(report);
-    if (report.phase === 'started') setStatus('running');
-    else if (report.willRetry) setStatus('retrying');
+    if (report.phase === 'started') {
+      setStatus('running');
+      progress.attempts = Math.max(progress.attempts, report.attempt);
+    } else {
+      if (report.willRetry) setStatus('retrying');
+      progress.exitCode = report.exitCode ?? null;
+      progress.sessionId = report.sessionId ?? progress.sessionId;
+      progress.error = report.status === 'succeeded' ? null : (report.message ?? null);
+    }
+    // Listings read the memo: attempts, exit code and session id without the history.
+    upsertMemo({ progress: { ...progress } });
   });
   const { options } = input;
   const { runRecipe } = proxyActivities<GooseJobActivities>({
