@@ -40,7 +40,12 @@ export interface App {
   readonly dataDir: DataDirLayout;
   readonly engine: 'embedded' | 'temporal';
   /** The Temporal engine's server and what Temporal's own system workflows do; null when embedded. */
-  readonly temporal: { target: TemporalTarget; systemWorkflows: readonly string[] } | null;
+  readonly temporal: {
+    target: TemporalTarget;
+    systemWorkflows: readonly string[];
+    /** Workers polling the task queue now. */
+    workers(): Promise<number>;
+  } | null;
   /** A Temporal worker in this process (`serve --engine temporal`, `worker`). */
   startWorker(options: { maxConcurrent: number; identity?: string }): Promise<GooseWorker>;
   readonly runs: RunService;

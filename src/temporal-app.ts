@@ -109,7 +109,11 @@ export async function openTemporalApp(
     logs: new LogService(runs, systemClock, 'temporal'),
     schedules,
     systemJobs: () => [],
-    temporal: { target, systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS },
+    temporal: {
+      target,
+      systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS,
+      workers: () => engine.workerCount(),
+    },
     startWorker: async (opts) => {
       const identity = opts.identity ?? `goose-flow@${hostname()}:${process.pid}`;
       // If this worker dies, its attempts die with it (no duplicate goose beside Temporal's retry).

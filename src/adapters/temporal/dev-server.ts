@@ -21,17 +21,23 @@ function executable(path: string): boolean {
 }
 
 /** `$GOOSE_FLOW_TEMPORAL_BIN`, else `temporal` on PATH, else this checkout's `.tools/` copy. */
-export function findTemporalBinary(env: NodeJS.ProcessEnv = process.env): string | null {
+export function findTemporalBinary(
+  env: NodeJS.ProcessEnv = process.env,
+  toolsBin: string = PROJECT_TOOLS_BIN,
+): string | null {
   const configured = env[TEMPORAL_BIN_ENV];
   if (configured) return executable(resolve(configured)) ? resolve(configured) : null;
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     if (executable(join(dir, 'temporal'))) return join(dir, 'temporal');
   }
-  return executable(PROJECT_TOOLS_BIN) ? PROJECT_TOOLS_BIN : null;
+  return executable(toolsBin) ? toolsBin : null;
 }
 
-export function requireTemporalBinary(env: NodeJS.ProcessEnv = process.env): string {
-  const found = findTemporalBinary(env);
+export function requireTemporalBinary(
+  env: NodeJS.ProcessEnv = process.env,
+  toolsBin: string = PROJECT_TOOLS_BIN,
+): string {
+  const found = findTemporalBinary(env, toolsBin);
   if (found) return found;
   const configured = env[TEMPORAL_BIN_ENV];
   throw new EnvironmentError(

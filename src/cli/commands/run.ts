@@ -80,6 +80,11 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
       return 0;
     }
     const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
+    if (app.temporal && (await app.temporal.workers()) === 0) {
+      say(
+        `no worker polls task queue ${app.temporal.target.taskQueue} yet: the run starts when one does (goose-flow serve --engine temporal, or goose-flow worker)`,
+      );
+    }
     const started = await app.runs.start(prepared, {
       onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),
       onEvent: (type, data) => say(describeEvent(type, data)),

@@ -24,6 +24,7 @@ export function statusCommand(): Command {
               address: app.temporal.target.address,
               namespace: app.temporal.target.namespace,
               taskQueue: app.temporal.target.taskQueue,
+              workers: await app.temporal.workers(),
               systemWorkflows: app.temporal.systemWorkflows,
             }
           : null;
@@ -53,7 +54,7 @@ export function statusCommand(): Command {
             ? `engine     temporal at ${temporal.address} (namespace ${temporal.namespace}, task queue ${temporal.taskQueue})`
             : `engine     embedded (SQLite)`,
           temporal
-            ? `daemon     the Temporal server fires schedules; workers run them`
+            ? `workers    ${temporal.workers} polling (the Temporal server fires schedules; workers run them)`
             : `daemon     ${daemon ? `running, pid ${daemon.pid}, since ${status.daemon?.since}` : 'not running (start it with `goose-flow serve`)'}`,
           `schedules  ${schedules.length} (${status.schedules.active} active, ${paused} paused)`,
           `runs       ${running.length} active`,

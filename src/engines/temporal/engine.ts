@@ -265,6 +265,16 @@ export class TemporalEngine implements Engine {
     await this.deps.link.connection.close();
   }
 
+  /** How many workers poll the task queue for activities right now. */
+  async workerCount(): Promise<number> {
+    const { pollers } = await this.deps.link.connection.workflowService.describeTaskQueue({
+      namespace: this.target.namespace,
+      taskQueue: { name: this.target.taskQueue },
+      taskQueueType: 2, // TASK_QUEUE_TYPE_ACTIVITY
+    });
+    return new Set((pollers ?? []).map((p) => p.identity)).size;
+  }
+
   /** Polls until the run's workflow has closed, or `limitMs` passed; true when it closed. */
   private async waitClosed(runId: string, limitMs: number): Promise<boolean> {
     const deadline = this.deps.clock.now() + limitMs;
