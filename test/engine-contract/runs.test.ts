@@ -79,7 +79,7 @@ forEachEngine('runs', (engine) => {
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     await eventually(() => livePids(readPids(e.box.pidfile)).length === 0, 'the tree to be gone');
     const detail = await e.app.runs.show(started.run.id);
-    expect(detail.events.some((ev) => ev.type === 'kill_requested')).toBe(true);
+    expect(detail.events.find((ev) => ev.type === 'kill_requested')?.data.reason).toBe('test kill');
     expect(detail.attempts[0]!.status).toBe('cancelled');
     await expect(e.app.runs.kill(started.run.id)).rejects.toThrow(/already ended/);
   });

@@ -22,6 +22,7 @@ import type { TemporalLink } from './connection.js';
 import type { RunProgress } from './workflows.js';
 import { buildTimeline, decodePayload, tsMs } from './history.js';
 import {
+  KILL_SIGNAL,
   SearchAttribute,
   WORKFLOW_TYPE,
   type AttemptBeat,
@@ -154,6 +155,7 @@ export class TemporalEngine implements Engine {
       });
     }
     const handle = this.client.workflow.getHandle(runId);
+    await handle.signal(KILL_SIGNAL, { reason }).catch(() => undefined);
     await handle.cancel();
     // Graceful first: the activity learns of it on its next heartbeat and kills the tree
     // (TERM, grace, KILL). If the run has not closed by then, terminate it: the worker's next

@@ -6,7 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { AttemptStatus, EventType, type Attempt, type RunEvent } from '../../domain/run.js';
 import type { AttemptFailure } from '../../domain/retry-policy.js';
-import { ATTEMPT_SIGNAL, type AttemptReport } from './names.js';
+import { ATTEMPT_SIGNAL, KILL_SIGNAL, type AttemptReport } from './names.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Timestamp =
@@ -56,6 +56,7 @@ export function buildTimeline(
   let error: string | null = null;
   let cancelRequestedAt: number | null = null;
   let terminated = false;
+  let killReason: string | null = null;
   const push = (
     at: number,
     type: RunEvent['type'],
@@ -151,10 +152,17 @@ export function buildTimeline(
         if (report.willRetry)
           push(report.at, EventType.retryScheduled, report.attempt, { by: 'temporal' });
       }
+    } else if (event.workflowExecutionSignaledEventAttributes?.signalName === KILL_SIGNAL) {
+      const kill = decodePayload<{ reason: string }>(
+        event.workflowExecutionSignaledEventAttributes.input?.payloads?.[0],
+      );
+      killReason = kill?.reason ?? killReason;
     } else if (event.workflowExecutionCancelRequestedEventAttributes) {
       cancelRequestedAt ??= at;
       push(at, EventType.killRequested, null, {
-        reason: event.workflowExecutionCancelRequestedEventAttributes.cause || 'cancel requested',
+        reason:
+          killReason ??
+          (event.workflowExecutionCancelRequestedEventAttributes.cause || 'cancel requested'),
       });
     } else if (event.activityTaskTimedOutEventAttributes) {
       loseOpenAttempts(

@@ -2,6 +2,8 @@
 
 export const WORKFLOW_TYPE = 'GooseJobWorkflow';
 export const ATTEMPT_SIGNAL = 'attempt';
+/** Who asked for a kill and why, recorded in the history just before the cancel request. */
+export const KILL_SIGNAL = 'kill';
 export const DEFAULT_TASK_QUEUE = 'goose-flow';
 export const DEFAULT_NAMESPACE = 'default';
 

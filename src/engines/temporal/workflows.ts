@@ -20,6 +20,7 @@ import {
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   ATTEMPT_SIGNAL,
+  KILL_SIGNAL,
   SearchAttribute,
   type AttemptReport,
   type GooseJobInput,
@@ -39,6 +40,7 @@ export interface RunProgress {
 }
 
 export const attemptSignal = defineSignal<[AttemptReport]>(ATTEMPT_SIGNAL);
+export const killSignal = defineSignal<[{ reason: string }]>(KILL_SIGNAL);
 export const attemptsQuery = defineQuery<AttemptReport[]>('attempts');
 
 const statusKey = defineSearchAttributeKey(SearchAttribute.status, SearchAttributeType.KEYWORD);
@@ -53,6 +55,8 @@ function setStatus(status: string): void {
 export async function GooseJobWorkflow(input: GooseJobInput): Promise<GooseJobResult> {
   const reports: AttemptReport[] = [];
   setHandler(attemptsQuery, () => reports);
+  // The reason lands in the history (the timeline reads it); the cancel request that follows acts.
+  setHandler(killSignal, () => undefined);
   const progress: RunProgress = { attempts: 0, exitCode: null, sessionId: null, error: null };
   setHandler(attemptSignal, (report) => {
     reports.push(report);
