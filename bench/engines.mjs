@@ -8,7 +8,7 @@
 //   - Temporal once more with the dev server's SQLite in WAL mode (`--sqlite-pragma journal_mode=WAL`).
 //
 //   node bench/engines.mjs [quick]     (quick: 12 s windows instead of 30 s)
-/* global process, console, performance, setTimeout, clearTimeout */
+/* global process, console, performance, setTimeout, clearTimeout, URL */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -114,7 +114,7 @@ function scheduledAt(runId) {
 
 function lateness(from, to) {
   const out = [];
-  let text = '';
+  let text;
   try {
     text = readFileSync(stamps, 'utf8');
   } catch {
