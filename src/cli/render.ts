@@ -115,6 +115,11 @@ export function runDetailText(d: RunDetail, now: number): string {
     `duration   ${r.startedAt === null ? '-' : formatDuration((r.endedAt ?? now) - r.startedAt)}`,
     `options    timeout ${formatDuration(r.options.timeoutMs)}, grace ${formatDuration(r.options.graceMs)}, ` +
       `max attempts ${r.options.retryPolicy.maxAttempts}, cwd ${r.options.cwd}`,
+    ...(d.live?.host
+      ? [
+          `live       attempt ${d.live.attempt} on ${d.live.host}${d.live.pid ? ` (pid ${d.live.pid})` : ''}, log ${d.live.logPath ?? '-'}`,
+        ]
+      : []),
     '',
     'attempts',
     table(
