@@ -23,7 +23,8 @@ export interface TemporalLink {
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
-function connectionOptions(target: TemporalTarget, readFile: (p: string) => Buffer) {
+/** TLS and API key, the same for the client and the worker's native connection. */
+export function securityOptions(target: TemporalTarget, readFile: (p: string) => Buffer) {
   const tls = target.tls
     ? {
         ...(target.tls.serverName ? { serverNameOverride: target.tls.serverName } : {}),
@@ -39,10 +40,16 @@ function connectionOptions(target: TemporalTarget, readFile: (p: string) => Buff
       }
     : undefined;
   return {
-    address: target.address,
-    connectTimeout: CONNECT_TIMEOUT_MS,
     ...(tls ? { tls } : target.apiKey ? { tls: true as const } : {}),
     ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+  };
+}
+
+function connectionOptions(target: TemporalTarget, readFile: (p: string) => Buffer) {
+  return {
+    address: target.address,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    ...securityOptions(target, readFile),
   };
 }
 

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { EnvironmentError } from '../../domain/errors.js';
 import type { GooseJobActivities } from './workflows.js';
-import type { TemporalTarget } from './connection.js';
+import { securityOptions, type TemporalTarget } from './connection.js';
 
 /** Built by `npm run build` (scripts/bundle-workflows.mjs): workers never bundle at start. */
 export const WORKFLOW_BUNDLE_ENV = 'GOOSE_FLOW_WORKFLOW_BUNDLE';
@@ -61,7 +61,7 @@ export async function startWorker(
   installRuntime(opts.warn ?? ((m) => void process.stderr.write(`goose-flow: temporal: ${m}\n`)));
   const connection = await NativeConnection.connect({
     address: target.address,
-    ...(target.apiKey ? { apiKey: target.apiKey, tls: true } : {}),
+    ...securityOptions(target, (p) => readFileSync(p)),
   });
   const worker = await Worker.create({
     connection,
