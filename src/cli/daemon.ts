@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { openApp, type App } from '../app.js';
+import type { HttpServer } from '../http/server.js';
 import { resolveConfig, type ConfigOverrides } from '../config.js';
 import { EnvironmentError } from '../domain/errors.js';
 import type { FaultPoint } from '../engines/embedded/scheduler.js';
@@ -15,6 +16,13 @@ export interface DaemonOptions {
   /** On SIGINT/SIGTERM: stop running runs (TERM, grace, KILL), or leave them to be re-adopted. */
   readonly onShutdown: 'stop' | 'leave';
   readonly logFormat: 'json' | 'pretty';
+  /** Serve HTTP (the goose-compatible surface): where, and the temporal-service contract. */
+  readonly http?: {
+    readonly host: string;
+    readonly port: number;
+    readonly probe: boolean;
+    readonly secretKey: string | null;
+  };
   /** Tests only: crash points. The CLI never passes one. */
   readonly faults?: { hit(point: FaultPoint): void };
 }
@@ -46,17 +54,45 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     );
   }
   const { scheduler } = started;
+  let http: HttpServer | null = null;
+  try {
+    http = await listen(app, options, log);
+  } catch (err) {
+    scheduler.stop();
+    await app.close();
+    throw err;
+  }
   log.info(
     {
       dataDir: app.dataDir.root,
       schedules: scheduler.stats.schedules,
       maxConcurrent: options.maxConcurrent,
+      ...(http ? { http: `${http.host}:${http.port}` } : {}),
     },
     'serve_started',
   );
   await signalled;
+  await http?.close();
   scheduler.stop();
   return shutdown(app, options.onShutdown, log);
+}
+
+/** Starts the HTTP faces when asked (`--port`, or the temporal-service contract). */
+export async function listen(
+  app: App,
+  options: DaemonOptions,
+  log: Logger,
+): Promise<HttpServer | null> {
+  if (!options.http) return null;
+  const { startHttp } = await import('../http/server.js');
+  const temporalPort = app.temporal ? Number(app.temporal.target.address.split(':').pop()) : 0;
+  const server = await startHttp(app, {
+    ...options.http,
+    token: process.env.GOOSE_FLOW_TOKEN ?? null,
+    temporalPorts: () => ({ temporal_port: temporalPort, ui_port: 0 }),
+  });
+  log.info({ host: server.host, port: server.port }, 'http_listening');
+  return server;
 }
 
 function waitForSignal(log: Logger): Promise<void> {

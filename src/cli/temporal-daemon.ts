@@ -18,7 +18,7 @@ import {
 } from '../adapters/temporal/dev-server.js';
 import { answers } from '../engines/temporal/connection.js';
 import { SEARCH_ATTRIBUTES } from '../engines/temporal/names.js';
-import type { DaemonOptions } from './daemon.js';
+import { listen, type DaemonOptions } from './daemon.js';
 
 /**
  * `serve --engine temporal` / `worker`: a Temporal worker on the task queue. Without an address,
@@ -83,6 +83,7 @@ export async function runTemporal(
       temporalAddress: address,
     });
     const worker = await app.startWorker({ maxConcurrent: options.maxConcurrent });
+    const http = options.workerOnly ? null : await listen(app, options, log);
     const retention = config.retention.maxAgeMs;
     const logsDir = app.dataDir.logs;
     const pruner =
@@ -102,6 +103,7 @@ export async function runTemporal(
         taskQueue: config.temporal.taskQueue,
         worker: worker.identity,
         maxConcurrent: options.maxConcurrent,
+        ...(http ? { http: `${http.host}:${http.port}` } : {}),
       },
       options.workerOnly ? 'worker_started' : 'serve_started',
     );
@@ -111,6 +113,7 @@ export async function runTemporal(
     );
     const why = await Promise.race([signalled.then(() => null), fatal]);
     if (pruner) clearInterval(pruner);
+    await http?.close();
     if (why) log.error({ reason: why }, 'worker_stopped');
     await app.close();
     app = null;

@@ -39,6 +39,8 @@ export function startReaper(graceMs: number): Reaper {
     watch: (pgid) => send(`+${pgid}`),
     unwatch: (pgid) => send(`-${pgid}`),
     stop: async () => {
+      // Unreferenced so it never keeps a worker alive; referenced again while we wait for it.
+      child.ref();
       child.stdin?.end();
       await exited;
     },

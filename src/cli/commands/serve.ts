@@ -28,6 +28,16 @@ export function serveCommand(): Command {
       ).choices(['json', 'pretty']),
     )
     .option(
+      '--port <port>',
+      'serve HTTP (the goose-compatible /health, /ports, /jobs) on this port; 0 = any free port',
+      positiveInt('--port'),
+    )
+    .option(
+      '--host <address>',
+      'address to bind HTTP to (default 127.0.0.1; others need GOOSE_FLOW_TOKEN)',
+      '127.0.0.1',
+    )
+    .option(
       '--temporal-port <port>',
       "with --engine temporal and no --temporal-address: the dev server's gRPC port (default: a free one)",
       positiveInt('--temporal-port'),
@@ -49,6 +59,8 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
     .action(
       async (
         flags: {
+          port?: number;
+          host: string;
           temporalPort?: number;
           sqlitePragma?: string[];
           maxConcurrent: number;
@@ -67,6 +79,16 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
           },
           maxConcurrent: flags.maxConcurrent,
           onShutdown: flags.onShutdown,
+          ...(flags.port !== undefined
+            ? {
+                http: {
+                  host: flags.host,
+                  port: flags.port,
+                  probe: false,
+                  secretKey: process.env.TEMPORAL_SECRET_KEY ?? null,
+                },
+              }
+            : {}),
           logFormat: flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
         });
       },

@@ -103,6 +103,9 @@ describe.skipIf(!bin)(
       );
       const used = new Set(details.map((d) => workerOf(d, 1)));
       expect(used).toEqual(new Set([identity(a), identity(b)]));
+      // A worker stops cleanly on SIGTERM (its reaper with it).
+      for (const w of [a, b]) w.kill('SIGTERM');
+      expect(await Promise.all([a.closed, b.closed])).toEqual([0, 0]);
     });
 
     it('a worker killed mid-run: its attempt dies with it and the run is retried on the other worker', async () => {

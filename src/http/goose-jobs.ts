@@ -1,0 +1,214 @@
+/**
+ * The goose-compatible `/jobs` protocol (../shared/goose-compat.md): what Goose's Rust
+ * `TemporalScheduler` client sends to the Go temporal-service, answered through the services.
+ * Every answer is HTTP 200 with `{success, message, jobs?, data?}`; failure is in the body.
+ */
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { GooseFlowError } from '../domain/errors.js';
+import { isTerminal } from '../domain/run-status.js';
+import type { Run } from '../domain/run.js';
+import { ExecutionMode, type Schedule } from '../domain/schedule/model.js';
+import { defaultDraft, draftOf } from '../domain/schedule/transfer-draft.js';
+
+/** The Rust client always sends all five keys, unused ones as null: null and missing mean the same. */
+export const JobRequest = z.object({
+  action: z.string().nullish(),
+  job_id: z.string().nullish(),
+  cron: z.string().nullish(),
+  recipe_path: z.string().nullish(),
+  execution_mode: z.string().nullish(),
+});
+export type JobRequest = z.infer<typeof JobRequest>;
+
+export interface JobStatus {
+  id: string;
+  cron: string;
+  recipe_path: string;
+  last_run?: string;
+  next_run?: string;
+  currently_running: boolean;
+  paused: boolean;
+  created_at: string;
+  execution_mode: string;
+  last_manual_run?: string;
+}
+
+export interface JobsResponse {
+  success: boolean;
+  message: string;
+  jobs?: JobStatus[];
+  data?: Record<string, unknown>;
+}
+
+const ACTIONS = [
+  'create',
+  'delete',
+  'pause',
+  'unpause',
+  'update',
+  'list',
+  'status',
+  'run_now',
+  'kill_job',
+  'inspect_job',
+  'mark_completed',
+] as const;
+
+const REQUIRED: Record<string, (keyof JobRequest)[]> = {
+  create: ['job_id', 'cron', 'recipe_path'],
+  delete: ['job_id'],
+  pause: ['job_id'],
+  unpause: ['job_id'],
+  update: ['job_id', 'cron'],
+  status: ['job_id'],
+  run_now: ['job_id'],
+  kill_job: ['job_id'],
+  inspect_job: ['job_id'],
+  mark_completed: ['job_id'],
+  list: [],
+};
+
+const ok = (message: string, extra: Partial<JobsResponse> = {}): JobsResponse => ({
+  success: true,
+  message,
+  ...extra,
+});
+const fail = (message: string): JobsResponse => ({ success: false, message });
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? undefined : new Date(ms).toISOString();
+
+export class GooseJobs {
+  constructor(private readonly app: App) {}
+
+  async handle(body: unknown): Promise<JobsResponse> {
+    const parsed = JobRequest.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(
+        `invalid request: field '${issue?.path.join('.') || '(body)'}' ${issue?.message ?? ''}`.trim(),
+      );
+    }
+    const req = parsed.data;
+    const action = req.action ?? '';
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      return fail(
+        action
+          ? `unknown action '${action}'; known actions: ${ACTIONS.join(', ')}`
+          : `missing field 'action'; known actions: ${ACTIONS.join(', ')}`,
+      );
+    }
+    const missing = (REQUIRED[action] ?? []).filter((k) => !req[k]);
+    if (missing.length > 0) {
+      return fail(`action '${action}' needs ${missing.map((k) => `'${k}'`).join(', ')}`);
+    }
+    try {
+      return await this.run(action as (typeof ACTIONS)[number], req);
+    } catch (err) {
+      if (err instanceof GooseFlowError) return fail(err.message);
+      return fail(`internal error: ${(err as Error).message}`);
+    }
+  }
+
+  private async run(action: (typeof ACTIONS)[number], req: JobRequest): Promise<JobsResponse> {
+    const { schedules, runs } = this.app;
+    const id = req.job_id ?? '';
+    switch (action) {
+      case 'create': {
+        const mode = req.execution_mode ?? ExecutionMode.background;
+        if (mode !== ExecutionMode.background && mode !== ExecutionMode.foreground)
+          return fail(`execution_mode must be 'background' or 'foreground', got '${mode}'`);
+        await schedules.add({ ...defaultDraft(id, req.cron!, req.recipe_path!), mode });
+        return ok(`job '${id}' created`);
+      }
+      case 'delete':
+        await schedules.remove(id);
+        return ok(`job '${id}' deleted`);
+      case 'pause':
+        await schedules.pause(id, 'paused from Goose');
+        return ok(`job '${id}' paused`);
+      case 'unpause':
+        await schedules.resume(id, null);
+        return ok(`job '${id}' unpaused`);
+      case 'update': {
+        const current = await schedules.get(id);
+        if ((await this.active(id)).length > 0)
+          return fail(`job '${id}' is running; update it when the run has ended`);
+        await schedules.update(id, { ...draftOf(current), expression: req.cron! });
+        return ok(`job '${id}' updated`);
+      }
+      case 'list': {
+        const all = await schedules.list();
+        return ok(`${all.length} job(s)`, { jobs: await Promise.all(all.map((s) => this.job(s))) });
+      }
+      case 'status':
+        return ok(`job '${id}'`, { jobs: [await this.job(await schedules.get(id))] });
+      case 'run_now': {
+        // Goose's "Run now" runs it now, whatever runs already (as the Go service did).
+        const result = await schedules.trigger(id, 'allow_all');
+        if (!result.run) return fail(`job '${id}' was not started: ${result.decision}`);
+        return ok(`job '${id}' started`, { data: { session_id: result.run.id } });
+      }
+      case 'kill_job': {
+        await schedules.get(id);
+        const active = await this.active(id);
+        if (active.length === 0) return fail(`job '${id}' is not running`);
+        await Promise.all(active.map((r) => runs.kill(r.id, 'killed from Goose')));
+        return ok(`job '${id}' killed (${active.length} run(s) cancelled)`);
+      }
+      case 'inspect_job': {
+        await schedules.get(id);
+        const [run] = await this.active(id);
+        if (!run) return fail(`job '${id}' is not running`);
+        const detail = await runs.show(run.id);
+        const attempt = detail.attempts.at(-1);
+        const started = attempt?.startedAt ?? run.startedAt ?? run.createdAt;
+        return ok(`job '${id}' is running`, {
+          data: {
+            job_id: id,
+            session_id: run.id,
+            goose_session_id: detail.run.sessionId,
+            process_id: detail.live?.pid ?? attempt?.process?.pid ?? null,
+            start_time: new Date(started).toISOString(),
+            running_duration_seconds: Math.max(0, Math.round((Date.now() - started) / 1000)),
+          },
+        });
+      }
+      case 'mark_completed': {
+        // Goose believes the job finished: settle whatever of it still runs (trees killed).
+        await schedules.get(id);
+        const active = await this.active(id);
+        await Promise.all(active.map((r) => runs.kill(r.id, 'marked completed by Goose')));
+        return ok(
+          active.length
+            ? `job '${id}' marked completed (${active.length} leftover run(s) stopped)`
+            : `job '${id}' marked completed (nothing was running)`,
+        );
+      }
+    }
+  }
+
+  private async active(scheduleId: string): Promise<Run[]> {
+    const recent = await this.app.runs.list({ scheduleId, limit: 50 });
+    return recent.filter((r) => !isTerminal(r.status));
+  }
+
+  private async job(s: Schedule): Promise<JobStatus> {
+    const recent = await this.app.runs.list({ scheduleId: s.id, limit: 50 });
+    const last = recent[0];
+    const manual = recent.find((r) => r.trigger === 'manual');
+    const next = this.app.schedules.nextRunAt(s);
+    return {
+      id: s.id,
+      cron: s.spec.expression,
+      recipe_path: s.action.recipePath,
+      ...(last ? { last_run: iso(last.createdAt) } : {}),
+      ...(next !== null && !s.state.paused ? { next_run: iso(next) } : {}),
+      currently_running: recent.some((r) => !isTerminal(r.status)),
+      paused: s.state.paused,
+      created_at: iso(s.createdAt)!,
+      execution_mode: s.action.mode,
+      ...(manual ? { last_manual_run: iso(manual.createdAt) } : {}),
+    };
+  }
+}

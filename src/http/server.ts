@@ -1,0 +1,146 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { App } from '../app.js';
+import { EnvironmentError } from '../domain/errors.js';
+import { GooseJobs } from './goose-jobs.js';
+
+export interface HttpOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Goose's temporal-service contract: if the port is taken, try the next ones (up to +100). */
+  readonly probe: boolean;
+  /** `TEMPORAL_SECRET_KEY`: `/jobs` then needs a matching `X-Secret-Key`. */
+  readonly secretKey: string | null;
+  /** `GOOSE_FLOW_TOKEN`: required to bind anything but loopback. */
+  readonly token: string | null;
+  /** The Temporal ports to report on `/ports` (0 without Temporal). */
+  readonly temporalPorts: () => { temporal_port: number; ui_port: number };
+}
+
+export interface HttpServer {
+  readonly port: number;
+  readonly host: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const PROBE_SPAN = 100;
+
+export function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+}
+
+/** Constant-time comparison of a presented secret with the configured one. */
+export function sameSecret(presented: string | undefined | null, expected: string): boolean {
+  if (presented === undefined || presented === null) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The HTTP faces of `serve`: the goose-compatible surface (and, later, `/api/v1`). */
+export function httpApp(app: App, opts: HttpOptions, port: () => number): Hono {
+  const jobs = new GooseJobs(app);
+  const web = new Hono();
+  const jobsFail = (c: Context, status: 400 | 401 | 403 | 405 | 413, message: string) =>
+    c.json({ success: false, message }, status);
+
+  web.get('/health', (c) => c.json({ status: 'healthy' }));
+  // Goose's client calls /ports without the secret.
+  web.get('/ports', (c) => c.json({ http_port: port(), ...opts.temporalPorts() }));
+  web.all('/jobs', async (c, next) => {
+    if (c.req.method !== 'POST')
+      return jobsFail(c, 405, `method ${c.req.method} not allowed: POST a JSON body to /jobs`);
+    return next();
+  });
+  web.post(
+    '/jobs',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => jobsFail(c, 413, `request body larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+    async (c) => {
+      if (opts.secretKey !== null) {
+        if (!sameSecret(c.req.header('x-secret-key'), opts.secretKey))
+          return jobsFail(c, 401, 'missing or wrong X-Secret-Key');
+      } else if (!isLoopback(getConnInfo(c).remote.address ?? '')) {
+        return jobsFail(c, 403, 'no secret key is configured: only loopback clients may use /jobs');
+      }
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return jobsFail(c, 400, 'the request body is not JSON');
+      }
+      return c.json(await jobs.handle(body), 200);
+    },
+  );
+  web.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: `no route ${c.req.method} ${c.req.path}`,
+          details: {},
+        },
+      },
+      404,
+    ),
+  );
+  web.onError((err, c) =>
+    c.json({ error: { code: 'internal', message: err.message, details: {} } }, 500),
+  );
+  return web;
+}
+
+/** Listens on host:port (probing upward in compat mode); resolves with the port it got. */
+export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer> {
+  if (!isLoopback(opts.host) && !opts.token) {
+    throw new EnvironmentError(
+      'token_required',
+      `binding ${opts.host} exposes goose-flow beyond this machine: set GOOSE_FLOW_TOKEN (clients send it as a bearer token), or bind 127.0.0.1`,
+      { host: opts.host },
+    );
+  }
+  let bound = 0;
+  const web = httpApp(app, opts, () => bound);
+  const last = opts.probe && opts.port !== 0 ? opts.port + PROBE_SPAN : opts.port;
+  for (let port = opts.port; port <= last; port++) {
+    const server = createAdaptorServer({ fetch: web.fetch, hostname: opts.host }) as Server;
+    const result = await new Promise<number | NodeJS.ErrnoException>((resolve) => {
+      server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
+      server.listen(port, opts.host, () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+    if (typeof result === 'number') {
+      bound = result;
+      return {
+        port: result,
+        host: opts.host,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      };
+    }
+    if (result.code !== 'EADDRINUSE' || port === last) {
+      throw new EnvironmentError(
+        result.code === 'EADDRINUSE' ? 'port_in_use' : 'http_listen_failed',
+        result.code === 'EADDRINUSE'
+          ? opts.probe
+            ? `ports ${opts.port}–${last} on ${opts.host} are all taken`
+            : `port ${port} on ${opts.host} is already taken; pass another --port (0 = any free port)`
+          : `cannot listen on ${opts.host}:${port}: ${result.message}`,
+        { host: opts.host, port },
+      );
+    }
+  }
+  throw new EnvironmentError('port_in_use', `no free port from ${opts.port}`);
+}
