@@ -54,14 +54,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     );
   }
   const { scheduler } = started;
-  let http: HttpServer | null = null;
-  try {
-    http = await listen(app, options, log);
-  } catch (err) {
+  const http: HttpServer | null = await listen(app, options, log).catch(async (err: unknown) => {
     scheduler.stop();
     await app.close();
     throw err;
-  }
+  });
   log.info(
     {
       dataDir: app.dataDir.root,

@@ -196,7 +196,7 @@ for (const engine of ['embedded', 'temporal'] as const) {
         const inspected = await waitFor(
           async () => {
             const i = await action(port, 'inspect_job', { job_id: 'daily' });
-            return i.success && i.data!.process_id && i;
+            return i.success && i.data?.process_id ? i : false;
           },
           20_000,
           'inspect_job to see the process',
