@@ -1,74 +1,9 @@
 import { basename } from 'node:path';
-import type { Attempt, Run, RunEvent } from '../domain/run.js';
+import type { Run } from '../domain/run.js';
 import { formatDuration } from '../domain/duration.js';
 import type { RunDetail } from '../services/runs.js';
 
-/**
- * The `--json` shapes. They are part of goose-flow's interface (docs/cli-json.md): add fields,
- * never rename or remove them. Times are ISO-8601 UTC strings; durations are milliseconds.
- */
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const span = (from: number | null, to: number | null) =>
-  from === null || to === null ? null : to - from;
-
-export function runJson(run: Run) {
-  return {
-    id: run.id,
-    status: run.status,
-    trigger: run.trigger,
-    scheduleId: run.scheduleId,
-    recipe: run.recipePath,
-    recipeHash: run.recipeHash,
-    params: run.params,
-    createdAt: iso(run.createdAt),
-    startedAt: iso(run.startedAt),
-    endedAt: iso(run.endedAt),
-    durationMs: span(run.startedAt, run.endedAt),
-    attempts: run.attemptCount,
-    sessionId: run.sessionId,
-    exitCode: run.exitCode,
-    error: run.error,
-  };
-}
-
-export function attemptJson(a: Attempt) {
-  return {
-    number: a.number,
-    status: a.status,
-    pid: a.process?.pid ?? null,
-    startedAt: iso(a.startedAt),
-    endedAt: iso(a.endedAt),
-    durationMs: span(a.startedAt, a.endedAt),
-    deadlineAt: iso(a.deadlineAt),
-    heartbeatAt: iso(a.heartbeatAt),
-    exitCode: a.exitCode,
-    signal: a.signal,
-    failure: a.failure,
-    log: { path: a.logPath, bytes: a.logBytes, truncated: a.logTruncated },
-  };
-}
-
-export function eventJson(e: RunEvent) {
-  return { seq: e.seq, at: iso(e.at), type: e.type, attempt: e.attempt, data: e.data };
-}
-
-export function runDetailJson(d: RunDetail) {
-  const { options } = d.run;
-  return {
-    ...runJson(d.run),
-    options: {
-      timeoutMs: options.timeoutMs,
-      graceMs: options.graceMs,
-      cwd: options.cwd,
-      logCapBytes: options.logCapBytes,
-      retryPolicy: options.retryPolicy,
-    },
-    attempts: d.attempts.map(attemptJson),
-    timeline: d.events.map(eventJson),
-    /** The attempt running now, as its executor last reported it (Temporal: from its heartbeat). */
-    live: d.live,
-  };
-}
+export { attemptJson, eventJson, runDetailJson, runJson } from '../views/json.js';
 
 const localTime = (ms: number | null) =>
   ms === null ? '-' : new Date(ms).toLocaleString('sv-SE', { hour12: false }).slice(0, 19);

@@ -1,0 +1,139 @@
+import cronstrue from 'cronstrue';
+import type { Attempt, Run, RunEvent } from '../domain/run.js';
+import type { Schedule } from '../domain/schedule/model.js';
+import type { OccurrenceRecord } from '../engines/ports.js';
+import type { RunDetail } from '../services/runs.js';
+import type { ScheduleDetail } from '../services/schedules.js';
+
+/**
+ * The `--json` shapes. They are part of goose-flow's interface (docs/cli.md, and the HTTP API's OpenAPI document): add fields,
+ * never rename or remove them. Times are ISO-8601 UTC strings; durations are milliseconds.
+ */
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const span = (from: number | null, to: number | null) =>
+  from === null || to === null ? null : to - from;
+
+export function runJson(run: Run) {
+  return {
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    scheduleId: run.scheduleId,
+    recipe: run.recipePath,
+    recipeHash: run.recipeHash,
+    params: run.params,
+    createdAt: iso(run.createdAt),
+    startedAt: iso(run.startedAt),
+    endedAt: iso(run.endedAt),
+    durationMs: span(run.startedAt, run.endedAt),
+    attempts: run.attemptCount,
+    sessionId: run.sessionId,
+    exitCode: run.exitCode,
+    error: run.error,
+  };
+}
+
+export function attemptJson(a: Attempt) {
+  return {
+    number: a.number,
+    status: a.status,
+    pid: a.process?.pid ?? null,
+    startedAt: iso(a.startedAt),
+    endedAt: iso(a.endedAt),
+    durationMs: span(a.startedAt, a.endedAt),
+    deadlineAt: iso(a.deadlineAt),
+    heartbeatAt: iso(a.heartbeatAt),
+    exitCode: a.exitCode,
+    signal: a.signal,
+    failure: a.failure,
+    log: { path: a.logPath, bytes: a.logBytes, truncated: a.logTruncated },
+  };
+}
+
+export function eventJson(e: RunEvent) {
+  return { seq: e.seq, at: iso(e.at), type: e.type, attempt: e.attempt, data: e.data };
+}
+
+export function runDetailJson(d: RunDetail) {
+  const { options } = d.run;
+  return {
+    ...runJson(d.run),
+    options: {
+      timeoutMs: options.timeoutMs,
+      graceMs: options.graceMs,
+      cwd: options.cwd,
+      logCapBytes: options.logCapBytes,
+      retryPolicy: options.retryPolicy,
+    },
+    attempts: d.attempts.map(attemptJson),
+    timeline: d.events.map(eventJson),
+    /** The attempt running now, as its executor last reported it (Temporal: from its heartbeat). */
+    live: d.live,
+  };
+}
+
+/** The `--json` shape of a schedule (stable: fields are added, never renamed or removed). */
+export function scheduleJson(s: Schedule, next: readonly number[] = []) {
+  return {
+    id: s.id,
+    cron: s.spec.expression,
+    timezone: s.spec.timezone,
+    jitterMs: s.spec.jitterMs,
+    start: iso(s.spec.startAt),
+    end: iso(s.spec.endAt),
+    overlap: s.policies.overlap,
+    catchupWindowMs: s.policies.catchupWindowMs,
+    catchup: s.policies.catchupLatestOnly ? 'latest' : 'all',
+    pauseOnFailure: s.policies.pauseOnFailure,
+    paused: s.state.paused,
+    note: s.state.note,
+    remainingActions: s.state.remainingActions,
+    recipe: s.action.recipePath,
+    recipeHash: s.action.recipeHash,
+    followSource: s.action.followSource,
+    params: s.action.params,
+    timeoutMs: s.action.timeoutMs,
+    maxAttempts: s.action.retryPolicy.maxAttempts,
+    cwd: s.action.cwd,
+    mode: s.action.mode,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    nextRuns: next.map((t) => iso(t)),
+  };
+}
+
+export function occurrenceJson(o: OccurrenceRecord) {
+  return {
+    scheduledAt: iso(o.scheduledAt),
+    source: o.source,
+    decision: o.decision,
+    runId: o.runId,
+    decidedAt: iso(o.decidedAt),
+    releasedAt: iso(o.releasedAt),
+    detail: o.detail,
+  };
+}
+
+export function scheduleDetailJson(d: ScheduleDetail) {
+  return {
+    ...scheduleJson(d.schedule, d.next),
+    description: describeCron(d.schedule.spec.expression),
+    waiting: d.waiting,
+    recentRuns: d.recentRuns.map(runJson),
+    decisions: d.decisions.map(occurrenceJson),
+    /** Totals the engine keeps (Temporal); null on the embedded engine, which lists every decision. */
+    counts: d.counts,
+  };
+}
+
+export function describeCron(expression: string): string {
+  const every = /^@every\s+(.+)$/.exec(expression.trim());
+  if (every) return `Every ${every[1]}`;
+  try {
+    return cronstrue.toString(expression, { use24HourTimeFormat: true });
+  } catch {
+    return expression;
+  }
+}
+
+/** A time in the schedule's own zone, e.g. `2026-11-28 09:00:00 Europe/Berlin`. */
