@@ -42,6 +42,8 @@ export interface RunQuery {
   readonly status?: RunStatus | undefined;
   readonly scheduleId?: string | undefined;
   readonly limit?: number | undefined;
+  /** Keyset pagination: only runs older than this one (newest first). */
+  readonly before?: { readonly createdAt: number; readonly id: string } | undefined;
 }
 
 export interface NewEvent {

@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { App } from '../app.js';
 import { EnvironmentError } from '../domain/errors.js';
 import { GooseJobs } from './goose-jobs.js';
+import { apiV1 } from './api/routes.js';
 
 export interface HttpOptions {
   readonly host: string;
@@ -79,6 +80,45 @@ export function httpApp(app: App, opts: HttpOptions, port: () => number): Hono {
       return c.json(await jobs.handle(body), 200);
     },
   );
+  // REST API: a bearer token when one is configured (always, when bound beyond loopback).
+  web.use('/api/*', async (c, next) => {
+    if (opts.token !== null) {
+      const header = c.req.header('authorization') ?? '';
+      const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+      if (!sameSecret(presented, opts.token)) {
+        return c.json(
+          {
+            error: {
+              code: 'unauthorized',
+              message: 'send Authorization: Bearer <GOOSE_FLOW_TOKEN>',
+              details: {},
+            },
+          },
+          401,
+          { 'WWW-Authenticate': 'Bearer' },
+        );
+      }
+    }
+    return next();
+  });
+  web.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          {
+            error: {
+              code: 'body_too_large',
+              message: `request body larger than ${MAX_BODY_BYTES} bytes`,
+              details: { maxBytes: MAX_BODY_BYTES },
+            },
+          },
+          413,
+        ),
+    }),
+  );
+  web.route('/api/v1', apiV1(app));
   web.notFound((c) =>
     c.json(
       {

@@ -94,6 +94,10 @@ export class SqliteRunStore implements RunStore {
       where.push('schedule_id = ?');
       args.push(query.scheduleId);
     }
+    if (query.before) {
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      args.push(query.before.createdAt, query.before.createdAt, query.before.id);
+    }
     const sql =
       `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
       `ORDER BY created_at DESC, id DESC LIMIT ?`;

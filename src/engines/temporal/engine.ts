@@ -181,6 +181,8 @@ export class TemporalEngine implements Engine {
     if (query.scheduleId)
       clauses.push(`${SearchAttribute.scheduleId} = '${quote(query.scheduleId)}'`);
     if (query.status) clauses.push(statusClause(query.status));
+    if (query.before)
+      clauses.push(`StartTime < '${new Date(query.before.createdAt).toISOString()}'`);
     const runs: Run[] = [];
     for await (const info of this.client.workflow.list({
       query: clauses.join(' AND '),

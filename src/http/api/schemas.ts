@@ -1,0 +1,307 @@
+/**
+ * The REST API's shapes, as zod schemas: they validate requests and produce the OpenAPI document.
+ * Response schemas describe exactly what `src/views/json.ts` produces (the CLI's `--json` shapes).
+ */
+import { z } from '@hono/zod-openapi';
+import { OVERLAP_POLICIES } from '../../domain/schedule/model.js';
+import { RUN_STATUSES } from '../../domain/run-status.js';
+
+const Iso = z.string().openapi({ format: 'date-time', example: '2026-11-27T06:00:00.000Z' });
+const IsoOrNull = Iso.nullable();
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'schedule_not_found' }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .openapi('Error');
+
+export const RunStatus = z.enum(RUN_STATUSES as [string, ...string[]]).openapi('RunStatus');
+export const Overlap = z.enum(OVERLAP_POLICIES as [string, ...string[]]).openapi('OverlapPolicy');
+
+export const Run = z
+  .object({
+    id: z.string(),
+    status: RunStatus,
+    trigger: z.enum(['manual', 'schedule', 'backfill']),
+    scheduleId: z.string().nullable(),
+    recipe: z.string(),
+    recipeHash: z.string(),
+    params: z.record(z.string(), z.string()),
+    createdAt: IsoOrNull,
+    startedAt: IsoOrNull,
+    endedAt: IsoOrNull,
+    durationMs: z.number().nullable(),
+    attempts: z.number().int(),
+    sessionId: z.string().nullable(),
+    exitCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi('Run');
+
+export const Attempt = z
+  .object({
+    number: z.number().int(),
+    status: z.string(),
+    pid: z.number().int().nullable(),
+    startedAt: IsoOrNull,
+    endedAt: IsoOrNull,
+    durationMs: z.number().nullable(),
+    deadlineAt: IsoOrNull,
+    heartbeatAt: IsoOrNull,
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    failure: z.string().nullable(),
+    log: z.object({ path: z.string(), bytes: z.number().int(), truncated: z.boolean() }),
+  })
+  .openapi('Attempt');
+
+export const RunEvent = z
+  .object({
+    seq: z.number().int(),
+    at: IsoOrNull,
+    type: z.string(),
+    attempt: z.number().int().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('RunEvent');
+
+export const RunDetail = Run.extend({
+  options: z.object({
+    timeoutMs: z.number(),
+    graceMs: z.number(),
+    cwd: z.string(),
+    logCapBytes: z.number(),
+    retryPolicy: z.object({
+      initialIntervalMs: z.number(),
+      backoffCoefficient: z.number(),
+      maximumIntervalMs: z.number(),
+      maxAttempts: z.number(),
+      nonRetryableErrorTypes: z.array(z.string()),
+    }),
+  }),
+  attempts: z.array(Attempt),
+  timeline: z.array(RunEvent),
+  live: z
+    .object({
+      attempt: z.number().int(),
+      host: z.string().nullable(),
+      pid: z.number().int().nullable(),
+      sessionId: z.string().nullable(),
+      logPath: z.string().nullable(),
+      tail: z.string().nullable(),
+    })
+    .nullable(),
+}).openapi('RunDetail');
+
+export const RunPage = z
+  .object({
+    runs: z.array(Run),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'pass as `cursor` for the next page; null on the last one' }),
+  })
+  .openapi('RunPage');
+
+export const Schedule = z
+  .object({
+    id: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    jitterMs: z.number(),
+    start: IsoOrNull,
+    end: IsoOrNull,
+    overlap: Overlap,
+    catchupWindowMs: z.number(),
+    catchup: z.enum(['all', 'latest']),
+    pauseOnFailure: z.boolean(),
+    paused: z.boolean(),
+    note: z.string().nullable(),
+    remainingActions: z.number().int().nullable(),
+    recipe: z.string(),
+    recipeHash: z.string(),
+    followSource: z.boolean(),
+    params: z.record(z.string(), z.string()),
+    timeoutMs: z.number(),
+    maxAttempts: z.number().int(),
+    cwd: z.string().nullable(),
+    mode: z.enum(['background', 'foreground']),
+    createdAt: IsoOrNull,
+    updatedAt: IsoOrNull,
+    nextRuns: z.array(IsoOrNull),
+  })
+  .openapi('Schedule');
+
+export const Decision = z
+  .object({
+    scheduledAt: IsoOrNull,
+    source: z.enum(['schedule', 'trigger', 'backfill']),
+    decision: z.string(),
+    runId: z.string().nullable(),
+    decidedAt: IsoOrNull,
+    releasedAt: IsoOrNull,
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Decision');
+
+export const ScheduleDetail = Schedule.extend({
+  description: z.string(),
+  waiting: z.number().int(),
+  recentRuns: z.array(Run),
+  decisions: z.array(Decision),
+  counts: z
+    .object({ taken: z.number(), skippedOverlap: z.number(), missedCatchup: z.number() })
+    .nullable(),
+}).openapi('ScheduleDetail');
+
+const Duration = z
+  .string()
+  .openapi({ example: '30m', description: 'a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d' });
+
+/** The fields a schedule is defined by; on PATCH every one is optional and absent ones stay. */
+const ScheduleFields = {
+  cron: z.string().min(1).openapi({
+    example: '0 2 * * *',
+    description: '5/6/7 cron fields, a macro, or @every <duration>',
+  }),
+  recipe: z.string().min(1).openapi({ description: 'path of the recipe file on the server host' }),
+  timezone: z.string().openapi({ example: 'Europe/Berlin' }),
+  jitter: Duration,
+  start: Iso,
+  end: Iso,
+  overlap: Overlap,
+  catchupWindow: Duration,
+  catchup: z.enum(['all', 'latest']),
+  pauseOnFailure: z.boolean(),
+  paused: z.boolean(),
+  note: z.string().max(1000),
+  remaining: z.number().int().min(0),
+  params: z.record(z.string(), z.string()),
+  timeout: Duration,
+  retries: z.number().int().min(0).max(100),
+  cwd: z.string(),
+  mode: z.enum(['background', 'foreground']),
+  followSource: z.boolean(),
+};
+
+export const ScheduleCreate = z
+  .object({
+    id: z.string().openapi({ example: 'nightly' }),
+    ...ScheduleFields,
+    timezone: ScheduleFields.timezone.optional(),
+    jitter: Duration.optional(),
+    start: Iso.optional(),
+    end: Iso.optional(),
+    overlap: Overlap.optional(),
+    catchupWindow: Duration.optional(),
+    catchup: ScheduleFields.catchup.optional(),
+    pauseOnFailure: z.boolean().optional(),
+    paused: z.boolean().optional(),
+    note: ScheduleFields.note.optional(),
+    remaining: ScheduleFields.remaining.optional(),
+    params: ScheduleFields.params.optional(),
+    timeout: Duration.optional(),
+    retries: ScheduleFields.retries.optional(),
+    cwd: z.string().optional(),
+    mode: ScheduleFields.mode.optional(),
+    followSource: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('ScheduleCreate');
+
+export const SchedulePatch = z
+  .object(Object.fromEntries(Object.entries(ScheduleFields).map(([k, v]) => [k, v.optional()])))
+  .strict()
+  .openapi('SchedulePatch');
+
+export const Note = z
+  .object({ note: z.string().max(1000).optional() })
+  .strict()
+  .openapi('Note');
+export const TriggerBody = z.object({ overlap: Overlap.optional() }).strict().openapi('Trigger');
+export const BackfillBody = z
+  .object({ from: Iso, to: Iso, overlap: Overlap.optional() })
+  .strict()
+  .openapi('Backfill');
+
+export const TriggerResult = z
+  .object({ decision: z.string(), run: Run.nullable() })
+  .openapi('TriggerResult');
+export const BackfillResult = z
+  .object({
+    decided: z.array(
+      z.object({
+        scheduledAt: Iso,
+        decision: z.string(),
+        runId: z.string().nullable(),
+        already: z.boolean(),
+      }),
+    ),
+    requestedOnServer: z.boolean(),
+  })
+  .openapi('BackfillResult');
+
+export const RecipeCheck = z
+  .object({ recipe: z.string().min(1), params: z.record(z.string(), z.string()).optional() })
+  .strict()
+  .openapi('RecipeCheck');
+const Problem = z
+  .object({
+    severity: z.enum(['error', 'warning']),
+    code: z.string(),
+    message: z.string(),
+    path: z.string(),
+    line: z.number().int().optional(),
+    column: z.number().int().optional(),
+    allowed: z.array(z.string()).optional(),
+  })
+  .openapi('RecipeProblem');
+
+export const RecipeVerdict = z
+  .object({
+    file: z.string(),
+    format: z.enum(['yaml', 'json']),
+    valid: z.boolean(),
+    headless: z.object({ ok: z.boolean(), reasons: z.array(z.string()) }),
+    params: z.record(z.string(), z.string()),
+    errors: z.array(Problem),
+    warnings: z.array(Problem),
+  })
+  .openapi('RecipeVerdict');
+
+export const Status = z
+  .object({
+    engine: z.enum(['embedded', 'temporal']),
+    schedules: z.object({
+      total: z.number().int(),
+      active: z.number().int(),
+      paused: z.number().int(),
+    }),
+    runs: z.object({ active: z.number().int() }),
+    temporal: z
+      .object({
+        address: z.string(),
+        namespace: z.string(),
+        taskQueue: z.string(),
+        workers: z.number().int(),
+      })
+      .nullable(),
+  })
+  .openapi('Status');
+
+export const LogChunk = z
+  .object({
+    attempt: z.number().int(),
+    offset: z.number().int(),
+    nextOffset: z.number().int(),
+    size: z.number().int(),
+    data: z.string(),
+    complete: z
+      .boolean()
+      .openapi({ description: 'true when the attempt has ended and nextOffset is its end' }),
+  })
+  .openapi('LogChunk');
