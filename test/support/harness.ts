@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,4 +153,34 @@ export function livePids(pids: number[]): number[] {
 
 export function json<T = unknown>(text: string): T {
   return JSON.parse(text) as T;
+}
+
+/**
+ * POSTs a body and resolves with the status and body as soon as the server answers — even when
+ * it answers before reading the whole body (413) and closes the connection under the upload.
+ */
+export function postEarly(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        ...headers,
+      },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    // The server may close the connection while the body is still being written.
+    req.on('error', (err) => (req.headersSent ? undefined : reject(err)));
+    req.end(body);
+  });
 }
