@@ -31,6 +31,7 @@ import { gooseDesktop, readRecipeObject } from './adapters/desktop/goose-desktop
 import { recipeDeepLink } from './domain/recipe/deep-link.js';
 import type { TemporalTarget } from './engines/temporal/connection.js';
 import type { GooseWorker } from './engines/temporal/worker.js';
+import { StoreFeed, type EventFeed } from './engines/feed.js';
 import { EmbeddedSchedules } from './engines/embedded/schedules.js';
 import type { ProcessIdentity } from './domain/run.js';
 
@@ -52,6 +53,8 @@ export interface App {
   readonly recipes: RecipeService;
   readonly logs: LogService;
   readonly schedules: ScheduleService;
+  /** Run events and schedule decisions as they happen (SSE). */
+  readonly feed: EventFeed;
   /** The maintenance jobs and what they last did. */
   systemJobs(): SystemJobRecord[];
   /** The daemon's scheduler (only `serve` starts one); null when this data dir has a living daemon. */
@@ -161,6 +164,7 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
     logs: new LogService(runs, systemClock, 'embedded'),
     schedules,
     systemJobs: () => systemJobs.list(),
+    feed: new StoreFeed(store, scheduleStore),
     temporal: null,
     startWorker: async () => {
       throw new UsageError('`goose-flow worker` runs Temporal workers: pass --engine temporal');

@@ -26,6 +26,7 @@ import { LogService } from './services/logs.js';
 import { ScheduleService } from './services/schedules.js';
 import { TemporalEngine } from './engines/temporal/engine.js';
 import { TemporalSchedules } from './engines/temporal/schedules.js';
+import { VisibilityFeed } from './engines/temporal/feed.js';
 import { connectTemporal, type TemporalTarget } from './engines/temporal/connection.js';
 import { createActivities } from './engines/temporal/activities.js';
 import { startWorker, type GooseWorker } from './engines/temporal/worker.js';
@@ -109,6 +110,7 @@ export async function openTemporalApp(
     logs: new LogService(runs, systemClock, 'temporal'),
     schedules,
     systemJobs: () => [],
+    feed: new VisibilityFeed(link.client, () => systemClock.now()),
     temporal: {
       target,
       systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS,

@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { EnvironmentError } from '../domain/errors.js';
 import { GooseJobs } from './goose-jobs.js';
 import { apiV1 } from './api/routes.js';
+import { FeedHub } from './feed-hub.js';
 
 export interface HttpOptions {
   readonly host: string;
@@ -44,7 +45,12 @@ export function sameSecret(presented: string | undefined | null, expected: strin
 }
 
 /** The HTTP faces of `serve`: the goose-compatible surface (and, later, `/api/v1`). */
-export function httpApp(app: App, opts: HttpOptions, port: () => number): Hono {
+export function httpApp(
+  app: App,
+  opts: HttpOptions,
+  port: () => number,
+  hub: FeedHub = new FeedHub(app.feed),
+): Hono {
   const jobs = new GooseJobs(app);
   const web = new Hono();
   const jobsFail = (c: Context, status: 400 | 401 | 403 | 405 | 413, message: string) =>
@@ -118,7 +124,7 @@ export function httpApp(app: App, opts: HttpOptions, port: () => number): Hono {
         ),
     }),
   );
-  web.route('/api/v1', apiV1(app));
+  web.route('/api/v1', apiV1(app, hub));
   web.notFound((c) =>
     c.json(
       {
@@ -147,7 +153,8 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
     );
   }
   let bound = 0;
-  const web = httpApp(app, opts, () => bound);
+  const hub = new FeedHub(app.feed);
+  const web = httpApp(app, opts, () => bound, hub);
   const last = opts.probe && opts.port !== 0 ? opts.port + PROBE_SPAN : opts.port;
   for (let port = opts.port; port <= last; port++) {
     const server = createAdaptorServer({ fetch: web.fetch, hostname: opts.host }) as Server;
@@ -165,6 +172,8 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
         host: opts.host,
         close: () =>
           new Promise<void>((resolve) => {
+            // Live streams end first, so no handler waits on a connection that is going away.
+            hub.close();
             server.close(() => resolve());
             server.closeAllConnections();
           }),

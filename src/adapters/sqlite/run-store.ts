@@ -308,6 +308,20 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toEvent);
   }
 
+  /** Events of every run after `seq`, oldest first (the live event feed). */
+  eventsSince(seq: number, limit: number): RunEvent[] {
+    const rows = this.statements
+      .get('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(seq, limit) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  lastEventSeq(): number {
+    return (
+      (this.statements.get('SELECT max(seq) AS s FROM events').get() as { s: number | null }).s ?? 0
+    );
+  }
+
   private insertEvent(runId: string, event: NewEvent): void {
     this.statements
       .get('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)')

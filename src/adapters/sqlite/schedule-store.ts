@@ -225,6 +225,21 @@ export class SqliteScheduleStore implements ScheduleStore {
     return rows.map(toOccurrence);
   }
 
+  /** Decisions recorded after row `after`, oldest first (the live event feed). */
+  decisionsSince(after: number, limit: number): { row: number; record: OccurrenceRecord }[] {
+    const rows = this.statements
+      .get('SELECT rowid AS row_id, * FROM occurrences WHERE rowid > ? ORDER BY rowid LIMIT ?')
+      .all(after, limit) as (OccurrenceRow & { row_id: number })[];
+    return rows.map((r) => ({ row: r.row_id, record: toOccurrence(r) }));
+  }
+
+  lastDecisionRow(): number {
+    return (
+      (this.statements.get('SELECT max(rowid) AS r FROM occurrences').get() as { r: number | null })
+        .r ?? 0
+    );
+  }
+
   acquireDaemonLock(
     self: ProcessIdentity,
     isAlive: (p: ProcessIdentity) => boolean,

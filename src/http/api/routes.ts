@@ -15,6 +15,8 @@ import { draftFromFlags, type ScheduleFlags } from '../../cli/schedule-flags.js'
 import { runDetailJson, runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
 import { errorBody, invalidRequest, statusOf } from './errors.js';
 import * as S from './schemas.js';
+import { registerEvents } from './events.js';
+import type { FeedHub } from '../feed-hub.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
@@ -86,7 +88,7 @@ function recipePath(path: string): string {
   return path;
 }
 
-export function apiV1(app: App): OpenAPIHono {
+export function apiV1(app: App, hub: FeedHub): OpenAPIHono {
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(invalidRequest(result.error), 400);
@@ -493,6 +495,8 @@ export function apiV1(app: App): OpenAPIHono {
       );
     },
   );
+
+  registerEvents(api, app, hub);
 
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

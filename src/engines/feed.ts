@@ -1,0 +1,64 @@
+/**
+ * The live event feed: run events (state changes, attempts, kills…) and schedule decisions, in
+ * order, with a cursor a client can resume from (SSE `Last-Event-ID`).
+ */
+import type { RunEvent } from '../domain/run.js';
+import type { OccurrenceRecord } from './ports.js';
+
+export type FeedItem =
+  | { readonly kind: 'run'; readonly cursor: string; readonly event: RunEvent }
+  | {
+      readonly kind: 'decision';
+      readonly cursor: string;
+      readonly decision: OccurrenceRecord;
+    };
+
+export interface EventFeed {
+  /** Where the feed is now: a client that starts here sees only what happens next. */
+  head(): Promise<string>;
+  /** Items after `cursor`, oldest first, and the cursor after the last of them. */
+  since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }>;
+  /** True when `since` answers resumes exactly (embedded); false for a best-effort feed. */
+  readonly exact: boolean;
+}
+
+/** Embedded: the events table's global sequence and the decisions' row ids, as `<seq>.<row>`. */
+export class StoreFeed implements EventFeed {
+  readonly exact = true;
+
+  constructor(
+    private readonly runs: {
+      eventsSince(seq: number, limit: number): RunEvent[];
+      lastEventSeq(): number;
+    },
+    private readonly decisions: {
+      decisionsSince(after: number, limit: number): { row: number; record: OccurrenceRecord }[];
+      lastDecisionRow(): number;
+    },
+  ) {}
+
+  async head(): Promise<string> {
+    return `${this.runs.lastEventSeq()}.${this.decisions.lastDecisionRow()}`;
+  }
+
+  async since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }> {
+    let [seq, row] = parseCursor(cursor);
+    const items: FeedItem[] = [];
+    for (const event of this.runs.eventsSince(seq, limit)) {
+      seq = event.seq;
+      items.push({ kind: 'run', cursor: `${seq}.${row}`, event });
+    }
+    for (const d of this.decisions.decisionsSince(row, limit)) {
+      row = d.row;
+      items.push({ kind: 'decision', cursor: `${seq}.${row}`, decision: d.record });
+    }
+    return { items, cursor: `${seq}.${row}` };
+  }
+}
+
+/** `<seq>.<row>`; anything else is refused (the caller maps it to a 400). */
+export function parseCursor(cursor: string): [number, number] {
+  const m = /^(\d+)\.(\d+)$/.exec(cursor);
+  if (!m) throw new Error(`not a feed cursor: '${cursor}'`);
+  return [Number(m[1]), Number(m[2])];
+}

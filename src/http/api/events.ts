@@ -1,0 +1,196 @@
+/**
+ * Server-Sent Events: `GET /api/v1/events` (run events and schedule decisions, all or one run's
+ * or one schedule's) and `GET /api/v1/runs/{id}/log-stream` (a run's log lines). Both resume from
+ * `Last-Event-ID` (or `?after=`), so a reconnecting client misses nothing.
+ */
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { streamSSE } from 'hono/streaming';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import type { App } from '../../app.js';
+import type { FeedItem } from '../../engines/feed.js';
+import { parseCursor } from '../../engines/feed.js';
+import { isTerminal } from '../../domain/run-status.js';
+import { UsageError } from '../../domain/errors.js';
+import { eventJson, occurrenceJson } from '../../views/json.js';
+import type { FeedHub } from '../feed-hub.js';
+import { errorBody, statusOf } from './errors.js';
+
+const KEEPALIVE_MS = 15_000;
+const LOG_POLL_MS = 100;
+const LOG_CHUNK = 64 * 1024;
+
+function itemJson(item: FeedItem) {
+  return item.kind === 'run'
+    ? { kind: 'run' as const, runId: item.event.runId, ...eventJson(item.event) }
+    : {
+        kind: 'decision' as const,
+        scheduleId: item.decision.scheduleId,
+        ...occurrenceJson(item.decision),
+      };
+}
+
+export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/events',
+    tags: ['events'],
+    summary:
+      'Server-Sent Events: run events (`event: run`) and schedule decisions (`event: decision`); resume with Last-Event-ID',
+    request: {
+      query: z.object({
+        runId: z.string().optional(),
+        scheduleId: z.string().optional(),
+        after: z.string().optional().openapi({ description: 'a Last-Event-ID to resume from' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'an event stream',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+    },
+  });
+  api.get('/events', async (c) => {
+    const runId = c.req.query('runId');
+    const scheduleId = c.req.query('scheduleId');
+    const from = c.req.header('last-event-id') ?? c.req.query('after') ?? null;
+    if (from !== null) {
+      try {
+        parseCursor(from);
+      } catch {
+        const err = new UsageError(`'${from}' is not an event id this server handed out`, {
+          field: 'Last-Event-ID',
+        });
+        return c.json(errorBody(err), statusOf(err));
+      }
+    }
+    const accept = (item: FeedItem) => {
+      if (item.kind === 'run') {
+        if (runId && item.event.runId !== runId) return false;
+        return (
+          !scheduleId ||
+          item.event.runId.startsWith(`${scheduleId}@`) ||
+          item.event.runId.startsWith(`${scheduleId}-`)
+        );
+      }
+      return !runId && (!scheduleId || item.decision.scheduleId === scheduleId);
+    };
+    return streamSSE(c, async (stream) => {
+      let open = true;
+      const queue: FeedItem[] = [];
+      let wake: (() => void) | null = null;
+      const stop = await hub.subscribe(
+        from,
+        accept,
+        (item) => {
+          queue.push(item);
+          wake?.();
+        },
+        () => {
+          open = false;
+          wake?.();
+        },
+      );
+      stream.onAbort(() => {
+        open = false;
+        stop();
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'ready', data: JSON.stringify({ exact: app.feed.exact }) });
+      while (open) {
+        const item = queue.shift();
+        if (item) {
+          await stream.writeSSE({
+            id: item.cursor,
+            event: item.kind,
+            data: JSON.stringify(itemJson(item)),
+          });
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          // Cleared when woken: a stream that ended must not hold the process open.
+          const timer = setTimeout(resolve, KEEPALIVE_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+        if (open && queue.length === 0) await stream.write(': keepalive\n\n');
+      }
+      stop();
+    });
+  });
+
+  api.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/runs/{id}/log-stream',
+    tags: ['runs'],
+    summary:
+      "Server-Sent Events of a run's log (`event: log`, id `<attempt>:<offset>`), until the run ends; resume with Last-Event-ID",
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      200: {
+        description: 'an event stream',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+    },
+  });
+  api.get('/runs/:id/log-stream', async (c) => {
+    const runId = c.req.param('id');
+    let detail;
+    try {
+      detail = await app.runs.show(runId);
+    } catch (err) {
+      return c.json(errorBody(err), statusOf(err));
+    }
+    const resume = /^(\d+):(\d+)$/.exec(
+      c.req.header('last-event-id') ?? c.req.query('after') ?? '',
+    );
+    const offsets = new Map<number, number>();
+    if (resume) {
+      const attempt = Number(resume[1]);
+      for (const a of detail.attempts)
+        if (a.number < attempt) offsets.set(a.number, Number.MAX_SAFE_INTEGER);
+      offsets.set(attempt, Number(resume[2]));
+    }
+    return streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      while (open) {
+        const d = await app.runs.show(runId);
+        for (const attempt of d.attempts) {
+          let offset = offsets.get(attempt.number) ?? 0;
+          if (!existsSync(attempt.logPath)) continue;
+          const size = statSync(attempt.logPath).size;
+          while (offset < size && open) {
+            const fd = openSync(attempt.logPath, 'r');
+            const buf = Buffer.alloc(Math.min(LOG_CHUNK, size - offset));
+            const n = readSync(fd, buf, 0, buf.length, offset);
+            closeSync(fd);
+            if (n <= 0) break;
+            offset += n;
+            await stream.writeSSE({
+              id: `${attempt.number}:${offset}`,
+              event: 'log',
+              data: JSON.stringify({
+                attempt: attempt.number,
+                offset: offset - n,
+                data: buf.subarray(0, n).toString('utf8'),
+              }),
+            });
+          }
+          offsets.set(attempt.number, offset);
+        }
+        if (isTerminal(d.run.status)) {
+          await stream.writeSSE({ event: 'end', data: JSON.stringify({ status: d.run.status }) });
+          return;
+        }
+        await stream.sleep(LOG_POLL_MS);
+      }
+    });
+  });
+}

@@ -1,0 +1,230 @@
+/** Live events over SSE: run events and decisions as they happen, resumable with Last-Event-ID. */
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  cli,
+  sandbox,
+  startCli,
+  waitFor,
+  type CliProcess,
+  type Sandbox,
+} from '../support/harness.js';
+import {
+  SKIP_TEMPORAL_REASON,
+  startTestTemporal,
+  temporalBin,
+  type TestTemporal,
+} from '../support/temporal.js';
+
+interface Sse {
+  id: string | null;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads an SSE stream into `events` until `stop()`. */
+function listen(url: string, headers: Record<string, string> = {}) {
+  const events: Sse[] = [];
+  const controller = new AbortController();
+  const done = (async () => {
+    const r = await fetch(url, { headers, signal: controller.signal });
+    if (!r.ok || !r.body) throw new Error(`SSE ${url}: ${r.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .filter((l) => l.startsWith(`${name}:`))
+            .map((l) => l.slice(name.length + 1).trimStart())
+            .join('\n');
+        if (!field('event')) continue;
+        events.push({
+          id: field('id') || null,
+          event: field('event'),
+          data: JSON.parse(field('data') || '{}'),
+        });
+      }
+    }
+  })().catch(() => {
+    // Stopped by us, or the server went away at the end of a test: the events read so far stand.
+  });
+  return { events, stop: () => controller.abort(), done };
+}
+
+const bin = temporalBin();
+
+for (const engine of ['embedded', 'temporal'] as const) {
+  const skip = engine === 'temporal' && !bin;
+  describe.skipIf(skip)(
+    `live events (SSE) [${engine}]${skip ? ` — skipped: ${SKIP_TEMPORAL_REASON}` : ''}`,
+    () => {
+      let server: TestTemporal | null = null;
+      let box: Sandbox;
+      let daemons: CliProcess[] = [];
+      let env: NodeJS.ProcessEnv;
+      beforeAll(async () => {
+        if (engine === 'temporal') server = await startTestTemporal(bin!);
+      }, 90_000);
+      afterAll(async () => server?.stop());
+      beforeEach(() => {
+        box = sandbox();
+        daemons = [];
+        env = {
+          ...box.env,
+          ...(server
+            ? {
+                GOOSE_FLOW_ENGINE: 'temporal',
+                GOOSE_FLOW_TEMPORAL_ADDRESS: server.address,
+                GOOSE_FLOW_TEMPORAL_TASK_QUEUE: `sse-${randomBytes(3).toString('hex')}`,
+              }
+            : {}),
+        };
+      });
+      afterEach(async () => {
+        for (const d of daemons)
+          if (d.exitCode === null && d.signalCode === null) d.kill('SIGTERM');
+        await Promise.all(daemons.map((d) => d.closed));
+        if (server) for (const id of ['ev']) await cli(['schedule', 'remove', id], env);
+        box.cleanup();
+      }, 60_000);
+
+      async function serve(): Promise<string> {
+        const d = startCli(['serve', '--port', '0', '--log-format', 'json'], env);
+        daemons.push(d);
+        const line = await waitFor(
+          () => {
+            if (d.exitCode !== null) throw new Error(`serve exited: ${d.out.stderr}`);
+            return d.out.stdout.split('\n').find((l) => l.includes('http_listening'));
+          },
+          30_000,
+          'serve to listen',
+        );
+        return `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/api/v1`;
+      }
+
+      it("a run's state changes reach connected clients, and a reconnecting client resumes without gaps", async () => {
+        const base = await serve();
+        const a = listen(`${base}/events`);
+        const b = listen(`${base}/events?scheduleId=ev`);
+        await waitFor(
+          () =>
+            a.events.some((e) => e.event === 'ready') && b.events.some((e) => e.event === 'ready'),
+          10_000,
+          'ready',
+        );
+        expect(
+          (
+            await cli(
+              ['schedule', 'add', 'ev', '--cron', '@yearly', '--recipe', box.recipe('ev.yaml')],
+              env,
+            )
+          ).code,
+        ).toBe(0);
+        const trigger = JSON.parse(
+          (await cli(['schedule', 'trigger', 'ev', '--json'], env)).stdout,
+        ) as { run: { id: string } };
+        const runId = trigger.run.id;
+        const completed = (s: { events: Sse[] }) =>
+          s.events.find(
+            (e) => e.event === 'run' && e.data.runId === runId && e.data.type === 'run_completed',
+          );
+        await waitFor(() => completed(a) && completed(b), 20_000, 'run_completed on both streams');
+        expect(completed(a)!.data.data).toMatchObject({ status: 'succeeded' });
+        const types = a.events.filter((e) => e.data.runId === runId).map((e) => e.data.type);
+        expect(types[0]).toBe('run_created');
+        if (engine === 'embedded') {
+          expect(types).toContain('attempt_started');
+          expect(
+            a.events.some((e) => e.event === 'decision' && e.data.decision === 'started'),
+          ).toBe(true);
+        }
+        a.stop();
+        b.stop();
+
+        // Resume from the first event: everything after it, nothing before, nothing twice (live
+        // delivery interleaves runs and decisions as they come; a catch-up sends each kind in order).
+        const firstId = a.events.find((e) => e.id)!.id!;
+        const key = (e: Sse) =>
+          e.event === 'run'
+            ? `run:${String(e.data.runId)}:${String(e.data.seq)}:${String(e.data.type)}`
+            : `decision:${String(e.data.scheduleId)}:${String(e.data.scheduledAt)}:${String(e.data.source)}`;
+        const expected = a.events
+          .filter((e) => e.id && e.id !== firstId)
+          .map(key)
+          .sort();
+        const resumed = listen(`${base}/events`, { 'last-event-id': firstId });
+        await waitFor(
+          () => resumed.events.filter((e) => e.id).length >= expected.length,
+          10_000,
+          'the resumed stream to catch up',
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        expect(
+          resumed.events
+            .filter((e) => e.id)
+            .map(key)
+            .sort(),
+        ).toEqual(expected);
+        resumed.stop();
+
+        const bad = await fetch(`${base}/events`, { headers: { 'last-event-id': 'garbage' } });
+        expect(bad.status).toBe(400);
+
+        // A stream that is still open does not hold a stopping server.
+        const open = listen(`${base}/events`);
+        await waitFor(() => open.events.some((e) => e.event === 'ready'), 10_000, 'ready');
+        const stopping = Date.now();
+        daemons[0]!.kill('SIGTERM');
+        expect(await daemons[0]!.closed).toBe(0);
+        expect(Date.now() - stopping).toBeLessThan(5_000);
+      });
+
+      it("streams a run's log lines until it ends, resumable by offset", async () => {
+        const base = await serve();
+        expect(
+          (
+            await cli(
+              [
+                'schedule',
+                'add',
+                'ev',
+                '--cron',
+                '@yearly',
+                '--recipe',
+                box.recipe('log.yaml', { lines: 5 }),
+              ],
+              env,
+            )
+          ).code,
+        ).toBe(0);
+        const trigger = JSON.parse(
+          (await cli(['schedule', 'trigger', 'ev', '--json'], env)).stdout,
+        ) as { run: { id: string } };
+        const url = `${base}/runs/${encodeURIComponent(trigger.run.id)}/log-stream`;
+        const s = listen(url);
+        await waitFor(() => s.events.some((e) => e.event === 'end'), 20_000, 'the end of the log');
+        const text = s.events
+          .filter((e) => e.event === 'log')
+          .map((e) => e.data.data)
+          .join('');
+        expect(text).toContain('stand-in line 5 of 5');
+        const firstLog = s.events.find((e) => e.event === 'log')!;
+        const rest = listen(url, { 'last-event-id': firstLog.id! });
+        await waitFor(() => rest.events.some((e) => e.event === 'end'), 20_000, 'the resumed end');
+        const restText = rest.events
+          .filter((e) => e.event === 'log')
+          .map((e) => e.data.data)
+          .join('');
+        expect(String(firstLog.data.data) + restText).toBe(text);
+        const missing = await fetch(`${base}/runs/nope/log-stream`);
+        expect(missing.status).toBe(404);
+      });
+    },
+  );
+}
