@@ -9,6 +9,7 @@ import { EnvironmentError } from '../domain/errors.js';
 import { GooseJobs } from './goose-jobs.js';
 import { apiV1 } from './api/routes.js';
 import { FeedHub } from './feed-hub.js';
+import { Metrics } from './metrics.js';
 
 export interface HttpOptions {
   readonly host: string;
@@ -50,6 +51,7 @@ export function httpApp(
   opts: HttpOptions,
   port: () => number,
   hub: FeedHub = new FeedHub(app.feed),
+  metrics: Metrics = new Metrics(app),
 ): Hono {
   const jobs = new GooseJobs(app);
   const web = new Hono();
@@ -125,6 +127,19 @@ export function httpApp(
     }),
   );
   web.route('/api/v1', apiV1(app, hub));
+  web.use('/metrics', async (c, next) => {
+    if (opts.token !== null) {
+      const header = c.req.header('authorization') ?? '';
+      if (!sameSecret(header.startsWith('Bearer ') ? header.slice(7) : null, opts.token))
+        return c.text('send Authorization: Bearer <GOOSE_FLOW_TOKEN>\n', 401, {
+          'WWW-Authenticate': 'Bearer',
+        });
+    }
+    return next();
+  });
+  web.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
   web.notFound((c) =>
     c.json(
       {
@@ -154,7 +169,9 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
   }
   let bound = 0;
   const hub = new FeedHub(app.feed);
-  const web = httpApp(app, opts, () => bound, hub);
+  const metrics = new Metrics(app);
+  await metrics.start(hub);
+  const web = httpApp(app, opts, () => bound, hub, metrics);
   const last = opts.probe && opts.port !== 0 ? opts.port + PROBE_SPAN : opts.port;
   for (let port = opts.port; port <= last; port++) {
     const server = createAdaptorServer({ fetch: web.fetch, hostname: opts.host }) as Server;
@@ -173,6 +190,7 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
         close: () =>
           new Promise<void>((resolve) => {
             // Live streams end first, so no handler waits on a connection that is going away.
+            metrics.close();
             hub.close();
             server.close(() => resolve());
             server.closeAllConnections();

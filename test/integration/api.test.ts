@@ -119,7 +119,9 @@ for (const engine of ['embedded', 'temporal'] as const) {
         expect(result.valid, JSON.stringify(result.errors)).toBe(true);
         expect(Object.keys(doc.paths).sort()).toEqual(
           [
+            '/events',
             '/recipes/validate',
+            '/runs/{id}/log-stream',
             '/runs',
             '/runs/{id}',
             '/runs/{id}/kill',
@@ -350,6 +352,34 @@ for (const engine of ['embedded', 'temporal'] as const) {
         expect((list as unknown as { schedules: unknown[] }).schedules).toEqual([]);
       });
 
+      it('/metrics: runs by outcome, durations, decisions, running runs, engine info', async () => {
+        const base = await serve();
+        const root = base.replace(/\/api\/v1$/, '');
+        const scrape = async () => (await (await fetch(`${root}/metrics`)).text()).split('\n');
+        expect(await scrape()).toContain(`goose_flow_engine_info{engine="${engine}"} 1`);
+        await call(base, 'POST', '/schedules', 201, S.Schedule, {
+          id: 'm',
+          cron: '@yearly',
+          recipe: box.recipe('m.yaml'),
+          timezone: 'UTC',
+        });
+        await call(base, 'POST', '/schedules/m/trigger', 200, S.TriggerResult);
+        const lines = await waitFor(
+          async () => {
+            const l = await scrape();
+            return l.includes('goose_flow_runs_total{status="succeeded"} 1') && l;
+          },
+          30_000,
+          'a succeeded run to be counted',
+        );
+        expect(lines).toContain('goose_flow_run_duration_seconds_count{status="succeeded"} 1');
+        expect(lines.some((l) => l.startsWith('goose_flow_running_runs{status="running"}'))).toBe(
+          true,
+        );
+        if (engine === 'embedded')
+          expect(lines).toContain('goose_flow_decisions_total{decision="started"} 1');
+      });
+
       it('with GOOSE_FLOW_TOKEN, /api needs the bearer token (constant-time compared)', async () => {
         const token = 'tok-' + randomBytes(8).toString('hex');
         const base = await serve({ GOOSE_FLOW_TOKEN: token });
@@ -362,6 +392,14 @@ for (const engine of ['embedded', 'temporal'] as const) {
           authorization: `Bearer ${token}`,
         });
         expect(ok.engine).toBe(engine);
+        const root = base.replace(/\/api\/v1$/, '');
+        expect((await fetch(`${root}/metrics`)).status).toBe(401);
+        expect(
+          (await fetch(`${root}/metrics`, { headers: { authorization: `Bearer ${token}` } }))
+            .status,
+        ).toBe(200);
+        // /health never needs a key or token.
+        expect((await fetch(`${root}/health`)).status).toBe(200);
       });
     },
   );
