@@ -53,6 +53,11 @@ export interface App {
   readonly recipes: RecipeService;
   readonly logs: LogService;
   readonly schedules: ScheduleService;
+  /**
+   * Changes whenever a schedule, run or decision does (embedded: three counters, one read each);
+   * null when the engine has no such thing (Temporal). Lets faces cache whole listings.
+   */
+  stateVersion(): string | null;
   /** Run events and schedule decisions as they happen (SSE). */
   readonly feed: EventFeed;
   /** The maintenance jobs and what they last did. */
@@ -165,6 +170,8 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
     schedules,
     systemJobs: () => systemJobs.list(),
     feed: new StoreFeed(store, scheduleStore),
+    stateVersion: () =>
+      `${scheduleStore.counters().schedules}.${store.lastEventSeq()}.${scheduleStore.lastDecisionRow()}`,
     temporal: null,
     startWorker: async () => {
       throw new UsageError('`goose-flow worker` runs Temporal workers: pass --engine temporal');

@@ -45,6 +45,12 @@ export interface RunDetail {
   readonly live: LiveAttempt | null;
 }
 
+export interface ScheduleRunSummary {
+  readonly lastRunAt: number | null;
+  readonly lastManualRunAt: number | null;
+  readonly active: boolean;
+}
+
 /** A run produced by a new run definition: what a schedule occurrence would start. */
 export type RunTemplate = Omit<NewRun, 'owner' | 'id'>;
 
@@ -118,6 +124,8 @@ export interface Engine {
   getRun(runId: string): Promise<Run | undefined>;
   listRuns(query: RunQuery): Promise<Run[]>;
   runDetail(runId: string): Promise<RunDetail | undefined>;
+  /** Per schedule: its latest run, latest manual run, and whether a run of it has not ended. */
+  scheduleRunSummaries(): Promise<Map<string, ScheduleRunSummary>>;
   /** Cancels every run this process drives and waits for them to settle. */
   cancelAll(reason: string): Promise<void>;
   /** Runs left unsettled by a goose-flow process that is gone (Temporal: none, the server retries them). */

@@ -92,6 +92,11 @@ export interface RunStore {
   deleteRuns(ids: readonly string[]): string[];
   /** Runs of a schedule that have not ended. */
   activeRuns(scheduleId: string): Run[];
+  /** Per schedule: latest run, latest manual run, any run not ended. */
+  scheduleRunSummaries(): Map<
+    string,
+    { lastRunAt: number | null; lastManualRunAt: number | null; active: boolean }
+  >;
 
   /** Checks the transition, applies the patch and appends the event, atomically. */
   transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run;

@@ -10,6 +10,8 @@ import { isTerminal } from '../domain/run-status.js';
 import type { Run } from '../domain/run.js';
 import { ExecutionMode, type Schedule } from '../domain/schedule/model.js';
 import { defaultDraft, draftOf } from '../domain/schedule/transfer-draft.js';
+import type { ScheduleRunSummary } from '../engines/contract.js';
+import { ListingCache } from './listing-cache.js';
 
 /** The Rust client always sends all five keys, unused ones as null: null and missing mean the same. */
 export const JobRequest = z.object({
@@ -79,7 +81,21 @@ const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? undefined : new Date(ms).toISOString();
 
 export class GooseJobs {
-  constructor(private readonly app: App) {}
+  private readonly listing: ListingCache<Uint8Array<ArrayBuffer>>;
+
+  constructor(private readonly app: App) {
+    this.listing = new ListingCache<Uint8Array<ArrayBuffer>>(() => app.stateVersion());
+  }
+
+  /**
+   * The response as JSON text. Goose polls `list` often: while nothing changed, the text of the
+   * last listing is served again.
+   */
+  async respond(body: unknown): Promise<Uint8Array<ArrayBuffer>> {
+    const action = (body as { action?: unknown } | null)?.action;
+    if (action === 'list') return this.listing.get(async () => encode(await this.handle(body)));
+    return encode(await this.handle(body));
+  }
 
   async handle(body: unknown): Promise<JobsResponse> {
     const parsed = JobRequest.safeParse(body);
@@ -138,11 +154,25 @@ export class GooseJobs {
         return ok(`job '${id}' updated`);
       }
       case 'list': {
-        const all = await schedules.list();
-        return ok(`${all.length} job(s)`, { jobs: await Promise.all(all.map((s) => this.job(s))) });
+        const [all, summaries] = await Promise.all([schedules.list(), runs.scheduleSummaries()]);
+        return ok(`${all.length} job(s)`, {
+          jobs: all.map((s) => this.job(s, summaries.get(s.id))),
+        });
       }
-      case 'status':
-        return ok(`job '${id}'`, { jobs: [await this.job(await schedules.get(id))] });
+      case 'status': {
+        // Fresh: from the schedule's own runs, not from a summary.
+        const s = await schedules.get(id);
+        const recent = await runs.list({ scheduleId: id, limit: 50 });
+        return ok(`job '${id}'`, {
+          jobs: [
+            this.job(s, {
+              lastRunAt: recent[0]?.createdAt ?? null,
+              lastManualRunAt: recent.find((r) => r.trigger === 'manual')?.createdAt ?? null,
+              active: recent.some((r) => !isTerminal(r.status)),
+            }),
+          ],
+        });
+      }
       case 'run_now': {
         // Goose's "Run now" runs it now, whatever runs already (as the Go service did).
         const result = await schedules.trigger(id, 'allow_all');
@@ -193,22 +223,23 @@ export class GooseJobs {
     return recent.filter((r) => !isTerminal(r.status));
   }
 
-  private async job(s: Schedule): Promise<JobStatus> {
-    const recent = await this.app.runs.list({ scheduleId: s.id, limit: 50 });
-    const last = recent[0];
-    const manual = recent.find((r) => r.trigger === 'manual');
+  private job(s: Schedule, summary: ScheduleRunSummary | undefined): JobStatus {
     const next = this.app.schedules.nextRunAt(s);
     return {
       id: s.id,
       cron: s.spec.expression,
       recipe_path: s.action.recipePath,
-      ...(last ? { last_run: iso(last.createdAt) } : {}),
+      ...(summary?.lastRunAt ? { last_run: iso(summary.lastRunAt) } : {}),
       ...(next !== null && !s.state.paused ? { next_run: iso(next) } : {}),
-      currently_running: recent.some((r) => !isTerminal(r.status)),
+      currently_running: summary?.active ?? false,
       paused: s.state.paused,
       created_at: iso(s.createdAt)!,
       execution_mode: s.action.mode,
-      ...(manual ? { last_manual_run: iso(manual.createdAt) } : {}),
+      ...(summary?.lastManualRunAt ? { last_manual_run: iso(summary.lastManualRunAt) } : {}),
     };
   }
+}
+
+function encode(response: JobsResponse): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(JSON.stringify(response));
 }

@@ -85,7 +85,7 @@ export function httpApp(
       } catch {
         return jobsFail(c, 400, 'the request body is not JSON');
       }
-      return c.json(await jobs.handle(body), 200);
+      return c.body(await jobs.respond(body), 200, { 'content-type': 'application/json' });
     },
   );
   // REST API: a bearer token when one is configured (always, when bound beyond loopback).

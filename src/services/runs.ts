@@ -12,6 +12,7 @@ import type {
   RecoveryReport,
   RunDetail,
   RunObserver,
+  ScheduleRunSummary,
   StartedRun,
 } from '../engines/contract.js';
 import type { RecipeService } from './recipes.js';
@@ -137,6 +138,11 @@ export class RunService {
   /** Cancels every run this process drives. */
   cancelAll(reason: string): Promise<void> {
     return this.engine.cancelAll(reason);
+  }
+
+  /** Per schedule: latest run, latest manual run, whether one has not ended (one query). */
+  scheduleSummaries(): Promise<Map<string, ScheduleRunSummary>> {
+    return this.engine.scheduleRunSummaries();
   }
 
   orphans(): Promise<Run[]> {

@@ -278,6 +278,19 @@ for (const engine of ['embedded', 'temporal'] as const) {
         expect(status.engine).toBe(engine);
         expect(status.schedules.total).toBe(2);
 
+        const page1 = await call(base, 'GET', '/schedules?limit=1', 200, S.SchedulePage);
+        expect([page1.schedules.map((x) => x.id), page1.nextCursor]).toEqual([
+          ['nightly'],
+          'nightly',
+        ]);
+        const page2 = await call(
+          base,
+          'GET',
+          '/schedules?limit=1&cursor=nightly',
+          200,
+          S.SchedulePage,
+        );
+        expect([page2.schedules.map((x) => x.id), page2.nextCursor]).toEqual([['slow'], null]);
         await call(base, 'DELETE', '/schedules/slow', 204, null);
         await call(base, 'GET', '/schedules/slow', 404, S.ErrorBody);
       });

@@ -308,6 +308,32 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toEvent);
   }
 
+  /** One pass over the runs of schedules: latest run, latest manual run, any not ended. */
+  scheduleRunSummaries(): Map<
+    string,
+    { lastRunAt: number | null; lastManualRunAt: number | null; active: boolean }
+  > {
+    const rows = this.statements
+      .get(
+        `SELECT schedule_id, max(created_at) AS last_run,
+                max(CASE WHEN trigger = 'manual' THEN created_at END) AS last_manual,
+                max(status IN ('pending', 'running', 'retrying')) AS active
+           FROM runs WHERE schedule_id IS NOT NULL GROUP BY schedule_id`,
+      )
+      .all() as {
+      schedule_id: string;
+      last_run: number | null;
+      last_manual: number | null;
+      active: number;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        r.schedule_id,
+        { lastRunAt: r.last_run, lastManualRunAt: r.last_manual, active: r.active === 1 },
+      ]),
+    );
+  }
+
   /** Events of every run after `seq`, oldest first (the live event feed). */
   eventsSince(seq: number, limit: number): RunEvent[] {
     const rows = this.statements

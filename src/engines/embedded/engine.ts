@@ -9,6 +9,7 @@ import type {
   RunDetail,
   RunObserver,
   ScheduleBackend,
+  ScheduleRunSummary,
   StartedRun,
 } from '../contract.js';
 import type { NewRun, RunQuery } from '../ports.js';
@@ -104,6 +105,10 @@ export class EmbeddedEngine implements Engine {
         }
       : null;
     return { run, attempts, events: this.deps.store.events(runId), live };
+  }
+
+  async scheduleRunSummaries(): Promise<Map<string, ScheduleRunSummary>> {
+    return this.deps.store.scheduleRunSummaries();
   }
 
   async orphanedRuns(): Promise<Run[]> {

@@ -15,6 +15,7 @@ import type {
   RunDetail,
   RunObserver,
   ScheduleBackend,
+  ScheduleRunSummary,
   StartedRun,
 } from '../contract.js';
 import type { Clock, NewRun, RunQuery } from '../ports.js';
@@ -245,6 +246,31 @@ export class TemporalEngine implements Engine {
       events: timeline.events,
       live,
     };
+  }
+
+  /** From visibility: the newest 1,000 runs of schedules, and every run not ended. */
+  async scheduleRunSummaries(): Promise<Map<string, ScheduleRunSummary>> {
+    const out = new Map<
+      string,
+      { lastRunAt: number | null; lastManualRunAt: number | null; active: boolean }
+    >();
+    const note = (run: Run) => {
+      if (!run.scheduleId) return;
+      const s = out.get(run.scheduleId) ?? {
+        lastRunAt: null,
+        lastManualRunAt: null,
+        active: false,
+      };
+      s.lastRunAt = Math.max(s.lastRunAt ?? 0, run.createdAt);
+      if (run.trigger === 'manual')
+        s.lastManualRunAt = Math.max(s.lastManualRunAt ?? 0, run.createdAt);
+      if (!isTerminal(run.status)) s.active = true;
+      out.set(run.scheduleId, s);
+    };
+    for (const run of await this.listRuns({ limit: 1000 })) note(run);
+    for (const status of [RunStatus.pending, RunStatus.running, RunStatus.retrying])
+      for (const run of await this.listRuns({ status, limit: 1000 })) note(run);
+    return out;
   }
 
   /** Temporal retries what a dead worker left (heartbeat timeout): nothing is orphaned here. */

@@ -16,6 +16,7 @@ import { runDetailJson, runJson, scheduleDetailJson, scheduleJson } from '../../
 import { errorBody, invalidRequest, statusOf } from './errors.js';
 import * as S from './schemas.js';
 import { registerEvents } from './events.js';
+import { KeyedListingCache } from '../listing-cache.js';
 import type { FeedHub } from '../feed-hub.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -88,7 +89,10 @@ function recipePath(path: string): string {
   return path;
 }
 
+const SchedulesList = S.SchedulePage;
+
 export function apiV1(app: App, hub: FeedHub): OpenAPIHono {
+  const schedulesListing = new KeyedListingCache<Uint8Array<ArrayBuffer>>(() => app.stateVersion());
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(invalidRequest(result.error), 400);
@@ -139,23 +143,44 @@ export function apiV1(app: App, hub: FeedHub): OpenAPIHono {
       method: 'get',
       path: '/schedules',
       tags: ['schedules'],
-      summary: 'all schedules, with their next run',
-      responses: {
-        200: json(z.object({ schedules: z.array(S.Schedule) }), 'schedules'),
-        401: errors[401],
+      summary: 'schedules by id, with their next run; a page at a time (`nextCursor`)',
+      request: {
+        query: z
+          .object({
+            limit: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(1000)
+              .optional()
+              .openapi({ description: 'default 100' }),
+            cursor: z
+              .string()
+              .optional()
+              .openapi({ description: 'the nextCursor of the previous page' }),
+          })
+          .strict(),
       },
+      responses: { 200: json(SchedulesList, 'a page of schedules'), ...errors },
     }),
     async (c) => {
-      const list = await app.schedules.list();
-      return c.json(
-        {
-          schedules: list.map((s) => {
+      const q = c.req.valid('query');
+      const limit = q.limit ?? 100;
+      // Pages are served from memory while nothing changed (the most polled route of the API).
+      const text = await schedulesListing.get(`${q.cursor ?? ''}|${limit}`, async () => {
+        const list = await app.schedules.list();
+        const from = q.cursor === undefined ? 0 : list.findIndex((s) => s.id > q.cursor!);
+        const page = from < 0 ? [] : list.slice(from, from + limit);
+        const body: z.infer<typeof SchedulesList> = {
+          schedules: page.map((s) => {
             const next = app.schedules.nextRunAt(s);
             return scheduleJson(s, next === null ? [] : [next]);
           }),
-        },
-        200,
-      );
+          nextCursor: from >= 0 && from + limit < list.length ? page.at(-1)!.id : null,
+        };
+        return new Uint8Array(Buffer.from(JSON.stringify(body)));
+      });
+      return c.body(text, 200, { 'content-type': 'application/json' }) as never;
     },
   );
 

@@ -136,6 +136,16 @@ export const Schedule = z
   })
   .openapi('Schedule');
 
+export const SchedulePage = z
+  .object({
+    schedules: z.array(Schedule),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'pass as `cursor` for the next page; null on the last one' }),
+  })
+  .openapi('SchedulePage');
+
 export const Decision = z
   .object({
     scheduledAt: IsoOrNull,

@@ -1,0 +1,255 @@
+// HTTP API (E4), against a real `serve --port 0` on the embedded engine, with 1,000 schedules and
+// 10,000 runs stored:
+//   - 50 concurrent clients for 20 s (autocannon): GET /api/v1/schedules and Goose's `list`
+//     (POST /jobs) — target p99 ≤ 25 ms;
+//   - SSE: 100 clients on /api/v1/events, runs triggered one by one — each run's first event
+//     must reach every client within 50 ms (p99), measured from the event's own timestamp.
+//
+//   node bench/api.mjs [seconds=20]
+/* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import autocannon from 'autocannon';
+
+const SECONDS = Number(process.argv[2] ?? 20);
+const SCHEDULES = 1000;
+const RUNS = 10_000;
+const CLIENTS = 50;
+const SSE_CLIENTS = 100;
+const SSE_RUNS = 20;
+const SECRET = 'bench-secret';
+
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'goose-flow-bench-api-'));
+const home = join(tmp, 'data');
+const noop = join(tmp, 'noop');
+writeFileSync(noop, '#!/bin/sh\nexit 0\n');
+chmodSync(noop, 0o755);
+const recipe = join(tmp, 'recipe.yaml');
+writeFileSync(
+  recipe,
+  'version: 1.0.0\ntitle: noop\ndescription: api benchmark\nprompt: Do nothing.\n',
+);
+const env = {
+  ...process.env,
+  GOOSE_FLOW_HOME: home,
+  GOOSE_FLOW_GOOSE_BIN: noop,
+  TEMPORAL_SECRET_KEY: SECRET,
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+function cliSync(args) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`goose-flow ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** 1,000 yearly schedules (one added by the CLI, the rest copied) and 10,000 settled runs of them. */
+function seed() {
+  cliSync(['schedule', 'add', 's0000', '--cron', '0 0 1 1 *', '--tz', 'UTC', '--recipe', recipe]);
+  const db = new Database(join(home, 'goose-flow.db'));
+  db.pragma('journal_mode = WAL');
+  const template = db.prepare("SELECT * FROM schedules WHERE id = 's0000'").get();
+  const cols = Object.keys(template);
+  const insSchedule = db.prepare(
+    `INSERT INTO schedules (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`,
+  );
+  const snapshot = JSON.parse(template.action).recipeHash;
+  db.prepare('INSERT OR IGNORE INTO recipe_snapshots VALUES (?, ?, ?, ?)').run(
+    snapshot,
+    recipe,
+    join(home, 'recipes', snapshot, 'recipe.yaml'),
+    Date.now(),
+  );
+  const options = JSON.stringify({
+    timeoutMs: 7_200_000,
+    graceMs: 10_000,
+    retryPolicy: {
+      initialIntervalMs: 1000,
+      backoffCoefficient: 2,
+      maximumIntervalMs: 60000,
+      maxAttempts: 3,
+      nonRetryableErrorTypes: [],
+    },
+    cwd: tmp,
+    logCapBytes: 1e6,
+  });
+  const insRun = db.prepare(
+    `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options, created_at, started_at, ended_at, attempt_count, exit_code)
+     VALUES (?, 'succeeded', 'schedule', ?, ?, ?, '{}', ?, ?, ?, ?, 1, 0)`,
+  );
+  db.transaction(() => {
+    const base = db.prepare("SELECT value FROM counters WHERE name = 'schedules'").pluck().get();
+    const now = Date.now();
+    for (let i = 1; i < SCHEDULES; i++)
+      insSchedule.run({
+        ...template,
+        id: `s${String(i).padStart(4, '0')}`,
+        created_at: now,
+        updated_at: now,
+        decided_through: now,
+        version: base + i,
+      });
+    db.prepare("UPDATE counters SET value = ? WHERE name = 'schedules'").run(base + SCHEDULES - 1);
+    const t0 = now - RUNS * 60_000;
+    for (let i = 0; i < RUNS; i++) {
+      const s = `s${String(i % SCHEDULES).padStart(4, '0')}`;
+      const at = t0 + i * 60_000;
+      insRun.run(
+        `${s}@${new Date(at).toISOString()}`,
+        s,
+        recipe,
+        snapshot,
+        options,
+        at,
+        at + 5,
+        at + 30_000,
+      );
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+async function startServe() {
+  const child = spawn(
+    process.execPath,
+    [cli, 'serve', '--port', '0', '--log-format', 'json', '--max-concurrent', '16'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const port = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const e = JSON.parse(line);
+        if (e.msg === 'http_listening') resolve(e.port);
+      } catch {
+        /* not JSON */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
+  return { child, port };
+}
+
+function cannon(opts) {
+  return new Promise((resolve, reject) =>
+    autocannon({ connections: CLIENTS, duration: SECONDS, ...opts }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    ),
+  );
+}
+
+/** 100 SSE clients; each notes when each run's first event reached it. */
+async function sseLatency(port) {
+  const seen = new Map(); // runId -> [latency ms]
+  const controllers = [];
+  let ready = 0;
+  for (let i = 0; i < SSE_CLIENTS; i++) {
+    const controller = new AbortController();
+    controllers.push(controller);
+    void (async () => {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/events`, {
+        signal: controller.signal,
+      });
+      const decoder = new TextDecoder();
+      let buffer = '';
+      const firsts = new Set();
+      for await (const chunk of r.body) {
+        const now = Date.now();
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.includes('event: ready')) ready++;
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (!block.includes('event: run') || !data) continue;
+          const e = JSON.parse(data.slice(6));
+          if (e.type !== 'run_created' || firsts.has(e.runId)) continue;
+          firsts.add(e.runId);
+          const list = seen.get(e.runId) ?? [];
+          list.push(now - Date.parse(e.at));
+          seen.set(e.runId, list);
+        }
+      }
+    })().catch(() => undefined);
+  }
+  while (ready < SSE_CLIENTS) await sleep(50);
+  for (let i = 0; i < SSE_RUNS; i++) {
+    await fetch(`http://127.0.0.1:${port}/api/v1/schedules/s0001/trigger`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ overlap: 'allow_all' }),
+    });
+    await sleep(250);
+  }
+  await sleep(1000);
+  for (const c of controllers) c.abort();
+  const all = [...seen.values()].flat();
+  const complete = [...seen.values()].filter((l) => l.length === SSE_CLIENTS).length;
+  return {
+    runs: seen.size,
+    deliveries: all.length,
+    complete,
+    p50: pct(all, 50),
+    p99: pct(all, 99),
+    max: Math.max(...all),
+  };
+}
+
+try {
+  console.log(
+    `api benchmark — ${new Date().toISOString()}, ${SCHEDULES} schedules, ${RUNS} runs, ${CLIENTS} clients × ${SECONDS} s`,
+  );
+  seed();
+  const { child, port } = await startServe();
+  const base = `http://127.0.0.1:${port}`;
+  const schedules = await cannon({ url: `${base}/api/v1/schedules` });
+  console.log(
+    `GET /api/v1/schedules: ${schedules.requests.average} req/s, latency p50 ${schedules.latency.p50} ms, p99 ${schedules.latency.p99} ms, max ${schedules.latency.max} ms, non-2xx ${schedules.non2xx}, errors ${schedules.errors}, ${Math.round(schedules.throughput.average / 1024)} KB/s`,
+  );
+  const jobs = await cannon({
+    url: `${base}/jobs`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-secret-key': SECRET },
+    body: JSON.stringify({
+      action: 'list',
+      job_id: null,
+      cron: null,
+      recipe_path: null,
+      execution_mode: null,
+    }),
+  });
+  console.log(
+    `POST /jobs list: ${jobs.requests.average} req/s, latency p50 ${jobs.latency.p50} ms, p99 ${jobs.latency.p99} ms, max ${jobs.latency.max} ms, non-2xx ${jobs.non2xx}, errors ${jobs.errors}`,
+  );
+  const sse = await sseLatency(port);
+  console.log(
+    `SSE: ${SSE_CLIENTS} clients, ${sse.runs} runs, ${sse.deliveries} deliveries (${sse.complete} runs reached every client): p50 ${sse.p50} ms, p99 ${sse.p99} ms, max ${sse.max} ms`,
+  );
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  console.log(
+    JSON.stringify({
+      schedules: {
+        p50: schedules.latency.p50,
+        p99: schedules.latency.p99,
+        rps: schedules.requests.average,
+      },
+      jobs: { p50: jobs.latency.p50, p99: jobs.latency.p99, rps: jobs.requests.average },
+      sse,
+      load: loadavg(),
+    }),
+  );
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
