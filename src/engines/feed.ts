@@ -20,6 +20,8 @@ export interface EventFeed {
   since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }>;
   /** True when `since` answers resumes exactly (embedded); false for a best-effort feed. */
   readonly exact: boolean;
+  /** Tells `listener` when this process wrote something new (so a poller need not wait its turn). */
+  onChange?(listener: () => void): void;
 }
 
 /** Embedded: the events table's global sequence and the decisions' row ids, as `<seq>.<row>`. */
@@ -30,6 +32,7 @@ export class StoreFeed implements EventFeed {
     private readonly runs: {
       eventsSince(seq: number, limit: number): RunEvent[];
       lastEventSeq(): number;
+      onEvent: (() => void) | null;
     },
     private readonly decisions: {
       decisionsSince(after: number, limit: number): { row: number; record: OccurrenceRecord }[];
@@ -39,6 +42,10 @@ export class StoreFeed implements EventFeed {
 
   async head(): Promise<string> {
     return `${this.runs.lastEventSeq()}.${this.decisions.lastDecisionRow()}`;
+  }
+
+  onChange(listener: () => void): void {
+    this.runs.onEvent = listener;
   }
 
   async since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }> {

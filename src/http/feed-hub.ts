@@ -25,7 +25,12 @@ export class FeedHub {
   constructor(
     private readonly feed: EventFeed,
     private readonly pollMs = 25,
-  ) {}
+  ) {
+    // What this process writes goes out at once; what other processes write, on the next poll.
+    feed.onChange?.(() => {
+      if (this.timer) void this.tick();
+    });
+  }
 
   /** Starts delivering items after `from` (default: from now); returns how to stop. */
   async subscribe(

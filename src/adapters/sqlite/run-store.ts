@@ -348,7 +348,18 @@ export class SqliteRunStore implements RunStore {
     );
   }
 
+  /** Called (on a later tick, after the write committed) when this process recorded an event. */
+  onEvent: (() => void) | null = null;
+  private eventPending = false;
+
   private insertEvent(runId: string, event: NewEvent): void {
+    if (this.onEvent && !this.eventPending) {
+      this.eventPending = true;
+      setImmediate(() => {
+        this.eventPending = false;
+        this.onEvent?.();
+      });
+    }
     this.statements
       .get('INSERT INTO events (run_id, at, type, attempt, data) VALUES (?, ?, ?, ?, ?)')
       .run(
