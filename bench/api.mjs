@@ -5,7 +5,7 @@
 //   - SSE: 100 clients on /api/v1/events, runs triggered one by one — each run's first event
 //     must reach every client within 50 ms (p99), measured from the event's own timestamp.
 //
-//   node bench/api.mjs [seconds=20]
+//   node bench/api.mjs [seconds=20] [embedded|temporal]
 /* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
 
 const SECONDS = Number(process.argv[2] ?? 20);
+/** `temporal`: the same requests against `serve --engine temporal` (its own dev server), 100 schedules created through the API. */
+const ENGINE = process.argv[3] ?? 'embedded';
 const SCHEDULES = 1000;
 const RUNS = 10_000;
 const CLIENTS = 50;
@@ -121,9 +123,10 @@ function seed() {
 }
 
 async function startServe() {
+  const engine = ENGINE === 'temporal' ? ['--engine', 'temporal'] : [];
   const child = spawn(
     process.execPath,
-    [cli, 'serve', '--port', '0', '--log-format', 'json', '--max-concurrent', '16'],
+    [cli, 'serve', '--port', '0', '--log-format', 'json', '--max-concurrent', '16', ...engine],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const port = await new Promise((resolve, reject) => {
@@ -208,11 +211,29 @@ async function sseLatency(port) {
 
 try {
   console.log(
-    `api benchmark — ${new Date().toISOString()}, ${SCHEDULES} schedules, ${RUNS} runs, ${CLIENTS} clients × ${SECONDS} s`,
+    `api benchmark [${ENGINE}] — ${new Date().toISOString()}, ${ENGINE === 'embedded' ? `${SCHEDULES} schedules, ${RUNS} runs` : '100 schedules'}, ${CLIENTS} clients × ${SECONDS} s`,
   );
-  seed();
+  if (ENGINE === 'embedded') seed();
   const { child, port } = await startServe();
   const base = `http://127.0.0.1:${port}`;
+  if (ENGINE === 'temporal') {
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(`${base}/api/v1/schedules`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: `s${String(i).padStart(4, '0')}`,
+          cron: '0 0 1 1 *',
+          recipe,
+          timezone: 'UTC',
+          catchupWindow: '1m',
+        }),
+      });
+      if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
+    }
+    const status = await (await fetch(`${base}/api/v1/status`)).json();
+    console.log(`${status.engine}: 100 schedules created through the API (no stored runs)`);
+  }
   const schedules = await cannon({ url: `${base}/api/v1/schedules` });
   console.log(
     `GET /api/v1/schedules: ${schedules.requests.average} req/s, latency p50 ${schedules.latency.p50} ms, p99 ${schedules.latency.p99} ms, max ${schedules.latency.max} ms, non-2xx ${schedules.non2xx}, errors ${schedules.errors}, ${Math.round(schedules.throughput.average / 1024)} KB/s`,
@@ -232,7 +253,10 @@ try {
   console.log(
     `POST /jobs list: ${jobs.requests.average} req/s, latency p50 ${jobs.latency.p50} ms, p99 ${jobs.latency.p99} ms, max ${jobs.latency.max} ms, non-2xx ${jobs.non2xx}, errors ${jobs.errors}`,
   );
-  const sse = await sseLatency(port);
+  const sse =
+    ENGINE === 'embedded'
+      ? await sseLatency(port)
+      : { runs: 0, deliveries: 0, complete: 0, p50: null, p99: null, max: null };
   console.log(
     `SSE: ${SSE_CLIENTS} clients, ${sse.runs} runs, ${sse.deliveries} deliveries (${sse.complete} runs reached every client): p50 ${sse.p50} ms, p99 ${sse.p99} ms, max ${sse.max} ms`,
   );

@@ -110,7 +110,7 @@ export async function openTemporalApp(
     logs: new LogService(runs, systemClock, 'temporal'),
     schedules,
     systemJobs: () => [],
-    stateVersion: () => null,
+    stateVersion: () => engine.stateVersion(),
     feed: new VisibilityFeed(link.client, () => systemClock.now()),
     temporal: {
       target,

@@ -64,7 +64,18 @@ export class TemporalEngine implements Engine {
   readonly name = 'temporal' as const;
   schedules!: ScheduleBackend;
 
+  /** Changes this process made (runs started or killed, schedules changed): part of the state version. */
+  writes = 0;
+
   constructor(private readonly deps: TemporalEngineDeps) {}
+
+  /**
+   * Temporal has no cheap global version: what this process changed, and the current second
+   * (others' changes and the server's own — fired schedules — show within a second).
+   */
+  stateVersion(): string {
+    return `t${this.writes}.${Math.floor(this.deps.clock.now() / 1000)}`;
+  }
 
   get client() {
     return this.deps.link.client;
@@ -134,6 +145,7 @@ export class TemporalEngine implements Engine {
   }
 
   async enqueueRun(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
+    this.writes++;
     const { input, memo } = this.jobOf(newRun);
     await this.client.workflow.start(WORKFLOW_TYPE, {
       workflowId: newRun.id,
@@ -156,6 +168,7 @@ export class TemporalEngine implements Engine {
       });
     }
     const handle = this.client.workflow.getHandle(runId);
+    this.writes++;
     await handle.signal(KILL_SIGNAL, { reason }).catch(() => undefined);
     await handle.cancel();
     // Graceful first: the activity learns of it on its next heartbeat and kills the tree

@@ -54,6 +54,7 @@ export class TemporalSchedules implements ScheduleBackend {
     schedules: readonly NewSchedule[],
     templates: readonly RunTemplate[],
   ): Promise<Schedule[]> {
+    this.engine.writes++;
     const created: string[] = [];
     try {
       for (const [i, schedule] of schedules.entries()) {
@@ -95,6 +96,7 @@ export class TemporalSchedules implements ScheduleBackend {
     change: ScheduleChange,
     template: RunTemplate | null,
   ): Promise<Schedule> {
+    this.engine.writes++;
     await this.serialised(id, async () => {
       const handle = this.handle(id);
       const current = await this.get(id);
@@ -140,6 +142,7 @@ export class TemporalSchedules implements ScheduleBackend {
   }
 
   async remove(id: string): Promise<boolean> {
+    this.engine.writes++;
     try {
       await this.handle(id).delete();
       return true;
@@ -176,6 +179,7 @@ export class TemporalSchedules implements ScheduleBackend {
   }
 
   async trigger(schedule: Schedule, overlap?: OverlapPolicy): Promise<TriggerResult> {
+    this.engine.writes++;
     const handle = this.handle(schedule.id);
     const policy = overlap ?? schedule.policies.overlap;
     const before = await handle.describe();
@@ -228,6 +232,7 @@ export class TemporalSchedules implements ScheduleBackend {
     to: number,
     overlap?: OverlapPolicy,
   ): Promise<BackfillResult> {
+    this.engine.writes++;
     await this.handle(schedule.id).backfill({
       start: new Date(from),
       end: new Date(to),
