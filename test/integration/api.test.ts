@@ -417,3 +417,48 @@ for (const engine of ['embedded', 'temporal'] as const) {
     },
   );
 }
+
+describe('binding beyond loopback', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  it('is refused without GOOSE_FLOW_TOKEN, and never sends CORS headers', async () => {
+    const refused = await cli(['serve', '--port', '0', '--host', '0.0.0.0'], box.env, {
+      timeoutMs: 30_000,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/binding 0\.0\.0\.0 .*GOOSE_FLOW_TOKEN/);
+
+    const token = 'tok-' + randomBytes(8).toString('hex');
+    const d = startCli(['serve', '--port', '0', '--host', '0.0.0.0', '--log-format', 'json'], {
+      ...box.env,
+      GOOSE_FLOW_TOKEN: token,
+    });
+    try {
+      const line = await waitFor(
+        () => d.out.stdout.split('\n').find((l) => l.includes('http_listening')),
+        30_000,
+        'serve to listen',
+      );
+      const port = (JSON.parse(line) as { port: number }).port;
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/status`, {
+        headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example' },
+      });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('access-control-allow-origin')).toBeNull();
+      const preflight = await fetch(`http://127.0.0.1:${port}/api/v1/status`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      expect(preflight.status).toBeGreaterThanOrEqual(400);
+      expect(preflight.status).toBeLessThan(500);
+    } finally {
+      d.kill('SIGTERM');
+      await d.closed;
+    }
+  });
+});
