@@ -9,6 +9,7 @@ import { recoverCommand } from './commands/recover.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { eventsCommand } from './commands/events.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
 
@@ -66,6 +67,7 @@ Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, b
     serveCommand(),
     workerCommand(),
     statusCommand(),
+    eventsCommand(),
     importCommand(),
     exportCommand(),
   ]) {

@@ -228,3 +228,40 @@ for (const engine of ['embedded', 'temporal'] as const) {
     },
   );
 }
+
+describe('goose-flow events (the CLI face of the feed)', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  it('prints what happened after an id, and follows new events live', async () => {
+    const follower = startCli(['events', '--follow', '--json'], box.env);
+    await new Promise((r) => setTimeout(r, 800));
+    const run = await cli(['run', box.recipe('e.yaml'), '--json'], box.env);
+    const runId = (JSON.parse(run.stdout) as { id: string }).id;
+    const lines = await waitFor(
+      () => {
+        const l = follower.out.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((x) => JSON.parse(x) as Record<string, unknown>);
+        return l.some((e) => e.runId === runId && e.type === 'run_completed') && l;
+      },
+      15_000,
+      'the follower to see the run end',
+    );
+    follower.kill('SIGTERM');
+    expect(await follower.closed).toBe(0);
+    expect(lines[0]).toMatchObject({ kind: 'run', runId, type: 'run_created' });
+    const after = await cli(['events', '--after', String(lines[0]!.id), '--json'], box.env);
+    const replay = after.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((x) => JSON.parse(x) as { id: string });
+    expect(replay.map((e) => e.id)).toEqual(lines.slice(1).map((e) => e.id));
+    const bad = await cli(['events', '--after', 'nope'], box.env);
+    expect(bad.code).toBe(2);
+  });
+});

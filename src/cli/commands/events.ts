@@ -1,0 +1,98 @@
+import { Command } from 'commander';
+import { withApp } from '../context.js';
+import type { FeedItem } from '../../engines/feed.js';
+import { parseCursor } from '../../engines/feed.js';
+import { UsageError } from '../../domain/errors.js';
+import { eventJson, occurrenceJson } from '../../views/json.js';
+
+const POLL_MS = 100;
+
+/** The live event feed in the terminal: what `GET /api/v1/events` streams, as lines or JSON lines. */
+export function eventsCommand(): Command {
+  return new Command('events')
+    .description('run events and schedule decisions as they happen (the feed behind the SSE API)')
+    .option('--follow', 'keep printing new events until interrupted')
+    .option('--after <id>', 'start after this event id (as printed, or an SSE Last-Event-ID)')
+    .option('--run <id>', 'only the events of this run')
+    .option('--schedule <id>', 'only the decisions and runs of this schedule')
+    .option('--json', 'one JSON object per line')
+    .addHelpText(
+      'after',
+      '\nWithout --after it starts from now (use --follow); with --after it prints everything since that id.',
+    )
+    .action(
+      async (
+        flags: {
+          follow?: boolean;
+          after?: string;
+          run?: string;
+          schedule?: string;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        if (flags.after !== undefined) {
+          try {
+            parseCursor(flags.after);
+          } catch {
+            throw new UsageError(`--after '${flags.after}' is not an event id`);
+          }
+        }
+        await withApp(
+          cmd,
+          async (app) => {
+            const stop = new AbortController();
+            const onSignal = () => stop.abort();
+            process.once('SIGINT', onSignal);
+            process.once('SIGTERM', onSignal);
+            let cursor = flags.after ?? (await app.feed.head());
+            const accept = (item: FeedItem) =>
+              item.kind === 'run'
+                ? (!flags.run || item.event.runId === flags.run) &&
+                  (!flags.schedule ||
+                    item.event.runId.startsWith(`${flags.schedule}@`) ||
+                    item.event.runId.startsWith(`${flags.schedule}-`))
+                : !flags.run && (!flags.schedule || item.decision.scheduleId === flags.schedule);
+            try {
+              for (;;) {
+                const { items, cursor: next } = await app.feed.since(cursor, 500);
+                cursor = next;
+                for (const item of items.filter(accept))
+                  process.stdout.write(line(item, flags.json) + '\n');
+                if (items.length === 500) continue;
+                if (!flags.follow || stop.signal.aborted) return;
+                await new Promise((r) => setTimeout(r, POLL_MS));
+                if (stop.signal.aborted) return;
+              }
+            } finally {
+              process.off('SIGINT', onSignal);
+              process.off('SIGTERM', onSignal);
+            }
+          },
+          {},
+          { recover: false },
+        );
+      },
+    );
+}
+
+function line(item: FeedItem, json: boolean | undefined): string {
+  if (item.kind === 'run') {
+    const e = eventJson(item.event);
+    if (json)
+      return JSON.stringify({ id: item.cursor, kind: 'run', runId: item.event.runId, ...e });
+    const data = Object.entries(e.data)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    return `${item.cursor}  ${e.at}  run ${item.event.runId}  ${e.type}${e.attempt ? ` #${e.attempt}` : ''}${data ? `  ${data}` : ''}`;
+  }
+  const d = occurrenceJson(item.decision);
+  if (json)
+    return JSON.stringify({
+      id: item.cursor,
+      kind: 'decision',
+      scheduleId: item.decision.scheduleId,
+      ...d,
+    });
+  return `${item.cursor}  ${d.decidedAt}  schedule ${item.decision.scheduleId}  ${d.source} ${d.decision}  scheduled ${d.scheduledAt}${d.runId ? `  run ${d.runId}` : ''}`;
+}
