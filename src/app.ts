@@ -273,19 +273,25 @@ function attemptCommand(
   env: NodeJS.ProcessEnv,
 ) {
   if (!entry) throw new NotFoundError('recipe snapshot', run.recipeHash);
+  return gooseAttempt(env, run, attempt, entry, run.options.cwd);
+}
+
+/** One attempt's goose command, as every engine runs it (never through a shell). */
+export function gooseAttempt(
+  env: NodeJS.ProcessEnv,
+  run: Pick<Run, 'id' | 'scheduleId' | 'params'>,
+  attempt: number,
+  recipeFile: string,
+  cwd: string,
+): { command: string; args: string[]; env: Record<string, string>; cwd: string } {
   const { command, args } = gooseRunArgs({
     bin: resolveGooseBinary(env),
-    recipeFile: entry,
+    recipeFile,
     sessionName: `${run.id}-a${attempt}`,
     scheduleId: run.scheduleId,
     params: run.params,
   });
-  return {
-    command,
-    args,
-    env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt),
-    cwd: run.options.cwd,
-  };
+  return { command, args, env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt), cwd };
 }
 
 /** Recovery may take as long as the runs it re-adopts: it runs detached, logging beside the store. */

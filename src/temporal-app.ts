@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import {
-  childEnv,
+  gooseAttempt,
   HOST_ZONE,
   readDevServerFile,
   stderrWarn,
@@ -17,7 +17,6 @@ import { attemptLogPath, prepareDataDir } from './adapters/data-dir.js';
 import { processSupervisor } from './adapters/process/supervisor.js';
 import { startReaper, type Reaper } from './adapters/process/reaper-client.js';
 import { systemClock } from './adapters/clock.js';
-import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
 import { readSnapshotFiles, storeSnapshotFiles } from './adapters/recipe/snapshot.js';
 import { EnvironmentError, UsageError } from './domain/errors.js';
 import { RecipeService } from './services/recipes.js';
@@ -137,21 +136,8 @@ export async function openTemporalApp(
           return entry;
         },
         logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
-        commandFor: (run, attempt, recipeFile) => {
-          const { command, args } = gooseRunArgs({
-            bin: resolveGooseBinary(env),
-            recipeFile,
-            sessionName: `${run.id}-a${attempt}`,
-            scheduleId: run.scheduleId,
-            params: run.params,
-          });
-          return {
-            command,
-            args,
-            env: childEnv(env, run.scheduleId ?? run.id, run.id, attempt),
-            cwd: run.cwd,
-          };
-        },
+        commandFor: (run, attempt, recipeFile) =>
+          gooseAttempt(env, run, attempt, recipeFile, run.cwd),
         defaultCwd: dataDir.work,
       });
       const worker = await startWorker(target, activities, {

@@ -5,418 +5,336 @@
 import { randomBytes } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { z } from 'zod';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as S from '../../src/http/api/schemas.js';
-import {
-  cli,
-  postEarly,
-  sandbox,
-  startCli,
-  waitFor,
-  type CliProcess,
-  type Sandbox,
-} from '../support/harness.js';
-import {
-  SKIP_TEMPORAL_REASON,
-  startTestTemporal,
-  temporalBin,
-  type TestTemporal,
-} from '../support/temporal.js';
+import { cli, postEarly, sandbox, startCli, waitFor, type Sandbox } from '../support/harness.js';
+import { forEachEngineOverHttp } from '../support/http-engines.js';
 
-const bin = temporalBin();
+forEachEngineOverHttp('REST /api/v1', (c) => {
+  /** A request, its status checked, its body checked against the published schema. */
+  async function call<T extends z.ZodType>(
+    base: string,
+    method: string,
+    path: string,
+    status: number,
+    schema: T | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<z.infer<T>> {
+    const r = await fetch(base + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined
+        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+        : {}),
+    });
+    const text = await r.text();
+    expect(r.status, `${method} ${path}: ${text}`).toBe(status);
+    if (!schema) return (text ? JSON.parse(text) : undefined) as z.infer<T>;
+    const parsed = schema.safeParse(JSON.parse(text));
+    expect(
+      parsed.success,
+      `${method} ${path} does not match its schema: ${JSON.stringify(parsed.error?.issues)}`,
+    ).toBe(true);
+    return parsed.data as z.infer<T>;
+  }
 
-for (const engine of ['embedded', 'temporal'] as const) {
-  const skip = engine === 'temporal' && !bin;
-  describe.skipIf(skip)(
-    `REST /api/v1 [${engine}]${skip ? ` — skipped: ${SKIP_TEMPORAL_REASON}` : ''}`,
-    () => {
-      let server: TestTemporal | null = null;
-      let box: Sandbox;
-      let daemons: CliProcess[] = [];
-      beforeAll(async () => {
-        if (engine === 'temporal') server = await startTestTemporal(bin!);
-      }, 90_000);
-      afterAll(async () => server?.stop());
-      beforeEach(() => {
-        box = sandbox();
-        daemons = [];
+  it('publishes a valid OpenAPI document that names every route', async () => {
+    const base = await c().serveHttp();
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    const result = await new Validator().validate(doc as never);
+    expect(result.valid, JSON.stringify(result.errors)).toBe(true);
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/events',
+        '/recipes/validate',
+        '/runs/{id}/log-stream',
+        '/runs',
+        '/runs/{id}',
+        '/runs/{id}/kill',
+        '/runs/{id}/logs',
+        '/schedules',
+        '/schedules/{id}',
+        '/schedules/{id}/backfill',
+        '/schedules/{id}/next',
+        '/schedules/{id}/pause',
+        '/schedules/{id}/resume',
+        '/schedules/{id}/trigger',
+        '/status',
+      ].sort(),
+    );
+  });
+
+  it('schedules and runs through their whole life, each response as documented', async () => {
+    const base = await c().serveHttp();
+    const recipe = c().box.recipe('api.yaml', { sleep: 1 });
+    const slow = c().box.recipe('slow.yaml', { sleep: 30 });
+    const created = await call(base, 'POST', '/schedules', 201, S.Schedule, {
+      id: 'nightly',
+      cron: '0 0 3 * * *',
+      recipe,
+      timezone: 'UTC',
+      overlap: 'allow_all',
+    });
+    expect(created).toMatchObject({ id: 'nightly', cron: '0 0 3 * * *', overlap: 'allow_all' });
+    const list = await call(base, 'GET', '/schedules', 200, null);
+    expect((list as unknown as { schedules: unknown[] }).schedules).toHaveLength(1);
+    const next = await call(base, 'GET', '/schedules/nightly/next?count=3', 200, null);
+    expect(
+      (next as unknown as { next: string[] }).next.map((t) => new Date(t).getUTCHours()),
+    ).toEqual([3, 3, 3]);
+
+    const patched = await call(base, 'PATCH', '/schedules/nightly', 200, S.Schedule, {
+      cron: '0 30 4 * * *',
+      note: 'moved',
+    });
+    expect(patched.cron).toBe('0 30 4 * * *');
+    expect(
+      (await call(base, 'POST', '/schedules/nightly/pause', 200, S.Schedule, { note: 'hold' }))
+        .paused,
+    ).toBe(true);
+    expect(
+      (await call(base, 'POST', '/schedules/nightly/resume', 200, S.Schedule, {})).paused,
+    ).toBe(false);
+
+    // Three triggers: three runs, read back in pages of two.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await call(base, 'POST', '/schedules/nightly/trigger', 200, S.TriggerResult, {
+        overlap: 'allow_all',
       });
-      afterEach(async () => {
-        for (const d of daemons)
-          if (d.exitCode === null && d.signalCode === null) d.kill('SIGTERM');
-        await Promise.all(daemons.map((d) => d.closed));
-        if (server) {
-          const on = ['--engine', 'temporal', '--temporal-address', server.address];
-          const list = await cli([...on, 'schedule', 'list', '--json'], box.env);
-          for (const s of JSON.parse(list.stdout || '[]') as { id: string }[])
-            await cli([...on, 'schedule', 'remove', s.id], box.env);
-        }
-        box.cleanup();
-      }, 60_000);
-
-      async function serve(extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
-        const env = {
-          ...box.env,
-          ...extraEnv,
-          ...(server
-            ? {
-                GOOSE_FLOW_ENGINE: 'temporal',
-                GOOSE_FLOW_TEMPORAL_ADDRESS: server.address,
-                GOOSE_FLOW_TEMPORAL_TASK_QUEUE: `api-${randomBytes(3).toString('hex')}`,
-              }
-            : {}),
-        };
-        const d = startCli(['serve', '--port', '0', '--log-format', 'json'], env);
-        daemons.push(d);
-        const line = await waitFor(
-          () => {
-            if (d.exitCode !== null) throw new Error(`serve exited: ${d.out.stderr}`);
-            return d.out.stdout.split('\n').find((l) => l.includes('http_listening'));
-          },
-          30_000,
-          'serve to listen',
-        );
-        return `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/api/v1`;
-      }
-
-      /** A request, its status checked, its body checked against the published schema. */
-      async function call<T extends z.ZodType>(
-        base: string,
-        method: string,
-        path: string,
-        status: number,
-        schema: T | null,
-        body?: unknown,
-        headers: Record<string, string> = {},
-      ): Promise<z.infer<T>> {
-        const r = await fetch(base + path, {
-          method,
-          headers: {
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...headers,
-          },
-          ...(body !== undefined
-            ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
-            : {}),
-        });
-        const text = await r.text();
-        expect(r.status, `${method} ${path}: ${text}`).toBe(status);
-        if (!schema) return (text ? JSON.parse(text) : undefined) as z.infer<T>;
-        const parsed = schema.safeParse(JSON.parse(text));
-        expect(
-          parsed.success,
-          `${method} ${path} does not match its schema: ${JSON.stringify(parsed.error?.issues)}`,
-        ).toBe(true);
-        return parsed.data as z.infer<T>;
-      }
-
-      it('publishes a valid OpenAPI document that names every route', async () => {
-        const base = await serve();
-        const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
-          paths: Record<string, unknown>;
-        };
-        const result = await new Validator().validate(doc as never);
-        expect(result.valid, JSON.stringify(result.errors)).toBe(true);
-        expect(Object.keys(doc.paths).sort()).toEqual(
-          [
-            '/events',
-            '/recipes/validate',
-            '/runs/{id}/log-stream',
-            '/runs',
-            '/runs/{id}',
-            '/runs/{id}/kill',
-            '/runs/{id}/logs',
-            '/schedules',
-            '/schedules/{id}',
-            '/schedules/{id}/backfill',
-            '/schedules/{id}/next',
-            '/schedules/{id}/pause',
-            '/schedules/{id}/resume',
-            '/schedules/{id}/trigger',
-            '/status',
-          ].sort(),
-        );
-      });
-
-      it('schedules and runs through their whole life, each response as documented', async () => {
-        const base = await serve();
-        const recipe = box.recipe('api.yaml', { sleep: 1 });
-        const slow = box.recipe('slow.yaml', { sleep: 30 });
-        const created = await call(base, 'POST', '/schedules', 201, S.Schedule, {
-          id: 'nightly',
-          cron: '0 0 3 * * *',
-          recipe,
-          timezone: 'UTC',
-          overlap: 'allow_all',
-        });
-        expect(created).toMatchObject({ id: 'nightly', cron: '0 0 3 * * *', overlap: 'allow_all' });
-        const list = await call(base, 'GET', '/schedules', 200, null);
-        expect((list as unknown as { schedules: unknown[] }).schedules).toHaveLength(1);
-        const next = await call(base, 'GET', '/schedules/nightly/next?count=3', 200, null);
-        expect(
-          (next as unknown as { next: string[] }).next.map((t) => new Date(t).getUTCHours()),
-        ).toEqual([3, 3, 3]);
-
-        const patched = await call(base, 'PATCH', '/schedules/nightly', 200, S.Schedule, {
-          cron: '0 30 4 * * *',
-          note: 'moved',
-        });
-        expect(patched.cron).toBe('0 30 4 * * *');
-        expect(
-          (await call(base, 'POST', '/schedules/nightly/pause', 200, S.Schedule, { note: 'hold' }))
-            .paused,
-        ).toBe(true);
-        expect(
-          (await call(base, 'POST', '/schedules/nightly/resume', 200, S.Schedule, {})).paused,
-        ).toBe(false);
-
-        // Three triggers: three runs, read back in pages of two.
-        const ids: string[] = [];
-        for (let i = 0; i < 3; i++) {
-          const t = await call(base, 'POST', '/schedules/nightly/trigger', 200, S.TriggerResult, {
-            overlap: 'allow_all',
-          });
-          expect(t.decision).toBe('started');
-          ids.push(t.run!.id);
-        }
-        await waitFor(
-          async () => {
-            const page = await call(
-              base,
-              'GET',
-              '/runs?scheduleId=nightly&status=succeeded&limit=100',
-              200,
-              S.RunPage,
-            );
-            return page.runs.length === 3;
-          },
-          30_000,
-          'three succeeded runs',
-        );
-        const first = await call(base, 'GET', '/runs?scheduleId=nightly&limit=2', 200, S.RunPage);
-        expect(first.runs).toHaveLength(2);
-        expect(first.nextCursor).not.toBeNull();
-        const second = await call(
+      expect(t.decision).toBe('started');
+      ids.push(t.run!.id);
+    }
+    await waitFor(
+      async () => {
+        const page = await call(
           base,
           'GET',
-          `/runs?scheduleId=nightly&limit=2&cursor=${first.nextCursor}`,
+          '/runs?scheduleId=nightly&status=succeeded&limit=100',
           200,
           S.RunPage,
         );
-        expect(second.runs).toHaveLength(1);
-        expect(second.nextCursor).toBeNull();
-        expect([...first.runs, ...second.runs].map((r) => r.id).sort()).toEqual([...ids].sort());
+        return page.runs.length === 3;
+      },
+      30_000,
+      'three succeeded runs',
+    );
+    const first = await call(base, 'GET', '/runs?scheduleId=nightly&limit=2', 200, S.RunPage);
+    expect(first.runs).toHaveLength(2);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await call(
+      base,
+      'GET',
+      `/runs?scheduleId=nightly&limit=2&cursor=${first.nextCursor}`,
+      200,
+      S.RunPage,
+    );
+    expect(second.runs).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect([...first.runs, ...second.runs].map((r) => r.id).sort()).toEqual([...ids].sort());
 
-        const detail = await call(
-          base,
-          'GET',
-          `/runs/${encodeURIComponent(ids[0]!)}`,
-          200,
-          S.RunDetail,
-        );
-        expect(detail.attempts[0]!.status).toBe('succeeded');
-        const logs = await call(
-          base,
-          'GET',
-          `/runs/${encodeURIComponent(ids[0]!)}/logs?offset=0&limit=40`,
-          200,
-          S.LogChunk,
-        );
-        expect(logs.data.length).toBeGreaterThan(0);
-        expect(logs.nextOffset).toBe(logs.offset + Buffer.byteLength(logs.data));
-        const rest = await call(
-          base,
-          'GET',
-          `/runs/${encodeURIComponent(ids[0]!)}/logs?offset=${logs.nextOffset}`,
-          200,
-          S.LogChunk,
-        );
-        expect(rest.complete).toBe(true);
-        expect(rest.data).toContain('stand-in: done');
+    const detail = await call(
+      base,
+      'GET',
+      `/runs/${encodeURIComponent(ids[0]!)}`,
+      200,
+      S.RunDetail,
+    );
+    expect(detail.attempts[0]!.status).toBe('succeeded');
+    const logs = await call(
+      base,
+      'GET',
+      `/runs/${encodeURIComponent(ids[0]!)}/logs?offset=0&limit=40`,
+      200,
+      S.LogChunk,
+    );
+    expect(logs.data.length).toBeGreaterThan(0);
+    expect(logs.nextOffset).toBe(logs.offset + Buffer.byteLength(logs.data));
+    const rest = await call(
+      base,
+      'GET',
+      `/runs/${encodeURIComponent(ids[0]!)}/logs?offset=${logs.nextOffset}`,
+      200,
+      S.LogChunk,
+    );
+    expect(rest.complete).toBe(true);
+    expect(rest.data).toContain('stand-in: done');
 
-        // Kill: a slow schedule's run is cancelled and its tree stopped.
-        await call(base, 'POST', '/schedules', 201, S.Schedule, {
-          id: 'slow',
-          cron: '@yearly',
-          recipe: slow,
-          timezone: 'UTC',
-        });
-        const started = await call(base, 'POST', '/schedules/slow/trigger', 200, S.TriggerResult);
-        const runId = encodeURIComponent(started.run!.id);
-        await waitFor(
-          async () =>
-            (await call(base, 'GET', `/runs/${runId}`, 200, S.RunDetail)).status === 'running',
-          20_000,
-          'running',
-        );
-        const killed = await call(base, 'POST', `/runs/${runId}/kill`, 200, S.Run);
-        expect(killed.status).toBe('cancelled');
-        await call(base, 'POST', `/runs/${runId}/kill`, 409, S.ErrorBody);
+    // Kill: a slow schedule's run is cancelled and its tree stopped.
+    await call(base, 'POST', '/schedules', 201, S.Schedule, {
+      id: 'slow',
+      cron: '@yearly',
+      recipe: slow,
+      timezone: 'UTC',
+    });
+    const started = await call(base, 'POST', '/schedules/slow/trigger', 200, S.TriggerResult);
+    const runId = encodeURIComponent(started.run!.id);
+    await waitFor(
+      async () =>
+        (await call(base, 'GET', `/runs/${runId}`, 200, S.RunDetail)).status === 'running',
+      20_000,
+      'running',
+    );
+    const killed = await call(base, 'POST', `/runs/${runId}/kill`, 200, S.Run);
+    expect(killed.status).toBe('cancelled');
+    await call(base, 'POST', `/runs/${runId}/kill`, 409, S.ErrorBody);
 
-        const backfill = await call(
-          base,
-          'POST',
-          '/schedules/nightly/backfill',
-          200,
-          S.BackfillResult,
-          {
-            from: '2026-01-01T00:00:00Z',
-            to: '2026-01-02T23:59:59Z',
-            overlap: 'allow_all',
-          },
-        );
-        expect(backfill.decided.map((d) => d.scheduledAt)).toEqual([
-          '2026-01-01T04:30:00.000Z',
-          '2026-01-02T04:30:00.000Z',
-        ]);
+    const backfill = await call(
+      base,
+      'POST',
+      '/schedules/nightly/backfill',
+      200,
+      S.BackfillResult,
+      {
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-01-02T23:59:59Z',
+        overlap: 'allow_all',
+      },
+    );
+    expect(backfill.decided.map((d) => d.scheduledAt)).toEqual([
+      '2026-01-01T04:30:00.000Z',
+      '2026-01-02T04:30:00.000Z',
+    ]);
 
-        const verdict = await call(base, 'POST', '/recipes/validate', 200, S.RecipeVerdict, {
-          recipe,
-        });
-        expect(verdict).toMatchObject({ valid: true, headless: { ok: true } });
-        const status = await call(base, 'GET', '/status', 200, S.Status);
-        expect(status.engine).toBe(engine);
-        expect(status.schedules.total).toBe(2);
+    const verdict = await call(base, 'POST', '/recipes/validate', 200, S.RecipeVerdict, {
+      recipe,
+    });
+    expect(verdict).toMatchObject({ valid: true, headless: { ok: true } });
+    const status = await call(base, 'GET', '/status', 200, S.Status);
+    expect(status.engine).toBe(c().engine);
+    expect(status.schedules.total).toBe(2);
 
-        const page1 = await call(base, 'GET', '/schedules?limit=1', 200, S.SchedulePage);
-        expect([page1.schedules.map((x) => x.id), page1.nextCursor]).toEqual([
-          ['nightly'],
-          'nightly',
-        ]);
-        const page2 = await call(
-          base,
-          'GET',
-          '/schedules?limit=1&cursor=nightly',
-          200,
-          S.SchedulePage,
-        );
-        expect([page2.schedules.map((x) => x.id), page2.nextCursor]).toEqual([['slow'], null]);
-        await call(base, 'DELETE', '/schedules/slow', 204, null);
-        await call(base, 'GET', '/schedules/slow', 404, S.ErrorBody);
-      });
+    const page1 = await call(base, 'GET', '/schedules?limit=1', 200, S.SchedulePage);
+    expect([page1.schedules.map((x) => x.id), page1.nextCursor]).toEqual([['nightly'], 'nightly']);
+    const page2 = await call(base, 'GET', '/schedules?limit=1&cursor=nightly', 200, S.SchedulePage);
+    expect([page2.schedules.map((x) => x.id), page2.nextCursor]).toEqual([['slow'], null]);
+    await call(base, 'DELETE', '/schedules/slow', 204, null);
+    await call(base, 'GET', '/schedules/slow', 404, S.ErrorBody);
+  });
 
-      it('bad input: the right 4xx with the error shape, never a 5xx, nothing written', async () => {
-        const base = await serve();
-        const recipe = box.recipe('ok.yaml');
-        const bad = async (
-          method: string,
-          path: string,
-          status: number,
-          body?: unknown,
-          code?: RegExp,
-        ) => {
-          const e = await call(base, method, path, status, S.ErrorBody, body);
-          if (code) expect(`${e.error.code}: ${e.error.message}`).toMatch(code);
-          return e;
-        };
-        await bad('POST', '/schedules', 400, '{not json', /invalid_request/);
-        await bad(
-          'POST',
-          '/schedules',
-          400,
-          { id: 'x', cron: '@daily', recipe, extra: 1 },
-          /field 'extra': unknown field/,
-        );
-        await bad('POST', '/schedules', 400, { id: 'x', cron: 5, recipe }, /field 'cron'/);
-        await bad('POST', '/schedules', 400, { id: 'x', cron: '61 * * * *', recipe }, /minute/);
-        await bad(
-          'POST',
-          '/schedules',
-          400,
-          { id: 'x', cron: '@daily', recipe, timezone: 'Mars/Olympus' },
-          /unknown time zone/,
-        );
-        await bad(
-          'POST',
-          '/schedules',
-          400,
-          { id: 'x', cron: '@daily', recipe: '/etc/passwd' },
-          /not a recipe file/,
-        );
-        await bad(
-          'POST',
-          '/schedules',
-          400,
-          { id: '../x', cron: '@daily', recipe },
-          /invalid schedule id/,
-        );
-        const huge = await postEarly(
-          `${base}/schedules`,
-          JSON.stringify({ id: 'x', cron: '@daily', recipe, note: 'x'.repeat(2 * 1024 * 1024) }),
-        );
-        expect(huge.status).toBe(413);
-        expect(S.ErrorBody.parse(JSON.parse(huge.body)).error.code).toBe('body_too_large');
-        await bad(
-          'POST',
-          '/recipes/validate',
-          400,
-          { recipe: '../../etc/shadow' },
-          /not a recipe file/,
-        );
-        await bad('GET', '/runs?status=bogus', 400, undefined, /field 'status'/);
-        await bad('GET', '/runs?cursor=garbage', 400, undefined, /cursor/);
-        await bad('GET', '/runs/..%2F..%2Fetc%2Fpasswd', 404, undefined, /run_not_found/);
-        await bad('GET', '/runs/no-such-run/logs', 404, undefined, /run_not_found/);
-        await bad('GET', '/schedules/nope', 404, undefined, /schedule_not_found/);
-        await bad('PATCH', '/schedules/nope', 404, { cron: '@daily' }, /schedule_not_found/);
-        await bad('POST', '/schedules/nope/trigger', 404, {}, /schedule_not_found/);
-        await bad('GET', '/nowhere', 404);
-        const list = await call(base, 'GET', '/schedules', 200, null);
-        expect((list as unknown as { schedules: unknown[] }).schedules).toEqual([]);
-      });
+  it('bad input: the right 4xx with the error shape, never a 5xx, nothing written', async () => {
+    const base = await c().serveHttp();
+    const recipe = c().box.recipe('ok.yaml');
+    const bad = async (
+      method: string,
+      path: string,
+      status: number,
+      body?: unknown,
+      code?: RegExp,
+    ) => {
+      const e = await call(base, method, path, status, S.ErrorBody, body);
+      if (code) expect(`${e.error.code}: ${e.error.message}`).toMatch(code);
+      return e;
+    };
+    await bad('POST', '/schedules', 400, '{not json', /invalid_request/);
+    await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: 'x', cron: '@daily', recipe, extra: 1 },
+      /field 'extra': unknown field/,
+    );
+    await bad('POST', '/schedules', 400, { id: 'x', cron: 5, recipe }, /field 'cron'/);
+    await bad('POST', '/schedules', 400, { id: 'x', cron: '61 * * * *', recipe }, /minute/);
+    await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: 'x', cron: '@daily', recipe, timezone: 'Mars/Olympus' },
+      /unknown time zone/,
+    );
+    await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: 'x', cron: '@daily', recipe: '/etc/passwd' },
+      /not a recipe file/,
+    );
+    await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: '../x', cron: '@daily', recipe },
+      /invalid schedule id/,
+    );
+    const huge = await postEarly(
+      `${base}/schedules`,
+      JSON.stringify({ id: 'x', cron: '@daily', recipe, note: 'x'.repeat(2 * 1024 * 1024) }),
+    );
+    expect(huge.status).toBe(413);
+    expect(S.ErrorBody.parse(JSON.parse(huge.body)).error.code).toBe('body_too_large');
+    await bad(
+      'POST',
+      '/recipes/validate',
+      400,
+      { recipe: '../../etc/shadow' },
+      /not a recipe file/,
+    );
+    await bad('GET', '/runs?status=bogus', 400, undefined, /field 'status'/);
+    await bad('GET', '/runs?cursor=garbage', 400, undefined, /cursor/);
+    await bad('GET', '/runs/..%2F..%2Fetc%2Fpasswd', 404, undefined, /run_not_found/);
+    await bad('GET', '/runs/no-such-run/logs', 404, undefined, /run_not_found/);
+    await bad('GET', '/schedules/nope', 404, undefined, /schedule_not_found/);
+    await bad('PATCH', '/schedules/nope', 404, { cron: '@daily' }, /schedule_not_found/);
+    await bad('POST', '/schedules/nope/trigger', 404, {}, /schedule_not_found/);
+    await bad('GET', '/nowhere', 404);
+    const list = await call(base, 'GET', '/schedules', 200, null);
+    expect((list as unknown as { schedules: unknown[] }).schedules).toEqual([]);
+  });
 
-      it('/metrics: runs by outcome, durations, decisions, running runs, engine info', async () => {
-        const base = await serve();
-        const root = base.replace(/\/api\/v1$/, '');
-        const scrape = async () => (await (await fetch(`${root}/metrics`)).text()).split('\n');
-        expect(await scrape()).toContain(`goose_flow_engine_info{engine="${engine}"} 1`);
-        await call(base, 'POST', '/schedules', 201, S.Schedule, {
-          id: 'm',
-          cron: '@yearly',
-          recipe: box.recipe('m.yaml'),
-          timezone: 'UTC',
-        });
-        await call(base, 'POST', '/schedules/m/trigger', 200, S.TriggerResult);
-        const lines = await waitFor(
-          async () => {
-            const l = await scrape();
-            return l.includes('goose_flow_runs_total{status="succeeded"} 1') && l;
-          },
-          30_000,
-          'a succeeded run to be counted',
-        );
-        expect(lines).toContain('goose_flow_run_duration_seconds_count{status="succeeded"} 1');
-        expect(lines.some((l) => l.startsWith('goose_flow_running_runs{status="running"}'))).toBe(
-          true,
-        );
-        if (engine === 'embedded')
-          expect(lines).toContain('goose_flow_decisions_total{decision="started"} 1');
-      });
+  it('/metrics: runs by outcome, durations, decisions, running runs, engine info', async () => {
+    const base = await c().serveHttp();
+    const root = base.replace(/\/api\/v1$/, '');
+    const scrape = async () => (await (await fetch(`${root}/metrics`)).text()).split('\n');
+    expect(await scrape()).toContain(`goose_flow_engine_info{engine="${c().engine}"} 1`);
+    await call(base, 'POST', '/schedules', 201, S.Schedule, {
+      id: 'm',
+      cron: '@yearly',
+      recipe: c().box.recipe('m.yaml'),
+      timezone: 'UTC',
+    });
+    await call(base, 'POST', '/schedules/m/trigger', 200, S.TriggerResult);
+    const lines = await waitFor(
+      async () => {
+        const l = await scrape();
+        return l.includes('goose_flow_runs_total{status="succeeded"} 1') && l;
+      },
+      30_000,
+      'a succeeded run to be counted',
+    );
+    expect(lines).toContain('goose_flow_run_duration_seconds_count{status="succeeded"} 1');
+    expect(lines.some((l) => l.startsWith('goose_flow_running_runs{status="running"}'))).toBe(true);
+    if (c().engine === 'embedded')
+      expect(lines).toContain('goose_flow_decisions_total{decision="started"} 1');
+  });
 
-      it('with GOOSE_FLOW_TOKEN, /api needs the bearer token (constant-time compared)', async () => {
-        const token = 'tok-' + randomBytes(8).toString('hex');
-        const base = await serve({ GOOSE_FLOW_TOKEN: token });
-        await call(base, 'GET', '/status', 401, S.ErrorBody);
-        await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, {
-          authorization: 'Bearer wrong',
-        });
-        await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, { authorization: token });
-        const ok = await call(base, 'GET', '/status', 200, S.Status, undefined, {
-          authorization: `Bearer ${token}`,
-        });
-        expect(ok.engine).toBe(engine);
-        const root = base.replace(/\/api\/v1$/, '');
-        expect((await fetch(`${root}/metrics`)).status).toBe(401);
-        expect(
-          (await fetch(`${root}/metrics`, { headers: { authorization: `Bearer ${token}` } }))
-            .status,
-        ).toBe(200);
-        // /health never needs a key or token.
-        expect((await fetch(`${root}/health`)).status).toBe(200);
-      });
-    },
-  );
-}
+  it('with GOOSE_FLOW_TOKEN, /api needs the bearer token (constant-time compared)', async () => {
+    const token = 'tok-' + randomBytes(8).toString('hex');
+    const base = await c().serveHttp({ GOOSE_FLOW_TOKEN: token });
+    await call(base, 'GET', '/status', 401, S.ErrorBody);
+    await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, {
+      authorization: 'Bearer wrong',
+    });
+    await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, { authorization: token });
+    const ok = await call(base, 'GET', '/status', 200, S.Status, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    expect(ok.engine).toBe(c().engine);
+    const root = base.replace(/\/api\/v1$/, '');
+    expect((await fetch(`${root}/metrics`)).status).toBe(401);
+    expect(
+      (await fetch(`${root}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(200);
+    // /health never needs a key or token.
+    expect((await fetch(`${root}/health`)).status).toBe(200);
+  });
+});
 
 describe('binding beyond loopback', () => {
   let box: Sandbox;

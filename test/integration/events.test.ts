@@ -1,20 +1,7 @@
 /** Live events over SSE: run events and decisions as they happen, resumable with Last-Event-ID. */
-import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  cli,
-  sandbox,
-  startCli,
-  waitFor,
-  type CliProcess,
-  type Sandbox,
-} from '../support/harness.js';
-import {
-  SKIP_TEMPORAL_REASON,
-  startTestTemporal,
-  temporalBin,
-  type TestTemporal,
-} from '../support/temporal.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, sandbox, startCli, waitFor, type Sandbox } from '../support/harness.js';
+import { forEachEngineOverHttp } from '../support/http-engines.js';
 
 interface Sse {
   id: string | null;
@@ -57,177 +44,124 @@ function listen(url: string, headers: Record<string, string> = {}) {
   return { events, stop: () => controller.abort(), done };
 }
 
-const bin = temporalBin();
+forEachEngineOverHttp('live events (SSE)', (c) => {
+  it("a run's state changes reach connected clients, and a reconnecting client resumes without gaps", async () => {
+    const base = await c().serveHttp();
+    const a = listen(`${base}/events`);
+    const b = listen(`${base}/events?scheduleId=ev`);
+    await waitFor(
+      () => a.events.some((e) => e.event === 'ready') && b.events.some((e) => e.event === 'ready'),
+      10_000,
+      'ready',
+    );
+    expect(
+      (
+        await cli(
+          ['schedule', 'add', 'ev', '--cron', '@yearly', '--recipe', c().box.recipe('ev.yaml')],
+          c().env,
+        )
+      ).code,
+    ).toBe(0);
+    const trigger = JSON.parse(
+      (await cli(['schedule', 'trigger', 'ev', '--json'], c().env)).stdout,
+    ) as { run: { id: string } };
+    const runId = trigger.run.id;
+    const completed = (s: { events: Sse[] }) =>
+      s.events.find(
+        (e) => e.event === 'run' && e.data.runId === runId && e.data.type === 'run_completed',
+      );
+    await waitFor(() => completed(a) && completed(b), 20_000, 'run_completed on both streams');
+    expect(completed(a)!.data.data).toMatchObject({ status: 'succeeded' });
+    const types = a.events.filter((e) => e.data.runId === runId).map((e) => e.data.type);
+    expect(types[0]).toBe('run_created');
+    if (c().engine === 'embedded') {
+      expect(types).toContain('attempt_started');
+      expect(a.events.some((e) => e.event === 'decision' && e.data.decision === 'started')).toBe(
+        true,
+      );
+    }
+    a.stop();
+    b.stop();
 
-for (const engine of ['embedded', 'temporal'] as const) {
-  const skip = engine === 'temporal' && !bin;
-  describe.skipIf(skip)(
-    `live events (SSE) [${engine}]${skip ? ` — skipped: ${SKIP_TEMPORAL_REASON}` : ''}`,
-    () => {
-      let server: TestTemporal | null = null;
-      let box: Sandbox;
-      let daemons: CliProcess[] = [];
-      let env: NodeJS.ProcessEnv;
-      beforeAll(async () => {
-        if (engine === 'temporal') server = await startTestTemporal(bin!);
-      }, 90_000);
-      afterAll(async () => server?.stop());
-      beforeEach(() => {
-        box = sandbox();
-        daemons = [];
-        env = {
-          ...box.env,
-          ...(server
-            ? {
-                GOOSE_FLOW_ENGINE: 'temporal',
-                GOOSE_FLOW_TEMPORAL_ADDRESS: server.address,
-                GOOSE_FLOW_TEMPORAL_TASK_QUEUE: `sse-${randomBytes(3).toString('hex')}`,
-              }
-            : {}),
-        };
-      });
-      afterEach(async () => {
-        for (const d of daemons)
-          if (d.exitCode === null && d.signalCode === null) d.kill('SIGTERM');
-        await Promise.all(daemons.map((d) => d.closed));
-        if (server) for (const id of ['ev']) await cli(['schedule', 'remove', id], env);
-        box.cleanup();
-      }, 60_000);
+    // Resume from the first event: everything after it, nothing before, nothing twice (live
+    // delivery interleaves runs and decisions as they come; a catch-up sends each kind in order).
+    const firstId = a.events.find((e) => e.id)!.id!;
+    const key = (e: Sse) =>
+      e.event === 'run'
+        ? `run:${String(e.data.runId)}:${String(e.data.seq)}:${String(e.data.type)}`
+        : `decision:${String(e.data.scheduleId)}:${String(e.data.scheduledAt)}:${String(e.data.source)}`;
+    const expected = a.events
+      .filter((e) => e.id && e.id !== firstId)
+      .map(key)
+      .sort();
+    const resumed = listen(`${base}/events`, { 'last-event-id': firstId });
+    await waitFor(
+      () => resumed.events.filter((e) => e.id).length >= expected.length,
+      10_000,
+      'the resumed stream to catch up',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      resumed.events
+        .filter((e) => e.id)
+        .map(key)
+        .sort(),
+    ).toEqual(expected);
+    resumed.stop();
 
-      async function serve(): Promise<string> {
-        const d = startCli(['serve', '--port', '0', '--log-format', 'json'], env);
-        daemons.push(d);
-        const line = await waitFor(
-          () => {
-            if (d.exitCode !== null) throw new Error(`serve exited: ${d.out.stderr}`);
-            return d.out.stdout.split('\n').find((l) => l.includes('http_listening'));
-          },
-          30_000,
-          'serve to listen',
-        );
-        return `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/api/v1`;
-      }
+    const bad = await fetch(`${base}/events`, { headers: { 'last-event-id': 'garbage' } });
+    expect(bad.status).toBe(400);
 
-      it("a run's state changes reach connected clients, and a reconnecting client resumes without gaps", async () => {
-        const base = await serve();
-        const a = listen(`${base}/events`);
-        const b = listen(`${base}/events?scheduleId=ev`);
-        await waitFor(
-          () =>
-            a.events.some((e) => e.event === 'ready') && b.events.some((e) => e.event === 'ready'),
-          10_000,
-          'ready',
-        );
-        expect(
-          (
-            await cli(
-              ['schedule', 'add', 'ev', '--cron', '@yearly', '--recipe', box.recipe('ev.yaml')],
-              env,
-            )
-          ).code,
-        ).toBe(0);
-        const trigger = JSON.parse(
-          (await cli(['schedule', 'trigger', 'ev', '--json'], env)).stdout,
-        ) as { run: { id: string } };
-        const runId = trigger.run.id;
-        const completed = (s: { events: Sse[] }) =>
-          s.events.find(
-            (e) => e.event === 'run' && e.data.runId === runId && e.data.type === 'run_completed',
-          );
-        await waitFor(() => completed(a) && completed(b), 20_000, 'run_completed on both streams');
-        expect(completed(a)!.data.data).toMatchObject({ status: 'succeeded' });
-        const types = a.events.filter((e) => e.data.runId === runId).map((e) => e.data.type);
-        expect(types[0]).toBe('run_created');
-        if (engine === 'embedded') {
-          expect(types).toContain('attempt_started');
-          expect(
-            a.events.some((e) => e.event === 'decision' && e.data.decision === 'started'),
-          ).toBe(true);
-        }
-        a.stop();
-        b.stop();
+    // A stream that is still open does not hold a stopping server.
+    const open = listen(`${base}/events`);
+    await waitFor(() => open.events.some((e) => e.event === 'ready'), 10_000, 'ready');
+    const stopping = Date.now();
+    c().server().kill('SIGTERM');
+    expect(await c().server().closed).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+  });
 
-        // Resume from the first event: everything after it, nothing before, nothing twice (live
-        // delivery interleaves runs and decisions as they come; a catch-up sends each kind in order).
-        const firstId = a.events.find((e) => e.id)!.id!;
-        const key = (e: Sse) =>
-          e.event === 'run'
-            ? `run:${String(e.data.runId)}:${String(e.data.seq)}:${String(e.data.type)}`
-            : `decision:${String(e.data.scheduleId)}:${String(e.data.scheduledAt)}:${String(e.data.source)}`;
-        const expected = a.events
-          .filter((e) => e.id && e.id !== firstId)
-          .map(key)
-          .sort();
-        const resumed = listen(`${base}/events`, { 'last-event-id': firstId });
-        await waitFor(
-          () => resumed.events.filter((e) => e.id).length >= expected.length,
-          10_000,
-          'the resumed stream to catch up',
-        );
-        await new Promise((r) => setTimeout(r, 300));
-        expect(
-          resumed.events
-            .filter((e) => e.id)
-            .map(key)
-            .sort(),
-        ).toEqual(expected);
-        resumed.stop();
-
-        const bad = await fetch(`${base}/events`, { headers: { 'last-event-id': 'garbage' } });
-        expect(bad.status).toBe(400);
-
-        // A stream that is still open does not hold a stopping server.
-        const open = listen(`${base}/events`);
-        await waitFor(() => open.events.some((e) => e.event === 'ready'), 10_000, 'ready');
-        const stopping = Date.now();
-        daemons[0]!.kill('SIGTERM');
-        expect(await daemons[0]!.closed).toBe(0);
-        expect(Date.now() - stopping).toBeLessThan(5_000);
-      });
-
-      it("streams a run's log lines until it ends, resumable by offset", async () => {
-        const base = await serve();
-        expect(
-          (
-            await cli(
-              [
-                'schedule',
-                'add',
-                'ev',
-                '--cron',
-                '@yearly',
-                '--recipe',
-                box.recipe('log.yaml', { lines: 5 }),
-              ],
-              env,
-            )
-          ).code,
-        ).toBe(0);
-        const trigger = JSON.parse(
-          (await cli(['schedule', 'trigger', 'ev', '--json'], env)).stdout,
-        ) as { run: { id: string } };
-        const url = `${base}/runs/${encodeURIComponent(trigger.run.id)}/log-stream`;
-        const s = listen(url);
-        await waitFor(() => s.events.some((e) => e.event === 'end'), 20_000, 'the end of the log');
-        const text = s.events
-          .filter((e) => e.event === 'log')
-          .map((e) => e.data.data)
-          .join('');
-        expect(text).toContain('stand-in line 5 of 5');
-        const firstLog = s.events.find((e) => e.event === 'log')!;
-        const rest = listen(url, { 'last-event-id': firstLog.id! });
-        await waitFor(() => rest.events.some((e) => e.event === 'end'), 20_000, 'the resumed end');
-        const restText = rest.events
-          .filter((e) => e.event === 'log')
-          .map((e) => e.data.data)
-          .join('');
-        expect(String(firstLog.data.data) + restText).toBe(text);
-        const missing = await fetch(`${base}/runs/nope/log-stream`);
-        expect(missing.status).toBe(404);
-      });
-    },
-  );
-}
+  it("streams a run's log lines until it ends, resumable by offset", async () => {
+    const base = await c().serveHttp();
+    expect(
+      (
+        await cli(
+          [
+            'schedule',
+            'add',
+            'ev',
+            '--cron',
+            '@yearly',
+            '--recipe',
+            c().box.recipe('log.yaml', { lines: 5 }),
+          ],
+          c().env,
+        )
+      ).code,
+    ).toBe(0);
+    const trigger = JSON.parse(
+      (await cli(['schedule', 'trigger', 'ev', '--json'], c().env)).stdout,
+    ) as { run: { id: string } };
+    const url = `${base}/runs/${encodeURIComponent(trigger.run.id)}/log-stream`;
+    const s = listen(url);
+    await waitFor(() => s.events.some((e) => e.event === 'end'), 20_000, 'the end of the log');
+    const text = s.events
+      .filter((e) => e.event === 'log')
+      .map((e) => e.data.data)
+      .join('');
+    expect(text).toContain('stand-in line 5 of 5');
+    const firstLog = s.events.find((e) => e.event === 'log')!;
+    const rest = listen(url, { 'last-event-id': firstLog.id! });
+    await waitFor(() => rest.events.some((e) => e.event === 'end'), 20_000, 'the resumed end');
+    const restText = rest.events
+      .filter((e) => e.event === 'log')
+      .map((e) => e.data.data)
+      .join('');
+    expect(String(firstLog.data.data) + restText).toBe(text);
+    const missing = await fetch(`${base}/runs/nope/log-stream`);
+    expect(missing.status).toBe(404);
+  });
+});
 
 describe('goose-flow events (the CLI face of the feed)', () => {
   let box: Sandbox;

@@ -6,25 +6,11 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  cli,
-  finished,
-  repoRoot,
-  sandbox,
-  waitFor,
-  type CliProcess,
-  type Sandbox,
-} from '../support/harness.js';
-import {
-  SKIP_TEMPORAL_REASON,
-  startTestTemporal,
-  temporalBin,
-  type TestTemporal,
-} from '../support/temporal.js';
+import { expect, it } from 'vitest';
+import { finished, postEarly, repoRoot, waitFor, type CliProcess } from '../support/harness.js';
+import { forEachEngineOverHttp } from '../support/http-engines.js';
 
 const SECRET = 's3cret-' + randomBytes(4).toString('hex');
-const bin = temporalBin();
 
 interface JobsBody {
   success: boolean;
@@ -53,251 +39,219 @@ function startService(env: NodeJS.ProcessEnv): CliProcess {
   return Object.assign(child, { out, closed });
 }
 
-for (const engine of ['embedded', 'temporal'] as const) {
-  const skip = engine === 'temporal' && !bin;
-  describe.skipIf(skip)(
-    `temporal-service drop-in [${engine}]${skip ? ` — skipped: ${SKIP_TEMPORAL_REASON}` : ''}`,
-    () => {
-      let server: TestTemporal | null = null;
-      let box: Sandbox;
-      let services: CliProcess[] = [];
-      beforeAll(async () => {
-        if (engine === 'temporal') server = await startTestTemporal(bin!);
-      }, 90_000);
-      afterAll(async () => server?.stop());
-      beforeEach(() => {
-        box = sandbox();
-        services = [];
-      });
-      afterEach(async () => {
-        for (const s of services)
-          if (s.exitCode === null && s.signalCode === null) s.kill('SIGTERM');
-        await Promise.all(services.map((s) => s.closed));
-        if (server) {
-          // Schedules live on the shared server: remove this test's so the next starts empty.
-          const on = ['--engine', 'temporal', '--temporal-address', server.address];
-          const list = await cli([...on, 'schedule', 'list', '--json'], box.env);
-          for (const s of JSON.parse(list.stdout || '[]') as { id: string }[])
-            await cli([...on, 'schedule', 'remove', s.id], box.env);
-        }
-        box.cleanup();
-      }, 60_000);
+forEachEngineOverHttp('temporal-service drop-in', (c) => {
+  const envFor = (port: number): NodeJS.ProcessEnv => ({
+    ...c().env,
+    PORT: String(port),
+    TEMPORAL_SECRET_KEY: SECRET,
+  });
 
-      const envFor = (port: number): NodeJS.ProcessEnv => ({
-        ...box.env,
-        PORT: String(port),
-        TEMPORAL_SECRET_KEY: SECRET,
-        ...(server
-          ? {
-              GOOSE_FLOW_ENGINE: 'temporal',
-              GOOSE_FLOW_TEMPORAL_ADDRESS: server.address,
-              GOOSE_FLOW_TEMPORAL_TASK_QUEUE: `compat-${randomBytes(3).toString('hex')}`,
-            }
-          : {}),
-      });
+  /** As the Rust client does: start the binary, poll /health every 500 ms for up to 15 s. */
+  async function start(env: NodeJS.ProcessEnv): Promise<CliProcess> {
+    const service = startService(env);
+    c().track(service);
+    const base = `http://127.0.0.1:${env.PORT}`;
+    await waitFor(
+      async () => {
+        if (service.exitCode !== null) throw new Error(`exited: ${service.out.stderr}`);
+        const r = await fetch(`${base}/health`).catch(() => null);
+        if (!r?.ok) await new Promise((ok) => setTimeout(ok, 500));
+        return r?.ok ?? false;
+      },
+      15_000,
+      'GET /health to answer',
+    );
+    return service;
+  }
 
-      /** As the Rust client does: start the binary, poll /health every 500 ms for up to 15 s. */
-      async function start(env: NodeJS.ProcessEnv): Promise<CliProcess> {
-        const service = startService(env);
-        services.push(service);
-        const base = `http://127.0.0.1:${env.PORT}`;
-        await waitFor(
-          async () => {
-            if (service.exitCode !== null) throw new Error(`exited: ${service.out.stderr}`);
-            const r = await fetch(`${base}/health`).catch(() => null);
-            if (!r?.ok) await new Promise((ok) => setTimeout(ok, 500));
-            return r?.ok ?? false;
-          },
-          15_000,
-          'GET /health to answer',
-        );
-        return service;
-      }
+  function jobs(port: number, body: Record<string, unknown>, key: string | null = SECRET) {
+    return fetch(`http://127.0.0.1:${port}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-secret-key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+  }
+  /** The client always sends all five keys, unused ones as null. */
+  async function action(port: number, act: string, fields: Record<string, string | null> = {}) {
+    const r = await jobs(port, {
+      action: act,
+      job_id: null,
+      cron: null,
+      recipe_path: null,
+      execution_mode: null,
+      ...fields,
+    });
+    expect(r.status).toBe(200);
+    return (await r.json()) as JobsBody;
+  }
 
-      function jobs(port: number, body: Record<string, unknown>, key: string | null = SECRET) {
-        return fetch(`http://127.0.0.1:${port}/jobs`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(key ? { 'x-secret-key': key } : {}) },
-          body: JSON.stringify(body),
-        });
-      }
-      /** The client always sends all five keys, unused ones as null. */
-      async function action(port: number, act: string, fields: Record<string, string | null> = {}) {
-        const r = await jobs(port, {
-          action: act,
-          job_id: null,
-          cron: null,
-          recipe_path: null,
-          execution_mode: null,
-          ...fields,
-        });
-        expect(r.status).toBe(200);
-        return (await r.json()) as JobsBody;
-      }
+  it('answers the Rust client through the whole schedule lifecycle, and keeps state across a restart', async () => {
+    const port = await freePort();
+    const env = envFor(port);
+    const service = await start(env);
+    const ports = (await (await fetch(`http://127.0.0.1:${port}/ports`)).json()) as Record<
+      string,
+      number
+    >;
+    expect(ports.http_port).toBe(port);
+    expect(typeof ports.temporal_port).toBe('number');
 
-      it('answers the Rust client through the whole schedule lifecycle, and keeps state across a restart', async () => {
-        const port = await freePort();
-        const env = envFor(port);
-        const service = await start(env);
-        const ports = (await (await fetch(`http://127.0.0.1:${port}/ports`)).json()) as Record<
-          string,
-          number
-        >;
-        expect(ports.http_port).toBe(port);
-        expect(typeof ports.temporal_port).toBe('number');
+    // The secret is required on /jobs.
+    const denied = await jobs(port, { action: 'list' }, null);
+    expect(denied.status).toBe(401);
+    expect(await denied.json()).toMatchObject({ success: false });
+    expect((await jobs(port, { action: 'list' }, 'wrong')).status).toBe(401);
 
-        // The secret is required on /jobs.
-        const denied = await jobs(port, { action: 'list' }, null);
-        expect(denied.status).toBe(401);
-        expect(await denied.json()).toMatchObject({ success: false });
-        expect((await jobs(port, { action: 'list' }, 'wrong')).status).toBe(401);
+    const recipe = c().box.recipe('daily.yaml', { sleep: 20 });
+    const created = await action(port, 'create', {
+      job_id: 'daily',
+      cron: '0 0 12 * * * *',
+      recipe_path: recipe,
+    });
+    expect(created, created.message).toMatchObject({ success: true });
+    expect(created.jobs).toBeUndefined();
+    expect(created.data).toBeUndefined();
 
-        const recipe = box.recipe('daily.yaml', { sleep: 20 });
-        const created = await action(port, 'create', {
-          job_id: 'daily',
-          cron: '0 0 12 * * * *',
-          recipe_path: recipe,
-        });
-        expect(created, created.message).toMatchObject({ success: true });
-        expect(created.jobs).toBeUndefined();
-        expect(created.data).toBeUndefined();
+    const listed = await action(port, 'list');
+    expect(listed.success).toBe(true);
+    expect(listed.jobs).toHaveLength(1);
+    const job = listed.jobs![0]!;
+    expect(job).toMatchObject({
+      id: 'daily',
+      cron: '0 0 12 * * * *',
+      recipe_path: recipe,
+      currently_running: false,
+      paused: false,
+      execution_mode: 'background',
+    });
+    expect(Date.parse(String(job.created_at))).not.toBeNaN();
+    expect(new Date(String(job.next_run)).getUTCSeconds()).toBe(0);
+    expect(job.last_run).toBeUndefined();
 
-        const listed = await action(port, 'list');
-        expect(listed.success).toBe(true);
-        expect(listed.jobs).toHaveLength(1);
-        const job = listed.jobs![0]!;
-        expect(job).toMatchObject({
-          id: 'daily',
-          cron: '0 0 12 * * * *',
-          recipe_path: recipe,
-          currently_running: false,
-          paused: false,
-          execution_mode: 'background',
-        });
-        expect(Date.parse(String(job.created_at))).not.toBeNaN();
-        expect(new Date(String(job.next_run)).getUTCSeconds()).toBe(0);
-        expect(job.last_run).toBeUndefined();
+    const started = await action(port, 'run_now', { job_id: 'daily' });
+    expect(started.success, started.message).toBe(true);
+    const runId = String(started.data!.session_id);
+    expect(runId).toBeTruthy();
 
-        const started = await action(port, 'run_now', { job_id: 'daily' });
-        expect(started.success, started.message).toBe(true);
-        const runId = String(started.data!.session_id);
-        expect(runId).toBeTruthy();
+    const running = await waitFor(
+      async () => {
+        const s = await action(port, 'status', { job_id: 'daily' });
+        return s.jobs![0]!.currently_running === true && s;
+      },
+      20_000,
+      'the job to be running',
+    );
+    expect(running.jobs![0]!.last_manual_run ?? running.jobs![0]!.last_run).toBeTruthy();
 
-        const running = await waitFor(
-          async () => {
-            const s = await action(port, 'status', { job_id: 'daily' });
-            return s.jobs![0]!.currently_running === true && s;
-          },
-          20_000,
-          'the job to be running',
-        );
-        expect(running.jobs![0]!.last_manual_run ?? running.jobs![0]!.last_run).toBeTruthy();
+    const inspected = await waitFor(
+      async () => {
+        const i = await action(port, 'inspect_job', { job_id: 'daily' });
+        return i.success && i.data?.process_id ? i : false;
+      },
+      20_000,
+      'inspect_job to see the process',
+    );
+    expect(inspected.data).toMatchObject({ job_id: 'daily', session_id: runId });
+    expect(typeof inspected.data!.process_id).toBe('number');
+    expect(typeof inspected.data!.running_duration_seconds).toBe('number');
 
-        const inspected = await waitFor(
-          async () => {
-            const i = await action(port, 'inspect_job', { job_id: 'daily' });
-            return i.success && i.data?.process_id ? i : false;
-          },
-          20_000,
-          'inspect_job to see the process',
-        );
-        expect(inspected.data).toMatchObject({ job_id: 'daily', session_id: runId });
-        expect(typeof inspected.data!.process_id).toBe('number');
-        expect(typeof inspected.data!.running_duration_seconds).toBe('number');
+    const killed = await action(port, 'kill_job', { job_id: 'daily' });
+    expect(killed.success, killed.message).toBe(true);
+    const after = await action(port, 'status', { job_id: 'daily' });
+    expect(after.jobs![0]!.currently_running).toBe(false);
+    expect((await action(port, 'kill_job', { job_id: 'daily' })).success).toBe(false);
+    expect((await action(port, 'inspect_job', { job_id: 'daily' })).success).toBe(false);
 
-        const killed = await action(port, 'kill_job', { job_id: 'daily' });
-        expect(killed.success, killed.message).toBe(true);
-        const after = await action(port, 'status', { job_id: 'daily' });
-        expect(after.jobs![0]!.currently_running).toBe(false);
-        expect((await action(port, 'kill_job', { job_id: 'daily' })).success).toBe(false);
-        expect((await action(port, 'inspect_job', { job_id: 'daily' })).success).toBe(false);
+    expect((await action(port, 'pause', { job_id: 'daily' })).success).toBe(true);
+    expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.paused).toBe(true);
+    expect((await action(port, 'unpause', { job_id: 'daily' })).success).toBe(true);
+    expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.paused).toBe(false);
 
-        expect((await action(port, 'pause', { job_id: 'daily' })).success).toBe(true);
-        expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.paused).toBe(true);
-        expect((await action(port, 'unpause', { job_id: 'daily' })).success).toBe(true);
-        expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.paused).toBe(false);
+    const updated = await action(port, 'update', { job_id: 'daily', cron: '0 30 6 * * * *' });
+    expect(updated.success, updated.message).toBe(true);
+    expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.cron).toBe(
+      '0 30 6 * * * *',
+    );
+    expect((await action(port, 'mark_completed', { job_id: 'daily' })).success).toBe(true);
 
-        const updated = await action(port, 'update', { job_id: 'daily', cron: '0 30 6 * * * *' });
-        expect(updated.success, updated.message).toBe(true);
-        expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.cron).toBe(
-          '0 30 6 * * * *',
-        );
-        expect((await action(port, 'mark_completed', { job_id: 'daily' })).success).toBe(true);
+    // State survives a restart (the Go service lost it).
+    service.kill('SIGTERM');
+    expect((await finished(service)).code).toBe(0);
+    await start(env);
+    const again = await action(port, 'list');
+    expect(again.jobs!.map((j) => [j.id, j.cron])).toEqual([['daily', '0 30 6 * * * *']]);
 
-        // State survives a restart (the Go service lost it).
-        service.kill('SIGTERM');
-        expect((await finished(service)).code).toBe(0);
-        await start(env);
-        const again = await action(port, 'list');
-        expect(again.jobs!.map((j) => [j.id, j.cron])).toEqual([['daily', '0 30 6 * * * *']]);
+    expect((await action(port, 'delete', { job_id: 'daily' })).success).toBe(true);
+    const gone = await action(port, 'status', { job_id: 'daily' });
+    expect(gone.success).toBe(false);
+    expect(gone.message).toMatch(/not found: daily/);
+  });
 
-        expect((await action(port, 'delete', { job_id: 'daily' })).success).toBe(true);
-        const gone = await action(port, 'status', { job_id: 'daily' });
-        expect(gone.success).toBe(false);
-        expect(gone.message).toMatch(/not found: daily/);
-      });
+  it('bad requests: 405, 400, unknown actions and missing fields, never a 5xx', async () => {
+    const port = await freePort();
+    await start(envFor(port));
+    const base = `http://127.0.0.1:${port}`;
+    const get = await fetch(`${base}/jobs`, { headers: { 'x-secret-key': SECRET } });
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ success: false });
+    const notJson = await fetch(`${base}/jobs`, {
+      method: 'POST',
+      headers: { 'x-secret-key': SECRET, 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ success: false });
+    const unknown = await action(port, 'explode');
+    expect(unknown).toMatchObject({ success: false });
+    expect(unknown.message).toMatch(/unknown action 'explode'/);
+    const missing = await action(port, 'create', { job_id: 'x' });
+    expect(missing.success).toBe(false);
+    expect(missing.message).toMatch(/'cron', 'recipe_path'/);
+    const badCron = await action(port, 'create', {
+      job_id: 'bad',
+      cron: '0 61 * * * * *',
+      recipe_path: c().box.recipe('b.yaml'),
+    });
+    expect(badCron.success).toBe(false);
+    expect(badCron.message).toMatch(/minute/);
+    const noRecipe = await action(port, 'create', {
+      job_id: 'nofile',
+      cron: '0 0 12 * * * *',
+      recipe_path: join(c().box.root, 'missing.yaml'),
+    });
+    expect(noRecipe.success).toBe(false);
+    expect((await action(port, 'list')).jobs).toEqual([]);
+    // The server answers 413 before reading the body, and may close the connection under it.
+    const huge = await postEarly(
+      `http://127.0.0.1:${port}/jobs`,
+      JSON.stringify({ action: 'list', pad: 'x'.repeat(2 * 1024 * 1024) }),
+      { 'x-secret-key': SECRET },
+    );
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toMatchObject({ success: false });
+  });
 
-      it('bad requests: 405, 400, unknown actions and missing fields, never a 5xx', async () => {
-        const port = await freePort();
-        await start(envFor(port));
-        const base = `http://127.0.0.1:${port}`;
-        const get = await fetch(`${base}/jobs`, { headers: { 'x-secret-key': SECRET } });
-        expect(get.status).toBe(405);
-        expect(await get.json()).toMatchObject({ success: false });
-        const notJson = await fetch(`${base}/jobs`, {
-          method: 'POST',
-          headers: { 'x-secret-key': SECRET, 'content-type': 'application/json' },
-          body: '{not json',
-        });
-        expect(notJson.status).toBe(400);
-        expect(await notJson.json()).toMatchObject({ success: false });
-        const unknown = await action(port, 'explode');
-        expect(unknown).toMatchObject({ success: false });
-        expect(unknown.message).toMatch(/unknown action 'explode'/);
-        const missing = await action(port, 'create', { job_id: 'x' });
-        expect(missing.success).toBe(false);
-        expect(missing.message).toMatch(/'cron', 'recipe_path'/);
-        const badCron = await action(port, 'create', {
-          job_id: 'bad',
-          cron: '0 61 * * * * *',
-          recipe_path: box.recipe('b.yaml'),
-        });
-        expect(badCron.success).toBe(false);
-        expect(badCron.message).toMatch(/minute/);
-        const noRecipe = await action(port, 'create', {
-          job_id: 'nofile',
-          cron: '0 0 12 * * * *',
-          recipe_path: join(box.root, 'missing.yaml'),
-        });
-        expect(noRecipe.success).toBe(false);
-        expect((await action(port, 'list')).jobs).toEqual([]);
-        const huge = await jobs(port, { action: 'list', pad: 'x'.repeat(2 * 1024 * 1024) });
-        expect(huge.status).toBe(413);
-      });
-
-      it('probes upward from PORT when it is taken, and reports the port it got', async () => {
-        const blocker = createServer();
-        const port = await freePort();
-        await new Promise<void>((ok) => blocker.listen(port, '127.0.0.1', ok));
-        try {
-          const service = startService(envFor(port));
-          services.push(service);
-          const line = await waitFor(
-            () => service.out.stdout.split('\n').find((l) => l.includes('http_listening')),
-            30_000,
-            'http_listening',
-          );
-          const got = (JSON.parse(line) as { port: number }).port;
-          expect(got).toBeGreaterThan(port);
-          expect(got).toBeLessThanOrEqual(port + 100);
-          const ports = (await (await fetch(`http://127.0.0.1:${got}/ports`)).json()) as {
-            http_port: number;
-          };
-          expect(ports.http_port).toBe(got);
-        } finally {
-          blocker.close();
-        }
-      });
-    },
-  );
-}
+  it('probes upward from PORT when it is taken, and reports the port it got', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((ok) => blocker.listen(port, '127.0.0.1', ok));
+    try {
+      const service = startService(envFor(port));
+      c().track(service);
+      const line = await waitFor(
+        () => service.out.stdout.split('\n').find((l) => l.includes('http_listening')),
+        30_000,
+        'http_listening',
+      );
+      const got = (JSON.parse(line) as { port: number }).port;
+      expect(got).toBeGreaterThan(port);
+      expect(got).toBeLessThanOrEqual(port + 100);
+      const ports = (await (await fetch(`http://127.0.0.1:${got}/ports`)).json()) as {
+        http_port: number;
+      };
+      expect(ports.http_port).toBe(got);
+    } finally {
+      blocker.close();
+    }
+  });
+});
