@@ -170,8 +170,7 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
     schedules,
     systemJobs: () => systemJobs.list(),
     feed: new StoreFeed(store, scheduleStore),
-    stateVersion: () =>
-      `${scheduleStore.counters().schedules}.${store.lastEventSeq()}.${scheduleStore.lastDecisionRow()}`,
+    stateVersion: () => scheduleStore.stateVersion(),
     temporal: null,
     startWorker: async () => {
       throw new UsageError('`goose-flow worker` runs Temporal workers: pass --engine temporal');

@@ -121,6 +121,22 @@ export class SqliteScheduleStore implements ScheduleStore {
     }))();
   }
 
+  /**
+   * Moves with every schedule change, run event and decision, whoever wrote them: one statement
+   * (a listing cache asks on every request).
+   */
+  stateVersion(): string {
+    return (
+      this.statements
+        .get(
+          `SELECT (SELECT value FROM counters WHERE name = 'schedules') || '.' ||
+                  (SELECT ifnull(max(seq), 0) FROM events) || '.' ||
+                  (SELECT ifnull(max(rowid), 0) FROM occurrences) AS v`,
+        )
+        .get() as { v: string }
+    ).v;
+  }
+
   counters(): { schedules: number; dispatch: number } {
     const rows = this.statements.get('SELECT name, value FROM counters').all() as {
       name: string;
