@@ -127,6 +127,11 @@ export class ScheduleService {
     return nextTimes(schedule, 1, this.deps.clock.now())[0] ?? null;
   }
 
+  /** The next `count` fire times (Temporal: as many as the server describes, up to `count`). */
+  async upcoming(id: string, count: number): Promise<readonly number[]> {
+    return (await this.deps.backend.insight(await this.get(id), count)).next;
+  }
+
   async show(id: string): Promise<ScheduleDetail> {
     const schedule = await this.get(id);
     const [insight, recentRuns] = await Promise.all([

@@ -346,10 +346,7 @@ function scheduleOf(id: string, desc: ScheduleDescription): Schedule {
     state: {
       paused: desc.state.paused,
       note: desc.state.note || null,
-      remainingActions:
-        memo.action && desc.state.remainingActions !== undefined && memo.action
-          ? limited(desc)
-          : null,
+      remainingActions: limited(desc),
     },
     action: memo.action,
     createdAt,

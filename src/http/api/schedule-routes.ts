@@ -1,0 +1,269 @@
+/** REST schedules: CRUD, pause/resume, trigger, backfill, next fire times. */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../app.js';
+import type { OverlapPolicy } from '../../domain/schedule/model.js';
+import { defaultDraft, draftOf, type ScheduleDraft } from '../../domain/schedule/transfer-draft.js';
+import { draftFromFlags, type ScheduleFlags } from '../../cli/schedule-flags.js';
+import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
+import { invalidRequest } from './errors.js';
+import * as S from './schemas.js';
+import { KeyedListingCache } from '../listing-cache.js';
+import { body, errors, IdParam, json, recipePath } from './common.js';
+
+const SchedulesList = S.SchedulePage;
+
+/** The API's schedule body in the CLI's flag vocabulary: one mapping, one set of checks. */
+function flagsOf(b: Record<string, unknown>): ScheduleFlags {
+  const params = (b.params ?? {}) as Record<string, string>;
+  return {
+    ...(b.cron !== undefined ? { cron: b.cron as string } : {}),
+    ...(b.recipe !== undefined ? { recipe: b.recipe as string } : {}),
+    ...(b.timezone !== undefined ? { tz: b.timezone as string } : {}),
+    ...(b.jitter !== undefined ? { jitter: b.jitter as string } : {}),
+    ...(b.start !== undefined ? { start: b.start as string } : {}),
+    ...(b.end !== undefined ? { end: b.end as string } : {}),
+    ...(b.overlap !== undefined ? { overlap: b.overlap as OverlapPolicy } : {}),
+    ...(b.catchupWindow !== undefined ? { catchupWindow: b.catchupWindow as string } : {}),
+    ...(b.catchup !== undefined ? { catchup: b.catchup as 'all' | 'latest' } : {}),
+    ...(b.pauseOnFailure !== undefined ? { pauseOnFailure: b.pauseOnFailure as boolean } : {}),
+    ...(b.remaining !== undefined ? { remaining: b.remaining as number } : {}),
+    param: Object.entries(params).map(([k, v]) => `${k}=${v}`),
+    ...(b.timeout !== undefined ? { timeout: b.timeout as string } : {}),
+    ...(b.retries !== undefined ? { retries: b.retries as number } : {}),
+    ...(b.cwd !== undefined ? { cwd: b.cwd as string } : {}),
+    ...(b.mode !== undefined ? { mode: b.mode as 'background' | 'foreground' } : {}),
+    ...(b.paused !== undefined ? { paused: b.paused as boolean } : {}),
+    ...(b.note !== undefined ? { note: b.note as string } : {}),
+    ...(b.followSource !== undefined ? { followSource: b.followSource as boolean } : {}),
+  };
+}
+export function registerSchedules(api: OpenAPIHono, app: App): void {
+  const schedulesListing = new KeyedListingCache<Uint8Array<ArrayBuffer>>(() => app.stateVersion());
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/schedules',
+      tags: ['schedules'],
+      summary: 'schedules by id, with their next run; a page at a time (`nextCursor`)',
+      request: {
+        query: z
+          .object({
+            limit: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(1000)
+              .optional()
+              .openapi({ description: 'default 100' }),
+            cursor: z
+              .string()
+              .optional()
+              .openapi({ description: 'the nextCursor of the previous page' }),
+          })
+          .strict(),
+      },
+      responses: { 200: json(SchedulesList, 'a page of schedules'), ...errors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const limit = q.limit ?? 100;
+      // Pages are served from memory while nothing changed (the most polled route of the API).
+      const text = await schedulesListing.get(`${q.cursor ?? ''}|${limit}`, async () => {
+        const list = await app.schedules.list();
+        const from = q.cursor === undefined ? 0 : list.findIndex((s) => s.id > q.cursor!);
+        const page = from < 0 ? [] : list.slice(from, from + limit);
+        const body: z.infer<typeof SchedulesList> = {
+          schedules: page.map((s) => {
+            const next = app.schedules.nextRunAt(s);
+            return scheduleJson(s, next === null ? [] : [next]);
+          }),
+          nextCursor: from >= 0 && from + limit < list.length ? page.at(-1)!.id : null,
+        };
+        return new Uint8Array(Buffer.from(JSON.stringify(body)));
+      });
+      return c.body(text, 200, { 'content-type': 'application/json' }) as never;
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/schedules',
+      tags: ['schedules'],
+      summary: 'create a schedule (the recipe is validated and snapshotted)',
+      request: body(S.ScheduleCreate),
+      responses: { 201: json(S.Schedule, 'created'), ...errors },
+    }),
+    async (c) => {
+      const b = c.req.valid('json');
+      recipePath(b.recipe);
+      const draft: ScheduleDraft = draftFromFlags(b.id, flagsOf(b), defaultDraft(b.id, '', ''));
+      const created = await app.schedules.add(draft);
+      const detail = await app.schedules.show(created.id);
+      return c.json(scheduleJson(detail.schedule, detail.next), 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/schedules/{id}',
+      tags: ['schedules'],
+      summary: 'one schedule: next fire times, recent runs and decisions',
+      request: { params: IdParam },
+      responses: {
+        200: json(S.ScheduleDetail, 'the schedule'),
+        401: errors[401],
+        404: errors[404],
+      },
+    }),
+    async (c) => c.json(scheduleDetailJson(await app.schedules.show(c.req.valid('param').id)), 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/schedules/{id}',
+      tags: ['schedules'],
+      summary: 'change a schedule; fields not given keep their value',
+      request: { params: IdParam, ...body(S.SchedulePatch) },
+      responses: { 200: json(S.Schedule, 'updated'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const b = c.req.valid('json');
+      if (b.recipe !== undefined) recipePath(b.recipe as string);
+      const current = await app.schedules.get(id);
+      await app.schedules.update(id, draftFromFlags(id, flagsOf(b), draftOf(current)));
+      const detail = await app.schedules.show(id);
+      return c.json(scheduleJson(detail.schedule, detail.next), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/schedules/{id}',
+      tags: ['schedules'],
+      summary: 'delete a schedule (its runs and logs stay)',
+      request: { params: IdParam },
+      responses: { 204: { description: 'deleted' }, 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      await app.schedules.remove(c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  for (const verb of ['pause', 'resume'] as const) {
+    api.openapi(
+      createRoute({
+        method: 'post',
+        path: `/schedules/{id}/${verb}`,
+        tags: ['schedules'],
+        summary: verb === 'pause' ? 'stop firing' : 'fire again',
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: S.Note } }, required: false },
+        },
+        responses: { 200: json(S.Schedule, verb === 'pause' ? 'paused' : 'resumed'), ...errors },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const note = (await c.req.json().catch(() => ({}))) as { note?: string };
+        const s =
+          verb === 'pause'
+            ? await app.schedules.pause(id, note.note ?? null)
+            : await app.schedules.resume(id, note.note ?? null);
+        return c.json(scheduleJson(s), 200);
+      },
+    );
+  }
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/schedules/{id}/trigger',
+      tags: ['schedules'],
+      summary: "run it now, with the overlap policy given (default: the schedule's)",
+      request: {
+        params: IdParam,
+        body: { content: { 'application/json': { schema: S.TriggerBody } }, required: false },
+      },
+      responses: { 200: json(S.TriggerResult, 'what became of the trigger'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const b = (await c.req.json().catch(() => ({}))) as { overlap?: OverlapPolicy };
+      const parsed = S.TriggerBody.safeParse(b);
+      if (!parsed.success) return c.json(invalidRequest(parsed.error), 400);
+      const result = await app.schedules.trigger(
+        id,
+        parsed.data.overlap as OverlapPolicy | undefined,
+      );
+      // A trigger without a daemon runs here: it must not block the request.
+      void result.settled?.catch(() => undefined);
+      return c.json(
+        { decision: result.decision, run: result.run ? runJson(result.run) : null },
+        200,
+      );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/schedules/{id}/backfill',
+      tags: ['schedules'],
+      summary: 'run the occurrences of a range, each at most once',
+      request: { params: IdParam, ...body(S.BackfillBody) },
+      responses: { 200: json(S.BackfillResult, 'the decisions'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const b = c.req.valid('json');
+      const result = await app.schedules.backfill(
+        id,
+        Date.parse(b.from),
+        Date.parse(b.to),
+        b.overlap as OverlapPolicy | undefined,
+      );
+      void result.settled?.catch(() => undefined);
+      return c.json(
+        {
+          decided: result.decided.map((d) => ({
+            ...d,
+            scheduledAt: new Date(d.scheduledAt).toISOString(),
+          })),
+          requestedOnServer: result.requestedOnServer,
+        },
+        200,
+      );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/schedules/{id}/next',
+      tags: ['schedules'],
+      summary: 'the next fire times',
+      request: {
+        params: IdParam,
+        query: z.object({ count: z.coerce.number().int().min(1).max(100).optional() }).strict(),
+      },
+      responses: {
+        200: json(z.object({ next: z.array(z.string()) }), 'next fire times'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const count = c.req.valid('query').count ?? 5;
+      const next = await app.schedules.upcoming(id, count);
+      return c.json({ next: next.map((t) => new Date(t).toISOString()) }, 200);
+    },
+  );
+}
