@@ -8,13 +8,14 @@
 //   node bench/api.mjs [seconds=20] [embedded|temporal]
 /* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
+import { noopGoose, noopRecipe, pct } from './support.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 /** `temporal`: the same requests against `serve --engine temporal` (its own dev server), 100 schedules created through the API. */
@@ -29,14 +30,8 @@ const SECRET = 'bench-secret';
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'goose-flow-bench-api-'));
 const home = join(tmp, 'data');
-const noop = join(tmp, 'noop');
-writeFileSync(noop, '#!/bin/sh\nexit 0\n');
-chmodSync(noop, 0o755);
-const recipe = join(tmp, 'recipe.yaml');
-writeFileSync(
-  recipe,
-  'version: 1.0.0\ntitle: noop\ndescription: api benchmark\nprompt: Do nothing.\n',
-);
+const noop = noopGoose(tmp);
+const recipe = noopRecipe(tmp, 'api benchmark');
 const env = {
   ...process.env,
   GOOSE_FLOW_HOME: home,
@@ -44,10 +39,6 @@ const env = {
   TEMPORAL_SECRET_KEY: SECRET,
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 
 function cliSync(args) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });

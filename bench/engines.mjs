@@ -10,7 +10,7 @@
 //   node bench/engines.mjs [quick]     (quick: 12 s windows instead of 30 s)
 /* global process, console, performance, setTimeout, clearTimeout, URL */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline';
 import { openApp } from '../dist/app.js';
 import { resolveConfig } from '../dist/config.js';
 import { defaultDraft } from '../dist/domain/schedule/transfer-draft.js';
+import { noopGoose, noopRecipe, summary } from './support.mjs';
 
 const QUICK = process.argv[2] === 'quick';
 const WINDOW_S = QUICK ? 12 : 30;
@@ -28,22 +29,11 @@ const SEQUENTIAL = 20;
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'goose-flow-bench-engines-'));
 const stamps = join(tmp, 'stamps.txt');
-const noop = join(tmp, 'noop');
 // The no-op executor notes when its process started, for which run.
-writeFileSync(noop, `#!/bin/sh\necho "$GOOSE_FLOW_RUN_ID $(date +%s%3N)" >> ${stamps}\nexit 0\n`);
-chmodSync(noop, 0o755);
-const recipe = join(tmp, 'noop.yaml');
-writeFileSync(recipe, 'version: 1.0.0\ntitle: noop\ndescription: bench\nprompt: Do nothing.\n');
+const noop = noopGoose(tmp, `echo "$GOOSE_FLOW_RUN_ID $(date +%s%3N)" >> ${stamps}`);
+const recipe = noopRecipe(tmp);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
-const summary = (xs) =>
-  xs.length === 0
-    ? { n: 0 }
-    : { n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99), max: Math.max(...xs) };
 const fmt = (s) =>
   s.n ? `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms (n=${s.n})` : 'no samples';
 const rssMb = (pid) => {

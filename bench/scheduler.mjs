@@ -8,20 +8,13 @@
 //   node bench/scheduler.mjs [quick]     (quick: 15 s observation windows instead of 60 s)
 /* global process, console, performance, URL, setTimeout, clearTimeout */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { noopGoose, noopRecipe, summary } from './support.mjs';
 
 const QUICK = process.argv[2] === 'quick';
 const WINDOW_S = QUICK ? 15 : 60;
@@ -41,14 +34,8 @@ const TARGETS = {
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'goose-flow-bench-sched-'));
-const noop = join(tmp, 'noop');
-writeFileSync(noop, '#!/bin/sh\nexit 0\n');
-chmodSync(noop, 0o755);
-const recipe = join(tmp, 'recipe.yaml');
-writeFileSync(
-  recipe,
-  'version: 1.0.0\ntitle: noop\ndescription: scheduler benchmark\nprompt: Do nothing.\n',
-);
+const noop = noopGoose(tmp);
+const recipe = noopRecipe(tmp, 'scheduler benchmark');
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim());
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -211,14 +198,6 @@ function leftovers() {
 // ---------------------------------------------------------------------------------------------
 // Statistics.
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
-const summary = (xs) =>
-  xs.length === 0
-    ? { n: 0 }
-    : { n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99), max: Math.max(...xs) };
 const fmt = (s, unit = 'ms') =>
   s.n === 0 ? 'no samples' : `p50 ${s.p50} ${unit}  p99 ${s.p99} ${unit}  max ${s.max} ${unit}`;
 const round1 = (x) => Math.round(x * 10) / 10;
