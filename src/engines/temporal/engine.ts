@@ -65,7 +65,17 @@ export class TemporalEngine implements Engine {
   schedules!: ScheduleBackend;
 
   /** Changes this process made (runs started or killed, schedules changed): part of the state version. */
-  writes = 0;
+  private writes = 0;
+
+  /** Runs a change, moving the state version before and after it (no cache keeps a half-done view). */
+  async changing<T>(change: () => Promise<T>): Promise<T> {
+    this.writes++;
+    try {
+      return await change();
+    } finally {
+      this.writes++;
+    }
+  }
 
   constructor(private readonly deps: TemporalEngineDeps) {}
 
@@ -144,8 +154,11 @@ export class TemporalEngine implements Engine {
     return { run, settled };
   }
 
-  async enqueueRun(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
-    this.writes++;
+  enqueueRun(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
+    return this.changing(() => this.startWorkflow(newRun));
+  }
+
+  private async startWorkflow(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
     const { input, memo } = this.jobOf(newRun);
     await this.client.workflow.start(WORKFLOW_TYPE, {
       workflowId: newRun.id,
@@ -158,7 +171,11 @@ export class TemporalEngine implements Engine {
     return runOf(newRun.id, memo, RunStatus.pending, now, null);
   }
 
-  async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
+  cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
+    return this.changing(() => this.cancel(runId, reason));
+  }
+
+  private async cancel(runId: string, reason: string): Promise<CancelOutcome> {
     const before = await this.getRun(runId);
     if (!before) throw new NotFoundError('run', runId);
     if (isTerminal(before.status)) {
@@ -168,7 +185,6 @@ export class TemporalEngine implements Engine {
       });
     }
     const handle = this.client.workflow.getHandle(runId);
-    this.writes++;
     await handle.signal(KILL_SIGNAL, { reason }).catch(() => undefined);
     await handle.cancel();
     // Graceful first: the activity learns of it on its next heartbeat and kills the tree

@@ -50,11 +50,37 @@ export class TemporalSchedules implements ScheduleBackend {
     return this.engine.client.schedule.getHandle(temporalScheduleId(id));
   }
 
-  async create(
+  // Changes made here move the engine's state version before and after (listing caches).
+  create(schedules: readonly NewSchedule[], templates: readonly RunTemplate[]) {
+    return this.engine.changing(() => this.createNow(schedules, templates));
+  }
+
+  update(id: string, change: ScheduleChange, template: RunTemplate | null) {
+    return this.engine.changing(() => this.updateNow(id, change, template));
+  }
+
+  remove(id: string) {
+    return this.engine.changing(() => this.removeNow(id));
+  }
+
+  trigger(schedule: Schedule, overlap?: OverlapPolicy) {
+    return this.engine.changing(() => this.triggerNow(schedule, overlap));
+  }
+
+  backfill(
+    schedule: Schedule,
+    times: readonly number[],
+    from: number,
+    to: number,
+    overlap?: OverlapPolicy,
+  ) {
+    return this.engine.changing(() => this.backfillNow(schedule, times, from, to, overlap));
+  }
+
+  private async createNow(
     schedules: readonly NewSchedule[],
     templates: readonly RunTemplate[],
   ): Promise<Schedule[]> {
-    this.engine.writes++;
     const created: string[] = [];
     try {
       for (const [i, schedule] of schedules.entries()) {
@@ -91,12 +117,11 @@ export class TemporalSchedules implements ScheduleBackend {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async update(
+  private async updateNow(
     id: string,
     change: ScheduleChange,
     template: RunTemplate | null,
   ): Promise<Schedule> {
-    this.engine.writes++;
     await this.serialised(id, async () => {
       const handle = this.handle(id);
       const current = await this.get(id);
@@ -141,8 +166,7 @@ export class TemporalSchedules implements ScheduleBackend {
     return (await this.get(id))!;
   }
 
-  async remove(id: string): Promise<boolean> {
-    this.engine.writes++;
+  private async removeNow(id: string): Promise<boolean> {
     try {
       await this.handle(id).delete();
       return true;
@@ -178,8 +202,7 @@ export class TemporalSchedules implements ScheduleBackend {
     };
   }
 
-  async trigger(schedule: Schedule, overlap?: OverlapPolicy): Promise<TriggerResult> {
-    this.engine.writes++;
+  private async triggerNow(schedule: Schedule, overlap?: OverlapPolicy): Promise<TriggerResult> {
     const handle = this.handle(schedule.id);
     const policy = overlap ?? schedule.policies.overlap;
     const before = await handle.describe();
@@ -225,14 +248,13 @@ export class TemporalSchedules implements ScheduleBackend {
     };
   }
 
-  async backfill(
+  private async backfillNow(
     schedule: Schedule,
     times: readonly number[],
     from: number,
     to: number,
     overlap?: OverlapPolicy,
   ): Promise<BackfillResult> {
-    this.engine.writes++;
     await this.handle(schedule.id).backfill({
       start: new Date(from),
       end: new Date(to),
