@@ -26,6 +26,7 @@ const CLIENTS = 50;
 const SSE_CLIENTS = 100;
 const SSE_RUNS = 20;
 const SECRET = 'bench-secret';
+const GOOSE_ACCEPT_ENCODING = 'gzip, br, zstd, deflate';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'goose-flow-bench-api-'));
@@ -229,20 +230,29 @@ try {
   console.log(
     `GET /api/v1/schedules: ${schedules.requests.average} req/s, latency p50 ${schedules.latency.p50} ms, p99 ${schedules.latency.p99} ms, max ${schedules.latency.max} ms, non-2xx ${schedules.non2xx}, errors ${schedules.errors}, ${Math.round(schedules.throughput.average / 1024)} KB/s`,
   );
-  const jobs = await cannon({
-    url: `${base}/jobs`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-secret-key': SECRET },
-    body: JSON.stringify({
-      action: 'list',
-      job_id: null,
-      cron: null,
-      recipe_path: null,
-      execution_mode: null,
-    }),
+  const listBody = JSON.stringify({
+    action: 'list',
+    job_id: null,
+    cron: null,
+    recipe_path: null,
+    execution_mode: null,
   });
+  const gooseList = (headers) =>
+    cannon({
+      url: `${base}/jobs`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-secret-key': SECRET, ...headers },
+      body: listBody,
+    });
+  // What Goose's client sends: reqwest, built with the goose crate's gzip/brotli/zstd/deflate features.
+  const jobs = await gooseList({ 'accept-encoding': GOOSE_ACCEPT_ENCODING });
   console.log(
-    `POST /jobs list: ${jobs.requests.average} req/s, latency p50 ${jobs.latency.p50} ms, p99 ${jobs.latency.p99} ms, max ${jobs.latency.max} ms, non-2xx ${jobs.non2xx}, errors ${jobs.errors}`,
+    `POST /jobs list (Accept-Encoding: ${GOOSE_ACCEPT_ENCODING}): ${jobs.requests.average} req/s, latency p50 ${jobs.latency.p50} ms, p99 ${jobs.latency.p99} ms, max ${jobs.latency.max} ms, non-2xx ${jobs.non2xx}, errors ${jobs.errors}, ${Math.round(jobs.throughput.average / 1024)} KB/s`,
+  );
+  // A client that takes no compression: the whole ~250 KB text every time.
+  const jobsPlain = await gooseList({});
+  console.log(
+    `POST /jobs list (no Accept-Encoding): ${jobsPlain.requests.average} req/s, latency p50 ${jobsPlain.latency.p50} ms, p99 ${jobsPlain.latency.p99} ms, max ${jobsPlain.latency.max} ms, non-2xx ${jobsPlain.non2xx}, errors ${jobsPlain.errors}, ${Math.round(jobsPlain.throughput.average / 1024)} KB/s`,
   );
   const sse =
     ENGINE === 'embedded'
@@ -261,6 +271,11 @@ try {
         rps: schedules.requests.average,
       },
       jobs: { p50: jobs.latency.p50, p99: jobs.latency.p99, rps: jobs.requests.average },
+      jobsPlain: {
+        p50: jobsPlain.latency.p50,
+        p99: jobsPlain.latency.p99,
+        rps: jobsPlain.requests.average,
+      },
       sse,
       load: loadavg(),
     }),

@@ -22,6 +22,8 @@ export interface DaemonOptions {
     readonly port: number;
     readonly probe: boolean;
     readonly secretKey: string | null;
+    /** Browser origins allowed to call `/api` (CORS off when empty). */
+    readonly corsOrigins?: readonly string[];
   };
   /** Tests only: crash points. The CLI never passes one. */
   readonly faults?: { hit(point: FaultPoint): void };

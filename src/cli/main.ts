@@ -92,4 +92,12 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// A reader that stops early (`goose-flow runs | head`) closes the pipe: the rest of the output has
+// nowhere to go, which is no reason to crash (a supervised `run` still finishes its run).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 await main(process.argv);

@@ -11,6 +11,7 @@ import type { Run } from '../domain/run.js';
 import { ExecutionMode, type Schedule } from '../domain/schedule/model.js';
 import { defaultDraft, draftOf } from '../domain/schedule/transfer-draft.js';
 import type { ScheduleRunSummary } from '../engines/contract.js';
+import { EncodedBody } from './encoded-body.js';
 import { ListingCache } from './listing-cache.js';
 
 /** The Rust client always sends all five keys, unused ones as null: null and missing mean the same. */
@@ -81,20 +82,21 @@ const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? undefined : new Date(ms).toISOString();
 
 export class GooseJobs {
-  private readonly listing: ListingCache<Uint8Array<ArrayBuffer>>;
+  private readonly listing: ListingCache<EncodedBody>;
 
   constructor(private readonly app: App) {
-    this.listing = new ListingCache<Uint8Array<ArrayBuffer>>(() => app.stateVersion());
+    this.listing = new ListingCache<EncodedBody>(() => app.stateVersion());
   }
 
   /**
-   * The response as JSON text. Goose polls `list` often: while nothing changed, the text of the
-   * last listing is served again.
+   * The response, encoded. Goose polls `list` often: while nothing changed, the bytes of the last
+   * listing (and their gzip) are served again.
    */
-  async respond(body: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  async respond(body: unknown): Promise<EncodedBody> {
     const action = (body as { action?: unknown } | null)?.action;
-    if (action === 'list') return this.listing.get(async () => encode(await this.handle(body)));
-    return encode(await this.handle(body));
+    if (action === 'list')
+      return this.listing.get(async () => EncodedBody.json(await this.handle(body)));
+    return EncodedBody.json(await this.handle(body));
   }
 
   async handle(body: unknown): Promise<JobsResponse> {
@@ -238,8 +240,4 @@ export class GooseJobs {
       ...(summary?.lastManualRunAt ? { last_manual_run: iso(summary.lastManualRunAt) } : {}),
     };
   }
-}
-
-function encode(response: JobsResponse): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(JSON.stringify(response));
 }

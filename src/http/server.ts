@@ -4,8 +4,10 @@ import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { App } from '../app.js';
 import { EnvironmentError } from '../domain/errors.js';
+import { sendEncoded } from './encoded-body.js';
 import { GooseJobs } from './goose-jobs.js';
 import { apiV1 } from './api/routes.js';
 import { FeedHub } from './feed-hub.js';
@@ -20,6 +22,8 @@ export interface HttpOptions {
   readonly secretKey: string | null;
   /** `GOOSE_FLOW_TOKEN`: required to bind anything but loopback. */
   readonly token: string | null;
+  /** Browser origins allowed to call `/api` (CORS); empty: CORS off. */
+  readonly corsOrigins?: readonly string[];
   /** The Temporal ports to report on `/ports` (0 without Temporal). */
   readonly temporalPorts: () => { temporal_port: number; ui_port: number };
 }
@@ -85,9 +89,21 @@ export function httpApp(
       } catch {
         return jobsFail(c, 400, 'the request body is not JSON');
       }
-      return c.body(await jobs.respond(body), 200, { 'content-type': 'application/json' });
+      return sendEncoded(c, await jobs.respond(body));
     },
   );
+  // CORS before the token check: a browser's preflight carries no Authorization header.
+  if (opts.corsOrigins && opts.corsOrigins.length > 0) {
+    web.use(
+      '/api/*',
+      cors({
+        origin: [...opts.corsOrigins],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+        maxAge: 600,
+      }),
+    );
+  }
   // REST API: a bearer token when one is configured (always, when bound beyond loopback).
   web.use('/api/*', async (c, next) => {
     if (opts.token !== null) {

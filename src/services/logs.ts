@@ -10,6 +10,23 @@ export interface LogChunk {
   readonly data: Buffer;
 }
 
+/** A byte range of one attempt's log. */
+export interface LogRange {
+  readonly attempt: number;
+  readonly offset: number;
+  /** Where the next range starts. */
+  readonly nextOffset: number;
+  /** The log's size now. */
+  readonly size: number;
+  readonly data: Buffer;
+  /** The attempt has ended and `nextOffset` is the end of its log. */
+  readonly complete: boolean;
+}
+
+/** The largest range one call returns. */
+export const MAX_LOG_RANGE = 1024 * 1024;
+const DEFAULT_LOG_RANGE = 256 * 1024;
+
 const FOLLOW_POLL_MS = { embedded: 100, temporal: 500 } as const;
 const READ_CHUNK = 64 * 1024;
 
@@ -32,6 +49,45 @@ export class LogService {
     if (!one)
       throw new NotFoundError('attempt', `${runId} attempt ${attempt} (it has ${attempts.length})`);
     return [one];
+  }
+
+  /**
+   * Bytes `offset`… (at most `limit`, ≤ 1 MiB) of one attempt's log (default: the last attempt).
+   * The path comes from the run's record, never from the caller: nothing else can be read.
+   */
+  async range(
+    runId: string,
+    opts: { attempt?: number | undefined; offset?: number; limit?: number },
+  ): Promise<LogRange> {
+    const detail = await this.runs.show(runId);
+    const attempt =
+      opts.attempt === undefined
+        ? detail.attempts.at(-1)
+        : this.select(detail, runId, opts.attempt)[0];
+    if (!attempt) throw new NotFoundError('attempt', `${runId} attempt 1 (it has none yet)`);
+    const offset = opts.offset ?? 0;
+    const limit = Math.min(opts.limit ?? DEFAULT_LOG_RANGE, MAX_LOG_RANGE);
+    const size = existsSync(attempt.logPath) ? statSync(attempt.logPath).size : 0;
+    let data = Buffer.alloc(0);
+    if (offset < size) {
+      const fd = openSync(attempt.logPath, 'r');
+      try {
+        data = Buffer.alloc(Math.min(limit, size - offset));
+        data = data.subarray(0, readSync(fd, data, 0, data.length, offset));
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const nextOffset = offset + data.length;
+    const ended = attempt.endedAt !== null || isTerminal(detail.run.status);
+    return {
+      attempt: attempt.number,
+      offset,
+      nextOffset,
+      size,
+      data,
+      complete: ended && nextOffset >= size,
+    };
   }
 
   /** Calls `onChunk` with every byte of the selected logs; with `follow`, until the run ends. */

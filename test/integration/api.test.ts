@@ -379,4 +379,62 @@ describe('binding beyond loopback', () => {
       await d.closed;
     }
   });
+
+  it('answers CORS only for the origins --cors-origin / GOOSE_FLOW_CORS_ORIGINS name, before the token check', async () => {
+    const bad = await cli(
+      ['serve', '--port', '0', '--cors-origin', 'http://localhost:5173/'],
+      box.env,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--cors-origin: 'http:\/\/localhost:5173\/' is not an origin/);
+    const noPort = await cli(['serve', '--cors-origin', 'http://localhost:5173'], box.env, {
+      timeoutMs: 30_000,
+    });
+    expect(noPort.code).toBe(2);
+    expect(noPort.stderr).toMatch(/--cors-origin needs --port/);
+
+    const token = 'tok-' + randomBytes(8).toString('hex');
+    const d = startCli(
+      ['serve', '--port', '0', '--log-format', 'json', '--cors-origin', 'http://localhost:5173'],
+      { ...box.env, GOOSE_FLOW_TOKEN: token, GOOSE_FLOW_CORS_ORIGINS: 'https://dash.example' },
+    );
+    try {
+      const line = await waitFor(
+        () => d.out.stdout.split('\n').find((l) => l.includes('http_listening')),
+        30_000,
+        'serve to listen',
+      );
+      const url = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/api/v1/status`;
+      for (const origin of ['http://localhost:5173', 'https://dash.example']) {
+        const preflight = await fetch(url, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'GET',
+            'access-control-request-headers': 'authorization',
+          },
+        });
+        expect(preflight.status).toBe(204);
+        expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+        expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+        const r = await fetch(url, { headers: { authorization: `Bearer ${token}`, origin } });
+        expect(r.status).toBe(200);
+        expect(r.headers.get('access-control-allow-origin')).toBe(origin);
+      }
+      // The token is still required; other origins get no CORS headers.
+      const noToken = await fetch(url, { headers: { origin: 'http://localhost:5173' } });
+      expect(noToken.status).toBe(401);
+      const other = await fetch(url, {
+        headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example' },
+      });
+      expect(other.status).toBe(200);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      d.kill('SIGTERM');
+      await d.closed;
+    }
+  });
 });

@@ -4,7 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { finished, postEarly, repoRoot, waitFor, type CliProcess } from '../support/harness.js';
@@ -229,6 +231,58 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     );
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ success: false });
+  });
+
+  it("sends a listing gzip-encoded to clients that accept it (Goose's reqwest does), plain to others", async () => {
+    const port = await freePort();
+    await start(envFor(port));
+    const recipe = c().box.recipe('many.yaml');
+    for (let i = 0; i < 6; i++) {
+      const made = await action(port, 'create', {
+        job_id: `job-${i}`,
+        cron: '0 0 12 * * * *',
+        recipe_path: recipe,
+      });
+      expect(made.success, made.message).toBe(true);
+    }
+    const list = JSON.stringify({
+      action: 'list',
+      job_id: null,
+      cron: null,
+      recipe_path: null,
+      execution_mode: null,
+    });
+    // node:http, not fetch: fetch would decode the body (and ask for gzip) by itself.
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/jobs',
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-secret-key': SECRET, ...headers },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(list);
+      });
+    const plain = await raw({});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const listed = JSON.parse(plain.body.toString()) as JobsBody;
+    expect(listed.jobs).toHaveLength(6);
+    const zipped = await raw({ 'accept-encoding': 'gzip, br, zstd, deflate' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('Accept-Encoding');
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    expect(JSON.parse(gunzipSync(zipped.body).toString())).toEqual(listed);
+    const refused = await raw({ 'accept-encoding': 'gzip;q=0, identity' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
   });
 
   it('probes upward from PORT when it is taken, and reports the port it got', async () => {

@@ -236,6 +236,34 @@ describe('goose-flow logs', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('attempt not found');
   });
+
+  it('reads byte ranges of an attempt, the same as the API', async () => {
+    const recipe = box.recipe('range.yaml', { lines: 3 });
+    expect((await cli(['run', recipe], box.env)).code).toBe(0);
+    const id = await onlyRunId();
+    const whole = (await cli(['logs', id, '--attempt', '1'], box.env)).stdout;
+    expect(whole.length).toBeGreaterThan(20);
+    const head = await cli(['logs', id, '--offset', '0', '--limit', '10'], box.env);
+    expect(head.code).toBe(0);
+    expect(head.stdout).toBe(whole.slice(0, 10));
+    expect(head.stderr).toContain('next --offset 10');
+    const rest = await cli(['logs', id, '--offset', '10', '--json'], box.env);
+    const chunk = JSON.parse(rest.stdout) as Record<string, unknown>;
+    expect(chunk).toEqual({
+      attempt: 1,
+      offset: 10,
+      nextOffset: Buffer.byteLength(whole),
+      size: Buffer.byteLength(whole),
+      data: whole.slice(10),
+      complete: true,
+    });
+    const bad = await cli(['logs', id, '--offset', '0', '--follow'], box.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('use one or the other');
+    const tooBig = await cli(['logs', id, '--offset', '0', '--limit', '2000000'], box.env);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toContain('--limit must be 1–1048576 bytes');
+  });
 });
 
 describe('bad input', () => {

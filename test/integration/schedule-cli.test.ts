@@ -125,6 +125,47 @@ describe('schedule show', () => {
   });
 });
 
+describe('the API twins: schedule next, runs --schedule/--cursor', () => {
+  it('schedule next prints as many fire times as asked, as the API does', async () => {
+    await add('hourly', '--cron', '0 * * * *', '--tz', 'UTC', '--recipe', box.recipe('h.yaml'));
+    const next = json<{ next: string[] }>(
+      (await cli(['schedule', 'next', 'hourly', '--count', '12', '--json'], box.env)).stdout,
+    ).next;
+    expect(next).toHaveLength(12);
+    for (let i = 1; i < next.length; i++)
+      expect(Date.parse(next[i]!) - Date.parse(next[i - 1]!)).toBe(3_600_000);
+    const text = await cli(['schedule', 'next', 'hourly', '--count', '2'], box.env);
+    expect(text.stdout.trim().split('\n')).toEqual(next.slice(0, 2));
+    const bad = await cli(['schedule', 'next', 'hourly', '--count', '101'], box.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--count must be 1–100');
+  });
+
+  it("runs --schedule lists one schedule's runs, a page at a time with --cursor", async () => {
+    const recipe = box.recipe('p.yaml');
+    await add('paged', '--cron', '@yearly', '--recipe', recipe);
+    await add('other', '--cron', '@yearly', '--recipe', recipe);
+    for (const id of ['paged', 'other', 'paged', 'paged'])
+      expect((await cli(['schedule', 'trigger', id], box.env)).code).toBe(0);
+    type R = { id: string; scheduleId: string };
+    const all = json<R[]>((await cli(['runs', '--schedule', 'paged', '--json'], box.env)).stdout);
+    expect(all).toHaveLength(3);
+    expect(all.every((r) => r.scheduleId === 'paged')).toBe(true);
+    const first = await cli(['runs', '--schedule', 'paged', '--limit', '2', '--json'], box.env);
+    const cursor = /--cursor (\S+)/.exec(first.stderr)?.[1];
+    expect(cursor, first.stderr).toBeTruthy();
+    const second = await cli(
+      ['runs', '--schedule', 'paged', '--limit', '2', '--cursor', cursor!, '--json'],
+      box.env,
+    );
+    expect([...json<R[]>(first.stdout), ...json<R[]>(second.stdout)]).toEqual(all);
+    expect(second.stderr).not.toContain('--cursor');
+    const bad = await cli(['runs', '--cursor', 'nonsense'], box.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--cursor: not a cursor goose-flow handed out');
+  });
+});
+
 describe('a recipe file deleted after scheduling', () => {
   it('the snapshot still runs; with --follow-source the loss is reported and the snapshot runs', async () => {
     const recipe = box.recipe('gone.yaml', { lines: 1 });

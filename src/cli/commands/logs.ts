@@ -1,5 +1,15 @@
 import { Command } from 'commander';
-import { positiveInt, withApp } from '../context.js';
+import { UsageError } from '../../domain/errors.js';
+import { MAX_LOG_RANGE } from '../../services/logs.js';
+import { positiveInt, printJson, withApp } from '../context.js';
+
+interface LogsFlags {
+  attempt?: number;
+  follow?: boolean;
+  offset?: number;
+  limit?: number;
+  json?: boolean;
+}
 
 export function logsCommand(): Command {
   return new Command('logs')
@@ -7,8 +17,44 @@ export function logsCommand(): Command {
     .argument('<runId>')
     .option('--attempt <n>', 'only this attempt', positiveInt('--attempt'))
     .option('-f, --follow', 'keep streaming new output until the run ends')
-    .action(async (runId: string, flags: { attempt?: number; follow?: boolean }, cmd: Command) => {
+    .option(
+      '--offset <bytes>',
+      'print one byte range of one attempt (default: the last) from this offset; the next offset goes to stderr',
+      positiveInt('--offset'),
+    )
+    .option(
+      '--limit <bytes>',
+      `with --offset: at most this many bytes (default 262144, at most ${MAX_LOG_RANGE})`,
+      positiveInt('--limit'),
+    )
+    .option('--json', 'with --offset: the range as JSON (the API’s LogChunk shape)')
+    .action(async (runId: string, flags: LogsFlags, cmd: Command) => {
+      const ranged = flags.offset !== undefined || flags.limit !== undefined;
+      if (ranged && flags.follow)
+        throw new UsageError(
+          '--offset/--limit read one range; --follow streams: use one or the other',
+        );
+      if (flags.json && !ranged) throw new UsageError('--json needs --offset (a range)');
+      if (flags.limit !== undefined && (flags.limit < 1 || flags.limit > MAX_LOG_RANGE))
+        throw new UsageError(`--limit must be 1–${MAX_LOG_RANGE} bytes, got ${flags.limit}`);
       await withApp(cmd, async (app) => {
+        if (ranged) {
+          const range = await app.logs.range(runId, {
+            attempt: flags.attempt,
+            offset: flags.offset ?? 0,
+            ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+          });
+          if (flags.json) return printJson({ ...range, data: range.data.toString('utf8') });
+          process.stdout.write(range.data);
+          process.stderr.write(
+            `(attempt ${range.attempt}: bytes ${range.offset}–${range.nextOffset} of ${range.size}; ${
+              range.complete
+                ? 'the attempt has ended, this is the end'
+                : `next --offset ${range.nextOffset}`
+            })\n`,
+          );
+          return;
+        }
         const abort = new AbortController();
         const onInt = () => abort.abort();
         process.once('SIGINT', onInt);

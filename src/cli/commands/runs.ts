@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { positiveInt, printJson, withApp } from '../context.js';
 import { runDetailJson, runDetailText, runJson, runsTable } from '../render.js';
 import { RUN_STATUSES, isRunStatus, type RunStatus } from '../../domain/run-status.js';
+import { decodeRunCursor, encodeRunCursor } from '../../views/run-cursor.js';
 
 function parseStatus(value: string): RunStatus {
   if (!isRunStatus(value)) {
@@ -10,6 +11,14 @@ function parseStatus(value: string): RunStatus {
     );
   }
   return value;
+}
+
+interface RunsFlags {
+  status?: RunStatus;
+  schedule?: string;
+  limit: number;
+  cursor?: string;
+  json?: boolean;
 }
 
 export function runsCommand(): Command {
@@ -21,13 +30,29 @@ export function runsCommand(): Command {
         `only runs in this status (${RUN_STATUSES.join(', ')})`,
       ).argParser(parseStatus),
     )
+    .option('--schedule <id>', "only this schedule's runs")
     .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 50)
+    .option(
+      '--cursor <cursor>',
+      'the page after the one that printed this cursor (to stderr; the API calls it nextCursor)',
+    )
     .option('--json', 'print JSON (an array of runs)')
-    .action(async (flags: { status?: RunStatus; limit: number; json?: boolean }, cmd: Command) => {
+    .action(async (flags: RunsFlags, cmd: Command) => {
+      const before =
+        flags.cursor === undefined ? undefined : decodeRunCursor(flags.cursor, '--cursor');
       await withApp(cmd, async (app) => {
-        const list = await app.runs.list({ status: flags.status, limit: flags.limit });
+        const found = await app.runs.list({
+          status: flags.status,
+          scheduleId: flags.schedule,
+          limit: flags.limit + 1,
+          before,
+        });
+        const list = found.slice(0, flags.limit);
         if (flags.json) printJson(list.map(runJson));
         else process.stdout.write(runsTable(list, Date.now()) + '\n');
+        const last = list.at(-1);
+        if (found.length > flags.limit && last)
+          process.stderr.write(`(more: --cursor ${encodeRunCursor(last)})\n`);
       });
     });
   runs

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { printJson, withApp } from '../context.js';
+import { positiveInt, printJson, withApp } from '../context.js';
 import { draftFromFlags, withScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
 import { defaultDraft, draftOf } from '../../domain/schedule/transfer-draft.js';
 import {
@@ -21,6 +21,7 @@ export function scheduleCommand(): Command {
   schedule.addCommand(addCommand());
   schedule.addCommand(listCommand());
   schedule.addCommand(showCommand());
+  schedule.addCommand(nextCommand());
   schedule.addCommand(updateCommand());
   schedule.addCommand(pauseCommand('pause'));
   schedule.addCommand(pauseCommand('resume'));
@@ -116,6 +117,25 @@ function showCommand(): Command {
         const detail = await app.schedules.show(id);
         if (flags.json) printJson(scheduleDetailJson(detail));
         else process.stdout.write(scheduleDetailText(detail) + '\n');
+      });
+    });
+}
+
+function nextCommand(): Command {
+  return new Command('next')
+    .description('the next fire times (UTC; `show` prints them in the zone)')
+    .argument('<id>')
+    .option('--count <n>', 'how many (1–100, default 5)', positiveInt('--count'), 5)
+    .option('--json', 'print JSON ({"next": [RFC 3339 times]}, as the API)')
+    .action(async (id: string, flags: { count: number; json?: boolean }, cmd: Command) => {
+      if (flags.count < 1 || flags.count > 100)
+        throw new UsageError(`--count must be 1–100, got ${flags.count}`);
+      await withApp(cmd, async (app) => {
+        const next = (await app.schedules.upcoming(id, flags.count)).map((t) =>
+          new Date(t).toISOString(),
+        );
+        if (flags.json) printJson({ next });
+        else process.stdout.write(next.length ? next.join('\n') + '\n' : '(no more fire times)\n');
       });
     });
 }

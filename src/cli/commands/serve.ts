@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { UsageError } from '../../domain/errors.js';
+import { parseCorsOrigins } from '../../http/cors-origins.js';
 import { runDaemon } from '../daemon.js';
 import { collect, globalOverrides, positiveInt, type GlobalOptions } from '../context.js';
 
@@ -38,6 +40,11 @@ export function serveCommand(): Command {
       '127.0.0.1',
     )
     .option(
+      '--cors-origin <origin>',
+      'let a web page from this origin (scheme://host[:port]) call /api from a browser (repeatable; also $GOOSE_FLOW_CORS_ORIGINS, comma-separated); CORS is off without it',
+      collect,
+    )
+    .option(
       '--temporal-port <port>',
       "with --engine temporal and no --temporal-address: the dev server's gRPC port (default: a free one)",
       positiveInt('--temporal-port'),
@@ -61,6 +68,7 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
         flags: {
           port?: number;
           host: string;
+          corsOrigin?: string[];
           temporalPort?: number;
           sqlitePragma?: string[];
           maxConcurrent: number;
@@ -70,6 +78,15 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
         cmd: Command,
       ) => {
         if (flags.maxConcurrent < 1) throw new Error('--max-concurrent must be at least 1');
+        const corsOrigins = [
+          ...parseCorsOrigins(flags.corsOrigin ?? [], '--cors-origin'),
+          ...parseCorsOrigins(
+            process.env.GOOSE_FLOW_CORS_ORIGINS ? [process.env.GOOSE_FLOW_CORS_ORIGINS] : [],
+            'GOOSE_FLOW_CORS_ORIGINS',
+          ),
+        ];
+        if (flags.corsOrigin && flags.port === undefined)
+          throw new UsageError('--cors-origin needs --port: HTTP is off without it');
         process.exitCode = await runDaemon({
           dataDir: cmd.optsWithGlobals<GlobalOptions>().dataDir,
           overrides: {
@@ -86,6 +103,7 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
                   port: flags.port,
                   probe: false,
                   secretKey: process.env.TEMPORAL_SECRET_KEY ?? null,
+                  corsOrigins,
                 },
               }
             : {}),

@@ -19,8 +19,6 @@ export const body = <T extends z.ZodType>(schema: T) => ({
 });
 export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
 
-export const MAX_LOG_CHUNK = 1024 * 1024;
-
 /** Recipes are read from the server's disk: only recipe files, never anything else. */
 export function recipePath(path: string): string {
   if (!['.yaml', '.yml', '.json'].includes(extname(path).toLowerCase())) {

@@ -1,30 +1,14 @@
 /** REST runs: list with filters and cursor pagination, detail, kill, log ranges. */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
-import { NotFoundError, UsageError } from '../../domain/errors.js';
-import { isTerminal, type RunStatus as RunStatusType } from '../../domain/run-status.js';
+import type { RunStatus as RunStatusType } from '../../domain/run-status.js';
 import { runDetailJson, runJson } from '../../views/json.js';
+import { decodeRunCursor, encodeRunCursor } from '../../views/run-cursor.js';
 import * as S from './schemas.js';
-import { errors, IdParam, json, MAX_LOG_CHUNK } from './common.js';
+import { MAX_LOG_RANGE } from '../../services/logs.js';
+import { errors, IdParam, json } from './common.js';
 
-function encodeCursor(run: { createdAt: number; id: string }): string {
-  return Buffer.from(JSON.stringify([run.createdAt, run.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      number,
-      string,
-    ];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch {
-    // below
-  }
-  throw new UsageError(`query 'cursor': not a cursor this server handed out`, { field: 'cursor' });
-}
 export function registerRuns(api: OpenAPIHono, app: App): void {
   api.openapi(
     createRoute({
@@ -51,14 +35,14 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
         status: q.status as RunStatusType | undefined,
         scheduleId: q.scheduleId,
         limit: limit + 1,
-        before: q.cursor ? decodeCursor(q.cursor) : undefined,
+        before: q.cursor ? decodeRunCursor(q.cursor, "query 'cursor'") : undefined,
       });
       const page = runs.slice(0, limit);
       const last = page.at(-1);
       return c.json(
         {
           runs: page.map(runJson),
-          nextCursor: runs.length > limit && last ? encodeCursor(last) : null,
+          nextCursor: runs.length > limit && last ? encodeRunCursor(last) : null,
         },
         200,
       );
@@ -104,7 +88,7 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
           .object({
             attempt: z.coerce.number().int().min(1).optional(),
             offset: z.coerce.number().int().min(0).optional(),
-            limit: z.coerce.number().int().min(1).max(MAX_LOG_CHUNK).optional(),
+            limit: z.coerce.number().int().min(1).max(MAX_LOG_RANGE).optional(),
           })
           .strict(),
       },
@@ -112,41 +96,8 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const q = c.req.valid('query');
-      const detail = await app.runs.show(id);
-      const attempt =
-        q.attempt === undefined
-          ? detail.attempts.at(-1)
-          : detail.attempts.find((a) => a.number === q.attempt);
-      if (!attempt) throw new NotFoundError('attempt', `${id} attempt ${q.attempt ?? 1}`);
-      const offset = q.offset ?? 0;
-      const limit = q.limit ?? 256 * 1024;
-      // The path comes from the store (never from the request): nothing else can be read.
-      const size = existsSync(attempt.logPath) ? statSync(attempt.logPath).size : 0;
-      let data = Buffer.alloc(0);
-      if (offset < size) {
-        const fd = openSync(attempt.logPath, 'r');
-        try {
-          data = Buffer.alloc(Math.min(limit, size - offset));
-          const n = readSync(fd, data, 0, data.length, offset);
-          data = data.subarray(0, n);
-        } finally {
-          closeSync(fd);
-        }
-      }
-      const ended = attempt.endedAt !== null || isTerminal(detail.run.status);
-      const next = offset + data.length;
-      return c.json(
-        {
-          attempt: attempt.number,
-          offset,
-          nextOffset: next,
-          size,
-          data: data.toString('utf8'),
-          complete: ended && next >= size,
-        },
-        200,
-      );
+      const range = await app.logs.range(id, c.req.valid('query'));
+      return c.json({ ...range, data: range.data.toString('utf8') }, 200);
     },
   );
 }

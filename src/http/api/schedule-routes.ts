@@ -8,6 +8,7 @@ import { draftFromFlags, type ScheduleFlags } from '../../cli/schedule-flags.js'
 import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
 import { invalidRequest } from './errors.js';
 import * as S from './schemas.js';
+import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
 import { body, errors, IdParam, json, recipePath } from './common.js';
 
@@ -39,7 +40,7 @@ function flagsOf(b: Record<string, unknown>): ScheduleFlags {
   };
 }
 export function registerSchedules(api: OpenAPIHono, app: App): void {
-  const schedulesListing = new KeyedListingCache<Uint8Array<ArrayBuffer>>(() => app.stateVersion());
+  const schedulesListing = new KeyedListingCache<EncodedBody>(() => app.stateVersion());
 
   api.openapi(
     createRoute({
@@ -81,9 +82,9 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
           }),
           nextCursor: from >= 0 && from + limit < list.length ? page.at(-1)!.id : null,
         };
-        return new Uint8Array(Buffer.from(JSON.stringify(body)));
+        return EncodedBody.json(body);
       });
-      return c.body(text, 200, { 'content-type': 'application/json' }) as never;
+      return (await sendEncoded(c, text)) as never;
     },
   );
 
