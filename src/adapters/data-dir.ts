@@ -7,6 +7,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { homedir, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../domain/errors.js';
@@ -63,9 +64,22 @@ export function attemptLogPath(logsDir: string, runId: string, attempt: number):
   return join(logsDir, encodeRunDir(runId), `${attempt}.log`);
 }
 
-/** Run ids of schedule occurrences contain ':' (ISO times); keep folder names portable. */
-function encodeRunDir(runId: string): string {
-  return runId.replace(/[^A-Za-z0-9._@-]/g, '_');
+/**
+ * A run's log folder: its id with every byte outside `A-Za-z0-9._@-` written `%XX` (ISO times have
+ * ':', schedule ids are free text), so two ids never share a folder; an encoding too long for a
+ * file name keeps its first 150 characters and a hash of the id.
+ */
+export function encodeRunDir(runId: string): string {
+  let out = '';
+  for (const ch of runId) {
+    if (/^[A-Za-z0-9._@-]$/.test(ch)) out += ch;
+    else
+      for (const byte of Buffer.from(ch, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (out === '.' || out === '..') out = out.replace(/\./g, '%2E');
+  if (out.length <= 180) return out;
+  return `${out.slice(0, 150)}~${createHash('sha256').update(runId).digest('hex').slice(0, 24)}`;
 }
 
 /** Deletes attempt logs and the run folders they leave empty; returns how many files went. */

@@ -6,7 +6,13 @@ import type { RunEvent } from '../domain/run.js';
 import type { OccurrenceRecord } from './ports.js';
 
 export type FeedItem =
-  | { readonly kind: 'run'; readonly cursor: string; readonly event: RunEvent }
+  | {
+      readonly kind: 'run';
+      readonly cursor: string;
+      readonly event: RunEvent;
+      /** The schedule the run belongs to (null: an ad-hoc run). */
+      readonly scheduleId: string | null;
+    }
   | {
       readonly kind: 'decision';
       readonly cursor: string;
@@ -30,7 +36,7 @@ export class StoreFeed implements EventFeed {
 
   constructor(
     private readonly runs: {
-      eventsSince(seq: number, limit: number): RunEvent[];
+      eventsSince(seq: number, limit: number): { event: RunEvent; scheduleId: string | null }[];
       lastEventSeq(): number;
       onEvent: (() => void) | null;
     },
@@ -51,9 +57,9 @@ export class StoreFeed implements EventFeed {
   async since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }> {
     let [seq, row] = parseCursor(cursor);
     const items: FeedItem[] = [];
-    for (const event of this.runs.eventsSince(seq, limit)) {
+    for (const { event, scheduleId } of this.runs.eventsSince(seq, limit)) {
       seq = event.seq;
-      items.push({ kind: 'run', cursor: `${seq}.${row}`, event });
+      items.push({ kind: 'run', cursor: `${seq}.${row}`, event, scheduleId });
     }
     for (const d of this.decisions.decisionsSince(row, limit)) {
       row = d.row;
@@ -61,6 +67,19 @@ export class StoreFeed implements EventFeed {
     }
     return { items, cursor: `${seq}.${row}` };
   }
+}
+
+/** Whether a feed item is about this run and/or this schedule (no filter: everything). */
+export function feedItemMatches(
+  item: FeedItem,
+  filter: { runId?: string | null | undefined; scheduleId?: string | null | undefined },
+): boolean {
+  if (item.kind === 'run')
+    return (
+      (!filter.runId || item.event.runId === filter.runId) &&
+      (!filter.scheduleId || item.scheduleId === filter.scheduleId)
+    );
+  return !filter.runId && (!filter.scheduleId || item.decision.scheduleId === filter.scheduleId);
 }
 
 /** `<seq>.<row>`; anything else is refused (the caller maps it to a 400). */

@@ -93,9 +93,10 @@ export class GooseJobs {
    * listing (and their gzip) are served again.
    */
   async respond(body: unknown): Promise<EncodedBody> {
-    const action = (body as { action?: unknown } | null)?.action;
-    if (action === 'list')
-      return this.listing.get(async () => EncodedBody.json(await this.handle(body)));
+    // Only a well-formed `list` shares the cached answer; anything else is answered on its own.
+    const parsed = JobRequest.safeParse(body);
+    if (parsed.success && parsed.data.action === 'list')
+      return this.listing.get(async () => EncodedBody.json(await this.handle(parsed.data)));
     return EncodedBody.json(await this.handle(body));
   }
 

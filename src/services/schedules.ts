@@ -46,7 +46,11 @@ export interface ScheduleDetail extends ScheduleInsight {
 
 export type { BackfillResult, TriggerResult } from '../engines/contract.js';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Goose names schedules in a free-text field ("Daily summary", "report (weekly)"): any 1–200
+ * characters without path separators or control characters, and no spaces at either end.
+ */
+const ID = /^(?!\s)(?!.*\s$)[^/\\\p{Cc}]{1,200}$/u;
 const MAX_BACKFILL = 1000;
 
 /** Schedule use cases, the same for every face and engine. They work whether or not a daemon runs. */
@@ -82,7 +86,7 @@ export class ScheduleService {
   private async prepare(draft: ScheduleDraft, baseDir: string): Promise<NewSchedule> {
     if (!ID.test(draft.id)) {
       throw new UsageError(
-        `invalid schedule id '${draft.id}': use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+        `invalid schedule id '${draft.id}': use 1–200 characters, no '/' or '\\', no control characters, no spaces at either end`,
         { id: draft.id },
       );
     }

@@ -333,6 +333,7 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
     ).toBe(200);
     // /health never needs a key or token.
     expect((await fetch(`${root}/health`)).status).toBe(200);
+    expect(c().server().out.stdout + c().server().out.stderr).not.toContain(token);
   });
 });
 

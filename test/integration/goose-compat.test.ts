@@ -179,6 +179,8 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     // State survives a restart (the Go service lost it).
     service.kill('SIGTERM');
     expect((await finished(service)).code).toBe(0);
+    // The secret was sent with every request (and a wrong one twice): it is in no log line.
+    expect(service.out.stdout + service.out.stderr).not.toContain(SECRET);
     await start(env);
     const again = await action(port, 'list');
     expect(again.jobs!.map((j) => [j.id, j.cron])).toEqual([['daily', '0 30 6 * * * *']]);
@@ -223,6 +225,11 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     });
     expect(noRecipe.success).toBe(false);
     expect((await action(port, 'list')).jobs).toEqual([]);
+    // A malformed `list` is answered on its own: it neither poisons nor reuses the cached listing.
+    const malformed = await (await jobs(port, { action: 'list', job_id: 123 })).json();
+    expect(malformed).toMatchObject({ success: false });
+    expect((malformed as JobsBody).message).toMatch(/field 'job_id'/);
+    expect(await action(port, 'list')).toMatchObject({ success: true, jobs: [] });
     // The server answers 413 before reading the body, and may close the connection under it.
     const huge = await postEarly(
       `http://127.0.0.1:${port}/jobs`,
@@ -233,13 +240,15 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     expect(JSON.parse(huge.body)).toMatchObject({ success: false });
   });
 
-  it("sends a listing gzip-encoded to clients that accept it (Goose's reqwest does), plain to others", async () => {
+  it("takes free-text job names, and sends a listing gzip-encoded to clients that accept it (Goose's reqwest does)", async () => {
     const port = await freePort();
     await start(envFor(port));
     const recipe = c().box.recipe('many.yaml');
-    for (let i = 0; i < 6; i++) {
+    // Goose names jobs in a free-text field.
+    const ids = Array.from({ length: 6 }, (_, i) => `Daily report ${i} (ü)`);
+    for (const id of ids) {
       const made = await action(port, 'create', {
-        job_id: `job-${i}`,
+        job_id: id,
         cron: '0 0 12 * * * *',
         recipe_path: recipe,
       });
@@ -283,6 +292,20 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     expect(JSON.parse(gunzipSync(zipped.body).toString())).toEqual(listed);
     const refused = await raw({ 'accept-encoding': 'gzip;q=0, identity' });
     expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(listed.jobs!.map((j) => j.id).sort()).toEqual([...ids].sort());
+    // A free-text id runs like any other.
+    const started = await action(port, 'run_now', { job_id: ids[0]! });
+    expect(started.success, started.message).toBe(true);
+    const done = await waitFor(
+      async () => {
+        const s = (await action(port, 'status', { job_id: ids[0]! })).jobs![0]!;
+        return s.currently_running === false && s.last_run !== undefined && s;
+      },
+      30_000,
+      'the run of a free-text job to end',
+    );
+    expect(done.id).toBe(ids[0]);
+    expect((await action(port, 'delete', { job_id: ids[0]! })).success).toBe(true);
   });
 
   it('probes upward from PORT when it is taken, and reports the port it got', async () => {

@@ -349,6 +349,41 @@ describe('serve shutdown', () => {
     expect(runsOf('long').map((r) => r.status)).toEqual(['cancelled']);
   });
 
+  it('SIGTERM starts none of the queued runs: they stay pending, and the next daemon runs them', async () => {
+    const recipe = box.recipe('queued.yaml', { lines: 1 });
+    await cli(['schedule', 'add', 'q', '--cron', '0 0 1 1 *', '--recipe', recipe], box.env);
+    // The first daemon's goose sleeps (the stand-in reads STANDIN_SLEEP from its environment).
+    const first = await serve({ ...box.env, STANDIN_SLEEP: '60' }, ['--max-concurrent', '1']);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await cli(['schedule', 'trigger', 'q', '--overlap', 'allow_all'], box.env)).code,
+      ).toBe(0);
+    await waitFor(
+      () => {
+        const s = runsOf('q').map((r) => r.status);
+        return s.length === 3 && s.filter((x) => x === 'running').length === 1 && s;
+      },
+      10_000,
+      'one run running, two waiting',
+    );
+    expect(await stop(first)).toBe(0);
+    expect(first.out.stdout + first.out.stderr).not.toContain('database connection is not open');
+    expect(livePids(readPids(box.pidfile))).toEqual([]);
+    expect(
+      runsOf('q')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['cancelled', 'pending', 'pending']);
+    // The next daemon runs what was waiting.
+    const second = await serve();
+    await waitFor(
+      () => runsOf('q').filter((r) => r.status === 'succeeded').length === 2,
+      30_000,
+      'the two waiting runs to run',
+    );
+    await stop(second);
+  });
+
   it('--on-shutdown leave exits at once and the next daemon re-adopts the run', async () => {
     const recipe = box.recipe('quiet.yaml', { sleep: 2, sleep_attempts: 1, lines: 0 });
     await cli(['schedule', 'add', 'quiet', '--cron', '0 0 1 1 *', '--recipe', recipe], box.env);

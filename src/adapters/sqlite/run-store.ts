@@ -335,11 +335,13 @@ export class SqliteRunStore implements RunStore {
   }
 
   /** Events of every run after `seq`, oldest first (the live event feed). */
-  eventsSince(seq: number, limit: number): RunEvent[] {
+  eventsSince(seq: number, limit: number): { event: RunEvent; scheduleId: string | null }[] {
     const rows = this.statements
-      .get('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(seq, limit) as EventRow[];
-    return rows.map(toEvent);
+      .get(
+        'SELECT e.*, r.schedule_id AS schedule_id FROM events e LEFT JOIN runs r ON r.id = e.run_id WHERE e.seq > ? ORDER BY e.seq LIMIT ?',
+      )
+      .all(seq, limit) as (EventRow & { schedule_id: string | null })[];
+    return rows.map((r) => ({ event: toEvent(r), scheduleId: r.schedule_id }));
   }
 
   lastEventSeq(): number {

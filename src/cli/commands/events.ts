@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { withApp } from '../context.js';
-import type { FeedItem } from '../../engines/feed.js';
+import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { UsageError } from '../../domain/errors.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
@@ -47,12 +47,7 @@ export function eventsCommand(): Command {
             process.once('SIGTERM', onSignal);
             let cursor = flags.after ?? (await app.feed.head());
             const accept = (item: FeedItem) =>
-              item.kind === 'run'
-                ? (!flags.run || item.event.runId === flags.run) &&
-                  (!flags.schedule ||
-                    item.event.runId.startsWith(`${flags.schedule}@`) ||
-                    item.event.runId.startsWith(`${flags.schedule}-`))
-                : !flags.run && (!flags.schedule || item.decision.scheduleId === flags.schedule);
+              feedItemMatches(item, { runId: flags.run, scheduleId: flags.schedule });
             try {
               for (;;) {
                 const { items, cursor: next } = await app.feed.since(cursor, 500);

@@ -7,6 +7,7 @@ import type { Attempt, Run } from '../../domain/run.js';
 export class Dispatcher {
   private readonly queue: { runId: string; adopt?: Attempt }[] = [];
   private readonly active = new Map<string, Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly drive: (runId: string, adopt?: Attempt) => Promise<Run>,
@@ -23,8 +24,18 @@ export class Dispatcher {
     return this.queue.length;
   }
 
+  /**
+   * Starts nothing more: the daemon is shutting down. Queued runs stay `pending` in the store and
+   * the next daemon starts them; runs already started are the caller's to stop or leave.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+  }
+
   /** Queues a run; a re-adopted one (its process already runs) is watched at once, over the limit if need be. */
   submit(runId: string, adopt?: Attempt): void {
+    if (this.stopped) return;
     if (this.active.has(runId) || this.queue.some((q) => q.runId === runId)) return;
     if (adopt) return this.launch(runId, adopt);
     this.queue.push({ runId });
@@ -37,7 +48,7 @@ export class Dispatcher {
   }
 
   private pump(): void {
-    while (this.active.size < this.limit && this.queue.length > 0) {
+    while (!this.stopped && this.active.size < this.limit && this.queue.length > 0) {
       const next = this.queue.shift()!;
       this.launch(next.runId, next.adopt);
     }

@@ -89,6 +89,7 @@ export class Scheduler {
   /** Stops deciding occurrences; runs already started are the caller's to stop or leave. */
   stop(): void {
     this.stopped = true;
+    this.dispatcher.stop();
     if (this.timer) clearTimeout(this.timer);
     if (this.poller) clearInterval(this.poller);
   }

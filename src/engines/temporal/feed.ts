@@ -29,8 +29,10 @@ export class VisibilityFeed implements EventFeed {
     const at = new Date(after).toISOString();
     const query = `WorkflowType = '${WORKFLOW_TYPE}' AND (StartTime > '${at}' OR CloseTime > '${at}')`;
     const events: RunEvent[] = [];
+    const scheduleOf = new Map<string, string | null>();
     for await (const info of this.client.workflow.list({ query, pageSize: limit })) {
       const start = info.startTime.getTime();
+      scheduleOf.set(info.workflowId, info.typedSearchAttributes.get(saKeys.scheduleId) ?? null);
       const close = info.closeTime?.getTime() ?? null;
       if (start > after)
         events.push({
@@ -57,7 +59,12 @@ export class VisibilityFeed implements EventFeed {
     events.sort((a, b) => a.seq - b.seq);
     const last = events.at(-1)?.seq ?? after;
     return {
-      items: events.map((event) => ({ kind: 'run', cursor: `${event.seq}.0`, event })),
+      items: events.map((event) => ({
+        kind: 'run',
+        cursor: `${event.seq}.0`,
+        event,
+        scheduleId: scheduleOf.get(event.runId) ?? null,
+      })),
       cursor: `${last}.0`,
     };
   }

@@ -8,7 +8,7 @@ import { streamSSE } from 'hono/streaming';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
-import type { FeedItem } from '../../engines/feed.js';
+import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { isTerminal } from '../../domain/run-status.js';
 import { UsageError } from '../../domain/errors.js';
@@ -65,17 +65,7 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
         return c.json(errorBody(err), statusOf(err));
       }
     }
-    const accept = (item: FeedItem) => {
-      if (item.kind === 'run') {
-        if (runId && item.event.runId !== runId) return false;
-        return (
-          !scheduleId ||
-          item.event.runId.startsWith(`${scheduleId}@`) ||
-          item.event.runId.startsWith(`${scheduleId}-`)
-        );
-      }
-      return !runId && (!scheduleId || item.decision.scheduleId === scheduleId);
-    };
+    const accept = (item: FeedItem) => feedItemMatches(item, { runId, scheduleId });
     return streamSSE(c, async (stream) => {
       let open = true;
       const queue: FeedItem[] = [];
