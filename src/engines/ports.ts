@@ -257,6 +257,12 @@ export interface ScheduleStore {
    * transaction. Returns null, changing nothing, when the occurrence was already decided.
    */
   recordOccurrence(decision: OccurrenceDecision): OccurrenceRecord | null;
+  /** The decision recorded for one occurrence, if any. */
+  occurrence(
+    scheduleId: string,
+    scheduledAt: number,
+    source: OccurrenceDecision['source'],
+  ): OccurrenceRecord | undefined;
   /** Records a whole range of occurrences (missed, or skipped while paused) as one collapsed entry. */
   recordRange(
     scheduleId: string,

@@ -49,6 +49,12 @@ export function sameSecret(presented: string | undefined | null, expected: strin
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The credentials of an `Authorization: Bearer <token>` header (the scheme is case-insensitive). */
+export function bearerOf(header: string | undefined): string | null {
+  const m = /^bearer +(\S+)\s*$/i.exec(header ?? '');
+  return m ? m[1]! : null;
+}
+
 /** The HTTP faces of `serve`: the goose-compatible surface (and, later, `/api/v1`). */
 export function httpApp(
   app: App,
@@ -65,33 +71,36 @@ export function httpApp(
   web.get('/health', (c) => c.json({ status: 'healthy' }));
   // Goose's client calls /ports without the secret.
   web.get('/ports', (c) => c.json({ http_port: port(), ...opts.temporalPorts() }));
-  web.all('/jobs', async (c, next) => {
-    if (c.req.method !== 'POST')
-      return jobsFail(c, 405, `method ${c.req.method} not allowed: POST a JSON body to /jobs`);
-    return next();
-  });
-  web.post(
-    '/jobs',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => jobsFail(c, 413, `request body larger than ${MAX_BODY_BYTES} bytes`),
-    }),
-    async (c) => {
+  for (const path of ['/jobs', '/jobs/']) {
+    web.all(path, async (c, next) => {
+      if (c.req.method !== 'POST')
+        return jobsFail(c, 405, `method ${c.req.method} not allowed: POST a JSON body to /jobs`);
+      // The key before the body: a stranger learns nothing, not even the size limit.
       if (opts.secretKey !== null) {
         if (!sameSecret(c.req.header('x-secret-key'), opts.secretKey))
           return jobsFail(c, 401, 'missing or wrong X-Secret-Key');
       } else if (!isLoopback(getConnInfo(c).remote.address ?? '')) {
         return jobsFail(c, 403, 'no secret key is configured: only loopback clients may use /jobs');
       }
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return jobsFail(c, 400, 'the request body is not JSON');
-      }
-      return sendEncoded(c, await jobs.respond(body));
-    },
-  );
+      return next();
+    });
+    web.post(
+      path,
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) => jobsFail(c, 413, `request body larger than ${MAX_BODY_BYTES} bytes`),
+      }),
+      async (c) => {
+        let body: unknown;
+        try {
+          body = await c.req.json();
+        } catch {
+          return jobsFail(c, 400, 'the request body is not JSON');
+        }
+        return sendEncoded(c, await jobs.respond(body));
+      },
+    );
+  }
   // CORS before the token check: a browser's preflight carries no Authorization header.
   if (opts.corsOrigins && opts.corsOrigins.length > 0) {
     web.use(
@@ -107,9 +116,7 @@ export function httpApp(
   // REST API: a bearer token when one is configured (always, when bound beyond loopback).
   web.use('/api/*', async (c, next) => {
     if (opts.token !== null) {
-      const header = c.req.header('authorization') ?? '';
-      const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
-      if (!sameSecret(presented, opts.token)) {
+      if (!sameSecret(bearerOf(c.req.header('authorization')), opts.token)) {
         return c.json(
           {
             error: {
@@ -142,11 +149,10 @@ export function httpApp(
         ),
     }),
   );
-  web.route('/api/v1', apiV1(app, hub));
+  web.route('/api/v1', apiV1(app, hub, opts.token !== null));
   web.use('/metrics', async (c, next) => {
     if (opts.token !== null) {
-      const header = c.req.header('authorization') ?? '';
-      if (!sameSecret(header.startsWith('Bearer ') ? header.slice(7) : null, opts.token))
+      if (!sameSecret(bearerOf(c.req.header('authorization')), opts.token))
         return c.text('send Authorization: Bearer <GOOSE_FLOW_TOKEN>\n', 401, {
           'WWW-Authenticate': 'Bearer',
         });

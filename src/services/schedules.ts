@@ -209,7 +209,13 @@ export class ScheduleService {
     overlap?: OverlapPolicy,
   ): Promise<BackfillResult> {
     const schedule = await this.get(id);
-    if (to < from) throw new UsageError('--to must not be before --from');
+    if (!Number.isFinite(from) || !Number.isFinite(to))
+      throw new UsageError('the backfill range needs a valid start and end time', { from, to });
+    if (to < from)
+      throw new UsageError(
+        `the backfill range ends (${new Date(to).toISOString()}) before it starts (${new Date(from).toISOString()})`,
+        { field: 'to' },
+      );
     const times = compileSpec(schedule.spec).between(from - 1, to, MAX_BACKFILL + 1);
     if (times.length > MAX_BACKFILL) {
       throw new UsageError(

@@ -9,9 +9,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as S from '../../src/http/api/schemas.js';
 import { cli, postEarly, sandbox, startCli, waitFor, type Sandbox } from '../support/harness.js';
 import { forEachEngineOverHttp } from '../support/http-engines.js';
+import { PublishedApi } from '../support/published-api.js';
 
 forEachEngineOverHttp('REST /api/v1', (c) => {
-  /** A request, its status checked, its body checked against the published schema. */
+  const published = new Map<string, Promise<PublishedApi>>();
+  /**
+   * A request, its status checked, its body checked against our zod schema and against the
+   * schema the server's OpenAPI document publishes for that route and status.
+   */
   async function call<T extends z.ZodType>(
     base: string,
     method: string,
@@ -33,6 +38,14 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
     });
     const text = await r.text();
     expect(r.status, `${method} ${path}: ${text}`).toBe(status);
+    // (Without the token the document itself is refused: a 401 is checked by its zod schema only.)
+    const json = (r.headers.get('content-type') ?? '').includes('application/json');
+    if (text && json && !(status === 401 && !published.has(base))) {
+      if (!published.has(base)) published.set(base, PublishedApi.load(base, headers));
+      const api = await published.get(base)!;
+      const problems = api.check(method, path, status, JSON.parse(text));
+      expect(problems, `${method} ${path} → ${status} against the published document`).toEqual([]);
+    }
     if (!schema) return (text ? JSON.parse(text) : undefined) as z.infer<T>;
     const parsed = schema.safeParse(JSON.parse(text));
     expect(
@@ -181,6 +194,11 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
       20_000,
       'running',
     );
+    // While it runs, a trigger with `skip` starts nothing: `run` is null (and documented so).
+    const skipped = await call(base, 'POST', '/schedules/slow/trigger', 200, S.TriggerResult, {
+      overlap: 'skip',
+    });
+    expect(skipped).toMatchObject({ decision: 'skipped_overlap', run: null });
     const killed = await call(base, 'POST', `/runs/${runId}/kill`, 200, S.Run);
     expect(killed.status).toBe('cancelled');
     await call(base, 'POST', `/runs/${runId}/kill`, 409, S.ErrorBody);
@@ -284,6 +302,29 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
     await bad('PATCH', '/schedules/nope', 404, { cron: '@daily' }, /schedule_not_found/);
     await bad('POST', '/schedules/nope/trigger', 404, {}, /schedule_not_found/);
     await bad('GET', '/nowhere', 404);
+    // Times are checked, not only documented.
+    await bad(
+      'POST',
+      '/schedules/nope/backfill',
+      400,
+      { from: '', to: '2026-11-27T06:00:00Z' },
+      /field 'from': expected an RFC 3339 time/,
+    );
+    await bad(
+      'POST',
+      '/schedules/nope/backfill',
+      400,
+      { from: '2026-11-27T05:00:00Z', to: 'x' },
+      /field 'to'/,
+    );
+    await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: 'x', cron: '@daily', recipe, start: 'tomorrow' },
+      /field 'start'/,
+    );
+    await bad('PATCH', '/schedules/nope', 400, undefined, /fields to change as a JSON object/);
     const list = await call(base, 'GET', '/schedules', 200, null);
     expect((list as unknown as { schedules: unknown[] }).schedules).toEqual([]);
   });
@@ -324,6 +365,10 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
     await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, { authorization: token });
     const ok = await call(base, 'GET', '/status', 200, S.Status, undefined, {
       authorization: `Bearer ${token}`,
+    });
+    // The scheme is case-insensitive (RFC 9110).
+    await call(base, 'GET', '/status', 200, S.Status, undefined, {
+      authorization: `bearer ${token}`,
     });
     expect(ok.engine).toBe(c().engine);
     const root = base.replace(/\/api\/v1$/, '');

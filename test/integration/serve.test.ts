@@ -334,6 +334,44 @@ describe('run --detach and backfill', () => {
   });
 });
 
+describe('backfill of an occurrence already decided', () => {
+  it('changes nothing: no run is stopped by its policy, and the answer is the first decision', async () => {
+    const recipe = box.recipe('yearly.yaml', { lines: 0, sleep: 60 });
+    await cli(['schedule', 'add', 'y', '--cron', '0 0 1 1 *', '--recipe', recipe], box.env);
+    const daemon = await serve();
+    const backfill = async (at: string, overlap: string) => {
+      const r = await cli(
+        ['schedule', 'backfill', 'y', '--from', at, '--to', at, '--overlap', overlap, '--json'],
+        box.env,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return json<{ decided: { decision: string; runId: string | null; already: boolean }[] }>(
+        r.stdout,
+      ).decided[0]!;
+    };
+    const first = await backfill('2031-01-01T00:00:00Z', 'skip');
+    expect(first).toMatchObject({ decision: 'started', already: false });
+    await waitFor(
+      () => runsOf('y').some((r) => r.status === 'running'),
+      10_000,
+      'the 2031 run to run',
+    );
+    expect(await backfill('2032-01-01T00:00:00Z', 'skip')).toMatchObject({
+      decision: 'skipped_overlap',
+      already: false,
+    });
+    expect(await backfill('2032-01-01T00:00:00Z', 'cancel_other')).toEqual({
+      scheduledAt: '2032-01-01T00:00:00.000Z',
+      decision: 'skipped_overlap',
+      runId: null,
+      already: true,
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(runsOf('y').map((r) => r.status)).toEqual(['running']);
+    await stop(daemon);
+  });
+});
+
 describe('serve shutdown', () => {
   it('SIGTERM stops running runs (their whole tree) by default, and exits 0', async () => {
     const recipe = box.recipe('long.yaml', { sleep: 60, children: 1, lines: 0 });

@@ -317,14 +317,24 @@ export class SqliteScheduleStore implements ScheduleStore {
     return schedule;
   }
 
+  occurrence(
+    scheduleId: string,
+    scheduledAt: number,
+    source: OccurrenceDecision['source'],
+  ): OccurrenceRecord | undefined {
+    const row = this.statements
+      .get('SELECT * FROM occurrences WHERE schedule_id = ? AND scheduled_at = ? AND source = ?')
+      .get(scheduleId, scheduledAt, source) as OccurrenceRow | undefined;
+    return row ? toOccurrence(row) : undefined;
+  }
+
   private mustGetOccurrence(
     scheduleId: string,
     scheduledAt: number,
-    source: string,
+    source: OccurrenceDecision['source'],
   ): OccurrenceRecord {
-    const row = this.statements
-      .get('SELECT * FROM occurrences WHERE schedule_id = ? AND scheduled_at = ? AND source = ?')
-      .get(scheduleId, scheduledAt, source) as OccurrenceRow;
-    return toOccurrence(row);
+    const found = this.occurrence(scheduleId, scheduledAt, source);
+    if (!found) throw new Error(`occurrence ${scheduleId} ${scheduledAt} ${source} vanished`);
+    return found;
   }
 }

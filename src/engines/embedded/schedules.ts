@@ -175,7 +175,6 @@ export class EmbeddedSchedules implements ScheduleBackend {
       ...(overlap ? { overlap } : {}),
     });
     const started = outcome.decision === Decision.started;
-    if (started && outcome.stopOthers) await this.stopOthers(active, outcome.stopOthers);
     const runId = `${occurrenceRunId(schedule.id, scheduledAt)}/backfill`;
     const recorded = this.deps.store.recordOccurrence({
       scheduleId: schedule.id,
@@ -188,9 +187,24 @@ export class EmbeddedSchedules implements ScheduleBackend {
         : null,
       state: null,
     });
-    return recorded
-      ? { scheduledAt, decision: outcome.decision, runId: started ? runId : null, already: false }
-      : { scheduledAt, decision: outcome.decision, runId: null, already: true };
+    if (!recorded) {
+      // Backfilled before: nothing changes (no run stopped), and the answer is the first decision.
+      const first = this.deps.store.occurrence(schedule.id, scheduledAt, 'backfill');
+      return {
+        scheduledAt,
+        decision: first?.decision ?? outcome.decision,
+        runId: first?.runId ?? null,
+        already: true,
+      };
+    }
+    // Only once the new run is recorded: the policy stops the others for it.
+    if (started && outcome.stopOthers) await this.stopOthers(active, outcome.stopOthers);
+    return {
+      scheduledAt,
+      decision: outcome.decision,
+      runId: started ? runId : null,
+      already: false,
+    };
   }
 
   private async stopOthers(active: readonly Run[], how: 'cancel' | 'terminate'): Promise<void> {

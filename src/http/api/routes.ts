@@ -13,7 +13,8 @@ import { body, errors, json, recipePath } from './common.js';
 import { registerSchedules } from './schedule-routes.js';
 import { registerRuns } from './run-routes.js';
 
-export function apiV1(app: App, hub: FeedHub): OpenAPIHono {
+/** `tokenRequired`: GOOSE_FLOW_TOKEN is set, so the document declares bearer auth on every route. */
+export function apiV1(app: App, hub: FeedHub, tokenRequired = false): OpenAPIHono {
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(invalidRequest(result.error), 400);
@@ -93,8 +94,16 @@ export function apiV1(app: App, hub: FeedHub): OpenAPIHono {
 
   registerEvents(api, app, hub);
 
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'GOOSE_FLOW_TOKEN; required only when the server has one set',
+  });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
+    servers: [{ url: '/api/v1' }],
+    // Without a token configured, no route needs one (`{}` = no requirement).
+    security: tokenRequired ? [{ bearer: [] }] : [{}],
     info: {
       title: 'goose-flow API',
       version: '1',

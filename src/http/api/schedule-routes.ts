@@ -8,6 +8,7 @@ import { draftFromFlags, type ScheduleFlags } from '../../cli/schedule-flags.js'
 import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
 import { invalidRequest } from './errors.js';
 import * as S from './schemas.js';
+import { UsageError } from '../../domain/errors.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
 import { body, errors, IdParam, json, recipePath } from './common.js';
@@ -134,6 +135,12 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
+      // A body-less PATCH would read as an empty change: say what is missing instead.
+      if (!/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? ''))
+        throw new UsageError(
+          'send the fields to change as a JSON object (Content-Type: application/json)',
+          { field: '(body)' },
+        );
       const b = c.req.valid('json');
       if (b.recipe !== undefined) recipePath(b.recipe as string);
       const current = await app.schedules.get(id);

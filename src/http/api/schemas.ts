@@ -8,6 +8,10 @@ import { RUN_STATUSES } from '../../domain/run-status.js';
 
 const Iso = z.string().openapi({ format: 'date-time', example: '2026-11-27T06:00:00.000Z' });
 const IsoOrNull = Iso.nullable();
+/** A time a client sends: RFC 3339 with `Z` or an offset, checked (not only documented). */
+const IsoIn = z.iso
+  .datetime({ offset: true, message: 'expected an RFC 3339 time, e.g. 2026-11-27T06:00:00Z' })
+  .openapi({ example: '2026-11-27T06:00:00Z' });
 
 export const ErrorBody = z
   .object({
@@ -22,25 +26,24 @@ export const ErrorBody = z
 export const RunStatus = z.enum(RUN_STATUSES as [string, ...string[]]).openapi('RunStatus');
 export const Overlap = z.enum(OVERLAP_POLICIES as [string, ...string[]]).openapi('OverlapPolicy');
 
-export const Run = z
-  .object({
-    id: z.string(),
-    status: RunStatus,
-    trigger: z.enum(['manual', 'schedule', 'backfill']),
-    scheduleId: z.string().nullable(),
-    recipe: z.string(),
-    recipeHash: z.string(),
-    params: z.record(z.string(), z.string()),
-    createdAt: IsoOrNull,
-    startedAt: IsoOrNull,
-    endedAt: IsoOrNull,
-    durationMs: z.number().nullable(),
-    attempts: z.number().int(),
-    sessionId: z.string().nullable(),
-    exitCode: z.number().int().nullable(),
-    error: z.string().nullable(),
-  })
-  .openapi('Run');
+const RunFields = {
+  id: z.string(),
+  status: RunStatus,
+  trigger: z.enum(['manual', 'schedule', 'backfill']),
+  scheduleId: z.string().nullable(),
+  recipe: z.string(),
+  recipeHash: z.string(),
+  params: z.record(z.string(), z.string()),
+  createdAt: IsoOrNull,
+  startedAt: IsoOrNull,
+  endedAt: IsoOrNull,
+  durationMs: z.number().nullable(),
+  attempts: z.number().int(),
+  sessionId: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+};
+export const Run = z.object(RunFields).openapi('Run');
 
 export const Attempt = z
   .object({
@@ -69,33 +72,38 @@ export const RunEvent = z
   })
   .openapi('RunEvent');
 
-export const RunDetail = Run.extend({
-  options: z.object({
-    timeoutMs: z.number(),
-    graceMs: z.number(),
-    cwd: z.string(),
-    logCapBytes: z.number(),
-    retryPolicy: z.object({
-      initialIntervalMs: z.number(),
-      backoffCoefficient: z.number(),
-      maximumIntervalMs: z.number(),
-      maxAttempts: z.number(),
-      nonRetryableErrorTypes: z.array(z.string()),
+// Not `Run.extend`: that is published as allOf [Run, …] and `attempts` (a count in Run, the list
+// here) would have to be both.
+export const RunDetail = z
+  .object({
+    ...RunFields,
+    options: z.object({
+      timeoutMs: z.number(),
+      graceMs: z.number(),
+      cwd: z.string(),
+      logCapBytes: z.number(),
+      retryPolicy: z.object({
+        initialIntervalMs: z.number(),
+        backoffCoefficient: z.number(),
+        maximumIntervalMs: z.number(),
+        maxAttempts: z.number(),
+        nonRetryableErrorTypes: z.array(z.string()),
+      }),
     }),
-  }),
-  attempts: z.array(Attempt),
-  timeline: z.array(RunEvent),
-  live: z
-    .object({
-      attempt: z.number().int(),
-      host: z.string().nullable(),
-      pid: z.number().int().nullable(),
-      sessionId: z.string().nullable(),
-      logPath: z.string().nullable(),
-      tail: z.string().nullable(),
-    })
-    .nullable(),
-}).openapi('RunDetail');
+    attempts: z.array(Attempt),
+    timeline: z.array(RunEvent),
+    live: z
+      .object({
+        attempt: z.number().int(),
+        host: z.string().nullable(),
+        pid: z.number().int().nullable(),
+        sessionId: z.string().nullable(),
+        logPath: z.string().nullable(),
+        tail: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  .openapi('RunDetail');
 
 export const RunPage = z
   .object({
@@ -181,15 +189,15 @@ const ScheduleFields = {
   recipe: z.string().min(1).openapi({ description: 'path of the recipe file on the server host' }),
   timezone: z.string().openapi({ example: 'Europe/Berlin' }),
   jitter: Duration,
-  start: Iso,
-  end: Iso,
+  start: IsoIn,
+  end: IsoIn,
   overlap: Overlap,
   catchupWindow: Duration,
   catchup: z.enum(['all', 'latest']),
   pauseOnFailure: z.boolean(),
   paused: z.boolean(),
   note: z.string().max(1000),
-  remaining: z.number().int().min(0),
+  remaining: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   params: z.record(z.string(), z.string()),
   timeout: Duration,
   retries: z.number().int().min(0).max(100),
@@ -204,8 +212,8 @@ export const ScheduleCreate = z
     ...ScheduleFields,
     timezone: ScheduleFields.timezone.optional(),
     jitter: Duration.optional(),
-    start: Iso.optional(),
-    end: Iso.optional(),
+    start: IsoIn.optional(),
+    end: IsoIn.optional(),
     overlap: Overlap.optional(),
     catchupWindow: Duration.optional(),
     catchup: ScheduleFields.catchup.optional(),
@@ -234,12 +242,13 @@ export const Note = z
   .openapi('Note');
 export const TriggerBody = z.object({ overlap: Overlap.optional() }).strict().openapi('Trigger');
 export const BackfillBody = z
-  .object({ from: Iso, to: Iso, overlap: Overlap.optional() })
+  .object({ from: IsoIn, to: IsoIn, overlap: Overlap.optional() })
   .strict()
   .openapi('Backfill');
 
 export const TriggerResult = z
-  .object({ decision: z.string(), run: Run.nullable() })
+  // A union, not `Run.nullable()`: that is published as allOf [Run, nullable], which refuses null.
+  .object({ decision: z.string(), run: z.union([Run, z.null()]) })
   .openapi('TriggerResult');
 export const BackfillResult = z
   .object({
