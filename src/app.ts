@@ -242,6 +242,15 @@ export interface DevServerRecord {
 }
 
 /** The dev server a living `serve --engine temporal` on this data dir started, if any. */
+/** The record as written, whether or not its processes still live. */
+export function readDevServerRecord(dataDir: string): DevServerRecord | null {
+  try {
+    return JSON.parse(readFileSync(devServerFile(dataDir), 'utf8')) as DevServerRecord;
+  } catch {
+    return null;
+  }
+}
+
 export function readDevServerFile(dataDir: string): DevServerRecord | null {
   try {
     const record = JSON.parse(readFileSync(devServerFile(dataDir), 'utf8')) as DevServerRecord;

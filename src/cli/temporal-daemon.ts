@@ -5,6 +5,7 @@ import {
   devServerFile,
   openApp,
   readDevServerFile,
+  readDevServerRecord,
   type App,
   type DevServerRecord,
 } from '../app.js';
@@ -14,8 +15,10 @@ import { prepareDataDir, pruneLogs } from '../adapters/data-dir.js';
 import {
   requireTemporalBinary,
   startDevServer,
+  stopLeftoverDevServer,
   type DevServer,
 } from '../adapters/temporal/dev-server.js';
+import { startReaper, type Reaper } from '../adapters/process/reaper-client.js';
 import { answers } from '../engines/temporal/connection.js';
 import { SEARCH_ATTRIBUTES } from '../engines/temporal/names.js';
 import { listen, type DaemonOptions } from './daemon.js';
@@ -33,6 +36,7 @@ export async function runTemporal(
   signalled: Promise<void>,
 ): Promise<number> {
   let devServer: DevServer | null = null;
+  let devServerReaper: Reaper | null = null;
   let address = config.temporal.address;
   if (!address && options.workerOnly) {
     address = readDevServerFile(config.dataDir)?.address ?? null;
@@ -53,9 +57,19 @@ export async function runTemporal(
     }
     const bin = requireTemporalBinary(process.env);
     prepareDataDir(config.dataDir);
-    devServer = await startDevServer({
+    const dbFile = join(config.dataDir, 'temporal.db');
+    // A serve that was SIGKILLed (with its reaper) may have left its dev server running: two
+    // servers must never share one database.
+    const stale = readDevServerRecord(config.dataDir);
+    if (stale && (await stopLeftoverDevServer(stale.pid, dbFile)))
+      log.warn({ pid: stale.pid }, 'temporal_dev_server_leftover_stopped');
+    // If this process dies without stopping the server, the reaper does.
+    devServerReaper = startReaper(5_000);
+    const reaper = devServerReaper;
+    devServer = await startDevServerOrStopReaper(reaper, {
       bin,
-      dbFile: join(config.dataDir, 'temporal.db'),
+      dbFile,
+      onSpawn: (pgid) => reaper.watch(pgid),
       logFile: join(config.dataDir, 'temporal-server.log'),
       ...(config.temporal.devServerPort !== null ? { port: config.temporal.devServerPort } : {}),
       namespace: config.temporal.namespace,
@@ -126,5 +140,21 @@ export async function runTemporal(
       rmSync(devServerFile(config.dataDir), { force: true });
       log.info({}, 'temporal_dev_server_stopped');
     }
+    if (devServerReaper) {
+      if (devServer) devServerReaper.unwatch(devServer.pid);
+      await devServerReaper.stop();
+    }
+  }
+}
+
+async function startDevServerOrStopReaper(
+  reaper: Reaper,
+  opts: Parameters<typeof startDevServer>[0],
+): Promise<DevServer> {
+  try {
+    return await startDevServer(opts);
+  } catch (err) {
+    await reaper.stop();
+    throw err;
   }
 }

@@ -35,7 +35,7 @@ createInterface({ input: process.stdin })
     const left = [...groups].filter((pgid) => signal(pgid, 'SIGTERM'));
     if (left.length === 0) process.exit(0);
     process.stderr.write(
-      `goose-flow reaper: the worker is gone; stopping ${left.length} attempt(s): ${left.join(', ')}\n`,
+      `goose-flow reaper: its goose-flow is gone; stopping ${left.length} process group(s): ${left.join(', ')}\n`,
     );
     setTimeout(() => {
       for (const pgid of left) signal(pgid, 'SIGKILL');

@@ -97,6 +97,8 @@ export interface DevServerOptions {
   readonly sqlitePragmas?: readonly string[];
   /** Resolves once the server answers on its port (the caller connects a client to check). */
   readonly probe: (address: string) => Promise<boolean>;
+  /** Told the server's process group as soon as it exists (a reaper stops it if we die). */
+  readonly onSpawn?: (pgid: number) => void;
   readonly startTimeoutMs?: number;
 }
 
@@ -132,10 +134,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const log = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(opts.bin, args, { stdio: ['ignore', log, log] });
+    // Its own process group: the reaper (and stop) signal the server with all it started.
+    child = spawn(opts.bin, args, { stdio: ['ignore', log, log], detached: true });
   } finally {
     closeSync(log);
   }
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   const address = `${ip}:${port}`;
   const exited = new Promise<number | null>((ok) => {
     child.once('exit', (code) => ok(code));
@@ -143,10 +147,17 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
   let gone = false;
   void exited.then(() => (gone = true));
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid ?? 0), signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
   const stop = async () => {
     if (gone) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    group('SIGTERM');
+    const timer = setTimeout(() => group('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
   };
@@ -179,4 +190,45 @@ function tail(file: string): string {
   } catch {
     return '(no output)';
   }
+}
+
+/**
+ * A dev server a dead goose-flow left behind (its `serve` was SIGKILLed along with its reaper):
+ * stopped before a new one opens the same database. Only a process that is a `temporal` dev server
+ * on `dbFile` is touched.
+ */
+export async function stopLeftoverDevServer(pid: number, dbFile: string): Promise<boolean> {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return false;
+  }
+  if (!cmdline.includes('start-dev') || !cmdline.includes(dbFile)) return false;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // gone
+      }
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; alive() && waited < 5_000; waited += 100)
+    await new Promise((r) => setTimeout(r, 100));
+  if (alive()) signal('SIGKILL');
+  for (let waited = 0; alive() && waited < 2_000; waited += 100)
+    await new Promise((r) => setTimeout(r, 100));
+  return true;
 }

@@ -2,7 +2,7 @@
  * `goose-flow serve --engine temporal` as a user runs it: goose-flow starts the dev server itself
  * (database in the data dir), other commands find it, SIGTERM stops both, a restart keeps state.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -41,6 +41,28 @@ async function serve(env: NodeJS.ProcessEnv): Promise<CliProcess> {
   );
   expect(daemon.out.stdout).toContain('serve_started');
   return daemon;
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    });
 }
 
 function serverPid(daemon: CliProcess): number {
@@ -99,6 +121,34 @@ describe.skipIf(!bin)(
       expect(runs.length).toBeGreaterThanOrEqual(2);
       again.kill('SIGTERM');
       expect((await finished(again)).code).toBe(0);
+    });
+
+    it('kill -9 of serve: its reaper stops the dev server; a dev server left by a dead serve and reaper is stopped by the next serve', async () => {
+      const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
+      const first = await serve(env);
+      const pid1 = serverPid(first);
+      first.kill('SIGKILL');
+      await waitFor(
+        () => livePids([pid1]).length === 0,
+        20_000,
+        'the reaper to stop the dev server',
+      );
+
+      // Now kill serve and its reapers at once: the dev server is orphaned.
+      const second = await serve(env);
+      const pid2 = serverPid(second);
+      const reapers = childrenOf(second.pid!).filter((p) => cmdline(p).includes('reaper.js'));
+      expect(reapers.length).toBeGreaterThanOrEqual(1);
+      for (const p of [second.pid!, ...reapers]) process.kill(p, 'SIGKILL');
+      await finished(second);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(livePids([pid2])).toEqual([pid2]);
+      const third = await serve(env);
+      expect(livePids([pid2])).toEqual([]);
+      expect(third.out.stdout).toContain('temporal_dev_server_leftover_stopped');
+      expect(serverPid(third)).not.toBe(pid2);
+      third.kill('SIGTERM');
+      expect((await finished(third)).code).toBe(0);
     });
 
     it('a second serve on the same data dir is refused, naming the first', async () => {
