@@ -214,3 +214,15 @@ function retentionOf(file: FileConfig): Config['retention'] {
   const count = file.retention?.max_runs_per_schedule ?? 500;
   return { maxAgeMs: age === 0 ? null : age, maxRunsPerSchedule: count === 0 ? null : count };
 }
+
+/** `serve`, `worker` and `temporal-service` run at most this many recipes at once (default 4). */
+export function defaultMaxConcurrent(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.GOOSE_FLOW_MAX_CONCURRENT;
+  if (text === undefined || text.trim() === '') return 4;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UsageError(
+      `GOOSE_FLOW_MAX_CONCURRENT must be a whole number from 1 to 1000, got '${text}'`,
+    );
+  return n;
+}

@@ -7,6 +7,7 @@
  * it started stopped on SIGINT/SIGTERM.
  */
 import { runDaemon } from './daemon.js';
+import { defaultMaxConcurrent } from '../config.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
 
 async function main(): Promise<number> {
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
     return 2;
   }
   return runDaemon({
-    maxConcurrent: 4,
+    maxConcurrent: defaultMaxConcurrent(),
     onShutdown: 'stop',
     logFormat: process.stdout.isTTY ? 'pretty' : 'json',
     http: {

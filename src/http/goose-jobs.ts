@@ -191,7 +191,9 @@ export class GooseJobs {
       }
       case 'inspect_job': {
         await schedules.get(id);
-        const [run] = await this.active(id);
+        // The run whose goose runs (a queued one has no process yet), else the newest.
+        const active = await this.active(id);
+        const run = active.find((r) => r.status === 'running') ?? active[0];
         if (!run) return fail(`job '${id}' is not running`);
         const detail = await runs.show(run.id);
         const attempt = detail.attempts.at(-1);

@@ -37,6 +37,12 @@ describe('our spec in Temporal terms', () => {
     expect(() => temporalSpecShape('0 9 1 * MON')).toThrow(/both day-of-month and day-of-week/);
     expect(() => temporalSpecShape('0 9 L * *')).toThrow(/L, W, # or \?/);
     expect(() => temporalSpecShape('0 9 * * 5#2')).toThrow(/L, W, # or \?/);
+    expect(() => temporalSpecShape('0 0 12 * * * 1999')).toThrow(/years 2000–2100 only/);
+    expect(() => temporalSpecShape('0 0 12 * * * 2099-2101')).toThrow(/years 2000–2100 only/);
+    expect(temporalSpecShape('0 0 12 * * * 2099')).toEqual({
+      kind: 'cron',
+      cron: '0 0 12 * * * 2099',
+    });
     // Names that contain the letters are not extensions.
     expect(temporalSpecShape('0 9 * JUL WED')).toEqual({ kind: 'cron', cron: '0 0 9 * JUL WED *' });
     expect(() =>

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../domain/errors.js';
 import { parseCorsOrigins } from '../../http/cors-origins.js';
+import { defaultMaxConcurrent } from '../../config.js';
 import { runDaemon } from '../daemon.js';
 import { collect, globalOverrides, positiveInt, type GlobalOptions } from '../context.js';
 
@@ -11,9 +12,8 @@ export function serveCommand(): Command {
     )
     .option(
       '--max-concurrent <n>',
-      'runs at most this many recipes at once (default 4)',
+      'runs at most this many recipes at once (default 4, or $GOOSE_FLOW_MAX_CONCURRENT); more wait, pending',
       positiveInt('--max-concurrent'),
-      4,
     )
     .addOption(
       new Option(
@@ -71,13 +71,14 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
           corsOrigin?: string[];
           temporalPort?: number;
           sqlitePragma?: string[];
-          maxConcurrent: number;
+          maxConcurrent?: number;
           onShutdown: 'stop' | 'leave';
           logFormat?: 'json' | 'pretty';
         },
         cmd: Command,
       ) => {
-        if (flags.maxConcurrent < 1) throw new Error('--max-concurrent must be at least 1');
+        const maxConcurrent = flags.maxConcurrent ?? defaultMaxConcurrent();
+        if (maxConcurrent < 1) throw new UsageError('--max-concurrent must be at least 1');
         const corsOrigins = [
           ...parseCorsOrigins(flags.corsOrigin ?? [], '--cors-origin'),
           ...parseCorsOrigins(
@@ -94,7 +95,7 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
             temporalPort: flags.temporalPort,
             sqlitePragmas: flags.sqlitePragma,
           },
-          maxConcurrent: flags.maxConcurrent,
+          maxConcurrent,
           onShutdown: flags.onShutdown,
           ...(flags.port !== undefined
             ? {
@@ -120,9 +121,8 @@ export function workerCommand(): Command {
     )
     .option(
       '--max-concurrent <n>',
-      'runs at most this many recipes at once (default 4)',
+      'runs at most this many recipes at once (default 4, or $GOOSE_FLOW_MAX_CONCURRENT); more wait, pending',
       positiveInt('--max-concurrent'),
-      4,
     )
     .option('--log-format <format>', 'json or pretty (default: pretty on a terminal)')
     .addHelpText(
@@ -132,8 +132,9 @@ Needs --temporal-address (or GOOSE_FLOW_TEMPORAL_ADDRESS), or a \`serve --engine
 on the same data dir. Any number of workers on any number of hosts may poll one task queue; a run
 whose worker dies is retried on another once its heartbeat times out.`,
     )
-    .action(async (flags: { maxConcurrent: number; logFormat?: string }, cmd: Command) => {
-      if (flags.maxConcurrent < 1) throw new Error('--max-concurrent must be at least 1');
+    .action(async (flags: { maxConcurrent?: number; logFormat?: string }, cmd: Command) => {
+      const maxConcurrent = flags.maxConcurrent ?? defaultMaxConcurrent();
+      if (maxConcurrent < 1) throw new UsageError('--max-concurrent must be at least 1');
       const format = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
       if (format !== 'json' && format !== 'pretty')
         throw new Error(`--log-format must be json or pretty (got '${format}')`);
@@ -141,7 +142,7 @@ whose worker dies is retried on another once its heartbeat times out.`,
         dataDir: cmd.optsWithGlobals<GlobalOptions>().dataDir,
         overrides: { ...globalOverrides(cmd), engine: 'temporal' },
         workerOnly: true,
-        maxConcurrent: flags.maxConcurrent,
+        maxConcurrent,
         onShutdown: 'stop',
         logFormat: format,
       });

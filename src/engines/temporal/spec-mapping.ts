@@ -57,7 +57,15 @@ export function temporalSpecShape(expression: string): TemporalSpecShape {
   }
   const seven =
     fields.length === 5 ? ['0', ...fields, '*'] : fields.length === 6 ? [...fields, '*'] : fields;
-  const [, , , dom, , dow] = seven;
+  const [, , , dom, , dow, year = '*'] = seven;
+  // Temporal's calendar knows the years 2000–2100 only.
+  const years = year.match(/\d+/g)?.map(Number) ?? [];
+  if (years.some((y) => y < 2000 || y > 2100)) {
+    throw new UsageError(
+      `cron '${raw}': Temporal schedules reach the years 2000–2100 only (year field '${year}')`,
+      { field: 'expression', value: raw },
+    );
+  }
   if (dom !== '*' && dom !== '?' && dow !== '*' && dow !== '?') {
     throw new UsageError(
       `cron '${raw}' restricts both day-of-month and day-of-week: the embedded engine fires when either matches (classic cron), Temporal only when both do; split it into two schedules`,
