@@ -33,6 +33,7 @@ import type { TemporalTarget } from './engines/temporal/connection.js';
 import type { GooseWorker } from './engines/temporal/worker.js';
 import { StoreFeed, type EventFeed } from './engines/feed.js';
 import { EmbeddedSchedules } from './engines/embedded/schedules.js';
+import { pruneSnapshots } from './adapters/recipe/snapshot.js';
 import type { ProcessIdentity } from './domain/run.js';
 
 /** Everything a face may use. Built once per process by `openApp`. */
@@ -199,6 +200,15 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
         retention: config.retention,
         recover: () => active.recover(),
         removeLogs: removeLogFiles,
+        pruneSnapshots: () => {
+          const removed = pruneSnapshots(
+            dataDir.recipes,
+            store.referencedSnapshots(),
+            systemClock.now() - SNAPSHOT_GRACE_MS,
+          );
+          store.forgetSnapshots(removed);
+          return removed.length;
+        },
         log: options.log,
       });
       maintenance.start();
@@ -226,6 +236,9 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
     },
   };
 }
+
+/** A recipe snapshot nothing refers to is deleted once untouched this long. */
+const SNAPSHOT_GRACE_MS = 3_600_000;
 
 export const HOST_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 

@@ -143,7 +143,14 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
       20_000,
       'the job to be running',
     );
-    expect(running.jobs![0]!.last_manual_run ?? running.jobs![0]!.last_run).toBeTruthy();
+    expect(running.jobs![0]!.last_run).toBeTruthy();
+    // run_now is a manual run on both engines (on Temporal, marked so after the schedule starts it).
+    await waitFor(
+      async () =>
+        (await action(port, 'status', { job_id: 'daily' })).jobs![0]!.last_manual_run !== undefined,
+      20_000,
+      'last_manual_run after run_now',
+    );
 
     const inspected = await waitFor(
       async () => {

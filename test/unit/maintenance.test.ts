@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/adapters/sqlite/database.js';
 import { SqliteRunStore } from '../../src/adapters/sqlite/run-store.js';
 import { SqliteSystemJobStore } from '../../src/adapters/sqlite/system-job-store.js';
 import { removeLogFiles } from '../../src/adapters/data-dir.js';
+import { pruneSnapshots } from '../../src/adapters/recipe/snapshot.js';
 import { Maintenance, HISTORY_SCANNER } from '../../src/engines/embedded/maintenance.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/domain/retry-policy.js';
 import type { Clock } from '../../src/engines/ports.js';
@@ -31,6 +32,7 @@ function settledRun(
   id: string,
   scheduleId: string | null,
   createdAt: number,
+  recipeHash = 'h',
 ): string {
   now = createdAt;
   runs.createRun({
@@ -38,7 +40,7 @@ function settledRun(
     trigger: 'manual',
     scheduleId,
     recipePath: '/r.yaml',
-    recipeHash: 'h',
+    recipeHash,
     recipeEntry: '/e',
     params: {},
     options: {
@@ -86,7 +88,17 @@ describe('history scanner', () => {
     const logs = [1, 2, 3, 4].map((i) =>
       settledRun(runs, `s${i}`, 'nightly', Date.UTC(2026, 10, 20 + i)),
     );
-    const recent = settledRun(runs, 'recent', null, Date.UTC(2026, 10, 26));
+    const kept = 'a'.repeat(64);
+    const unused = 'b'.repeat(64);
+    const fresh = 'c'.repeat(64);
+    const recent = settledRun(runs, 'recent', null, Date.UTC(2026, 10, 26), kept);
+    const recipes = join(dir, 'recipes');
+    for (const h of [kept, unused, fresh]) {
+      mkdirSync(join(recipes, h), { recursive: true });
+      writeFileSync(join(recipes, h, 'r.yaml'), 'title: t\n');
+    }
+    const hourAgo = new Date(Date.now() - 2 * 3_600_000);
+    for (const h of [kept, unused]) utimesSync(join(recipes, h), hourAgo, hourAgo);
     now = Date.UTC(2026, 10, 27);
     const maintenance = new Maintenance({
       runs,
@@ -95,9 +107,20 @@ describe('history scanner', () => {
       retention: { maxAgeMs: 30 * DAY, maxRunsPerSchedule: 2 },
       recover: async () => ({ adopted: [], retried: [], resumed: [], failed: [] }),
       removeLogs: removeLogFiles,
+      pruneSnapshots: () => {
+        const removed = pruneSnapshots(recipes, runs.referencedSnapshots(), Date.now() - 3_600_000);
+        runs.forgetSnapshots(removed);
+        return removed.length;
+      },
       log: () => undefined,
     });
     await maintenance.run(HISTORY_SCANNER, () => maintenance.scanHistory());
+    // The snapshot of a stored run stays, an unused one goes, a freshly written one stays.
+    expect([kept, unused, fresh].map((h) => existsSync(join(recipes, h)))).toEqual([
+      true,
+      false,
+      true,
+    ]);
 
     expect(
       runs
@@ -112,7 +135,7 @@ describe('history scanner', () => {
       db.prepare("SELECT count(*) FROM events WHERE run_id IN ('old','s1','s2')").pluck().get(),
     ).toBe(0);
     const job = jobs.list().find((j) => j.name === HISTORY_SCANNER);
-    expect(job?.lastResult).toEqual({ runs: 3, logFiles: 3, occurrences: 0 });
+    expect(job?.lastResult).toEqual({ runs: 3, logFiles: 3, occurrences: 0, snapshots: 1 });
   });
 
   it('keeps everything when both limits are off', () => {

@@ -6,6 +6,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -87,7 +89,11 @@ export function readSnapshotFiles(entry: string): { path: string; content: strin
 
 function storeFiles(recipesDir: string, hash: string, files: readonly [string, Buffer][]): string {
   const folder = join(recipesDir, hash);
-  if (!existsSync(folder)) {
+  if (existsSync(folder)) {
+    // Reused: fresh again, so the snapshot pruner leaves it to whatever is about to refer to it.
+    const now = new Date();
+    utimesSync(folder, now, now);
+  } else {
     // Write beside, then rename: a crash never leaves a half-written snapshot under its hash.
     const staging = join(recipesDir, `.staging-${hash}-${randomBytes(4).toString('hex')}`);
     for (const [rel, bytes] of files) {
@@ -110,4 +116,37 @@ function hashFiles(files: readonly [string, Buffer][]): string {
     h.update(rel).update('\0').update(String(bytes.length)).update('\0').update(bytes);
   }
   return h.digest('hex');
+}
+
+/**
+ * Deletes snapshot folders nothing refers to any more (no schedule, no stored run) and untouched
+ * since `cutoff` (a snapshot just written or reused is never taken from under its new schedule),
+ * and staging folders a crash left. Returns the hashes removed.
+ */
+export function pruneSnapshots(
+  recipesDir: string,
+  referenced: ReadonlySet<string>,
+  cutoff: number,
+): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(recipesDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const isSnapshot = /^[0-9a-f]{64}$/.test(name);
+    if (!isSnapshot && !name.startsWith('.staging-')) continue;
+    if (isSnapshot && referenced.has(name)) continue;
+    const folder = join(recipesDir, name);
+    try {
+      if (statSync(folder).mtimeMs >= cutoff) continue;
+      rmSync(folder, { recursive: true, force: true });
+      if (isSnapshot) removed.push(name);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return removed;
 }

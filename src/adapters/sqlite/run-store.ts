@@ -36,6 +36,26 @@ export class SqliteRunStore implements RunStore {
     this.statements = new Statements(db);
   }
 
+  /** Recipe snapshots some schedule or stored run refers to. */
+  referencedSnapshots(): Set<string> {
+    return new Set(
+      this.statements
+        .get(
+          `SELECT recipe_hash FROM runs
+           UNION SELECT json_extract(action, '$.recipeHash') FROM schedules`,
+        )
+        .pluck()
+        .all() as string[],
+    );
+  }
+
+  forgetSnapshots(hashes: readonly string[]): void {
+    const del = this.statements.get('DELETE FROM recipe_snapshots WHERE hash = ?');
+    this.db.transaction(() => {
+      for (const h of hashes) del.run(h);
+    })();
+  }
+
   snapshotEntry(hash: string): string | undefined {
     return this.statements
       .get('SELECT entry FROM recipe_snapshots WHERE hash = ?')

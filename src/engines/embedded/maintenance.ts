@@ -17,6 +17,8 @@ export interface MaintenanceDeps {
   readonly recover: () => Promise<RecoveryReport>;
   /** Deletes log files (and their emptied folders); returns how many files went. */
   readonly removeLogs: (paths: readonly string[]) => number;
+  /** Deletes recipe snapshots nothing refers to (untouched for an hour); returns how many. */
+  readonly pruneSnapshots: () => number;
   readonly log: (event: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -82,6 +84,7 @@ export class Maintenance {
     const logs = this.deps.runs.deleteRuns(expired.map((r) => r.id));
     const logFiles = this.deps.removeLogs(logs);
     const occurrences = cutoff === null ? 0 : this.deps.jobs.deleteOccurrencesBefore(cutoff);
-    return { runs: expired.length, logFiles, occurrences };
+    const snapshots = this.deps.pruneSnapshots();
+    return { runs: expired.length, logFiles, occurrences, snapshots };
   }
 }

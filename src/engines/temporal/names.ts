@@ -4,6 +4,8 @@ export const WORKFLOW_TYPE = 'GooseJobWorkflow';
 export const ATTEMPT_SIGNAL = 'attempt';
 /** Who asked for a kill and why, recorded in the history just before the cancel request. */
 export const KILL_SIGNAL = 'kill';
+/** Marks a run goose-flow triggered by hand (Temporal starts it as one of the schedule's). */
+export const MARK_SIGNAL = 'mark';
 export const DEFAULT_TASK_QUEUE = 'goose-flow';
 export const DEFAULT_NAMESPACE = 'default';
 

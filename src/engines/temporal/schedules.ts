@@ -17,7 +17,7 @@ import type {
 import type { Clock, NewSchedule, OccurrenceRecord, ScheduleChange } from '../ports.js';
 import type { TemporalEngine } from './engine.js';
 import { TEMPORAL_MIN_CATCHUP_MS, temporalSpecShape } from './spec-mapping.js';
-import { WORKFLOW_TYPE, scheduleIdOf, temporalScheduleId } from './names.js';
+import { MARK_SIGNAL, WORKFLOW_TYPE, scheduleIdOf, temporalScheduleId } from './names.js';
 
 /**
  * The schedule as goose-flow defined it. Kept in the memo of the action (which `update` can
@@ -221,8 +221,19 @@ export class TemporalSchedules implements ScheduleBackend {
       const desc = await handle.describe();
       const fresh = desc.info.recentActions.find((a) => !seen.has(a.action.workflow.workflowId));
       if (fresh) {
-        const run = await this.engine.getRun(fresh.action.workflow.workflowId);
-        return { decision: Decision.started, run: run ?? null, daemon: null, settled: null };
+        const id = fresh.action.workflow.workflowId;
+        // Temporal starts it as one of the schedule's runs: mark it as the manual run it is.
+        await this.engine.client.workflow
+          .getHandle(id)
+          .signal(MARK_SIGNAL, { trigger: 'manual' })
+          .catch(() => undefined);
+        const run = await this.engine.getRun(id);
+        return {
+          decision: Decision.started,
+          run: run ? { ...run, trigger: 'manual' } : null,
+          daemon: null,
+          settled: null,
+        };
       }
       if (
         running > 0 &&

@@ -21,6 +21,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import {
   ATTEMPT_SIGNAL,
   KILL_SIGNAL,
+  MARK_SIGNAL,
   SearchAttribute,
   type AttemptReport,
   type GooseJobInput,
@@ -41,9 +42,11 @@ export interface RunProgress {
 
 export const attemptSignal = defineSignal<[AttemptReport]>(ATTEMPT_SIGNAL);
 export const killSignal = defineSignal<[{ reason: string }]>(KILL_SIGNAL);
+export const markSignal = defineSignal<[{ trigger: 'manual' }]>(MARK_SIGNAL);
 export const attemptsQuery = defineQuery<AttemptReport[]>('attempts');
 
 const statusKey = defineSearchAttributeKey(SearchAttribute.status, SearchAttributeType.KEYWORD);
+const triggerKey = defineSearchAttributeKey(SearchAttribute.trigger, SearchAttributeType.KEYWORD);
 
 /** Temporal's start-to-close is a backstop: the supervisor enforces the run's timeout and grace itself. */
 const BACKSTOP_MS = 30_000;
@@ -57,6 +60,9 @@ export async function GooseJobWorkflow(input: GooseJobInput): Promise<GooseJobRe
   setHandler(attemptsQuery, () => reports);
   // The reason lands in the history (the timeline reads it); the cancel request that follows acts.
   setHandler(killSignal, () => undefined);
+  setHandler(markSignal, ({ trigger }) => {
+    if (trigger === 'manual') upsertSearchAttributes([{ key: triggerKey, value: trigger }]);
+  });
   const progress: RunProgress = { attempts: 0, exitCode: null, sessionId: null, error: null };
   setHandler(attemptSignal, (report) => {
     reports.push(report);
