@@ -57,11 +57,14 @@ export async function openTemporalApp(
     apiKey: config.temporal.apiKey,
   };
   const link = await connectTemporal(target, (p) => readFileSync(p));
+  // Runs whose attempt this process's worker executes: a stopping `serve` cancels them.
+  const executing = new Set<string>();
   const engine = new TemporalEngine({
     link,
     clock: systemClock,
     heartbeatMs: config.run.heartbeatMs,
     readSnapshot: readSnapshotFiles,
+    executing,
   });
   engine.schedules = new TemporalSchedules(engine, systemClock);
   const recipes = new RecipeService(dataDir.recipes);
@@ -124,6 +127,7 @@ export async function openTemporalApp(
       const activities = createActivities({
         worker: identity,
         reaper,
+        executing,
         supervisor: processSupervisor,
         materialize: (input) => {
           const { folder } = storeSnapshotFiles(dataDir.recipes, input.recipeFiles);

@@ -26,8 +26,10 @@ import { listen, type DaemonOptions } from './daemon.js';
 /**
  * `serve --engine temporal` / `worker`: a Temporal worker on the task queue. Without an address,
  * `serve` starts `temporal server start-dev` with its SQLite file in the data dir, and stops it on
- * shutdown. Stopping a worker cancels the attempts it runs (their trees are killed); Temporal
- * retries them on another worker, or on this one after a restart.
+ * shutdown. A stopping `serve` cancels the runs its worker executes (`--on-shutdown stop`, the
+ * default, as on the embedded engine); a stopping `worker` (or `serve --on-shutdown leave`) only
+ * stops its attempts (their trees are killed) and Temporal retries those runs on another worker,
+ * or on this one after a restart.
  */
 export async function runTemporal(
   config: Config,
@@ -128,6 +130,10 @@ export async function runTemporal(
     const why = await Promise.race([signalled.then(() => null), fatal]);
     if (pruner) clearInterval(pruner);
     await http?.close();
+    // `serve` stops what it runs, as on the embedded engine (`--on-shutdown leave`: Temporal
+    // retries those runs when a worker polls again). A `worker` hands its runs to the others.
+    if (!why && !options.workerOnly && options.onShutdown === 'stop')
+      await app.runs.cancelAll('goose-flow serve is shutting down');
     if (why) log.error({ reason: why }, 'worker_stopped');
     await app.close();
     app = null;

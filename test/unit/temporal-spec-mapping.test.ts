@@ -35,9 +35,19 @@ describe('our spec in Temporal terms', () => {
 
   it('refuses what Temporal would read differently, saying why', () => {
     expect(() => temporalSpecShape('0 9 1 * MON')).toThrow(/both day-of-month and day-of-week/);
-    expect(() => temporalSpecShape('0 9 L * *')).toThrow(/L, W, # or \?/);
-    expect(() => temporalSpecShape('0 9 * * 5#2')).toThrow(/L, W, # or \?/);
+    expect(() => temporalSpecShape('0 9 L * *')).toThrow(
+      /L, W, # \(or \? outside the day fields\)/,
+    );
+    expect(() => temporalSpecShape('0 9 * * 5#2')).toThrow(
+      /L, W, # \(or \? outside the day fields\)/,
+    );
     expect(() => temporalSpecShape('0 0 12 * * * 1999')).toThrow(/years 2000–2100 only/);
+    // Quartz's "no specific value" is a wildcard on both engines.
+    expect(temporalSpecShape('0 0 12 ? * MON *')).toEqual({
+      kind: 'cron',
+      cron: '0 0 12 * * MON *',
+    });
+    expect(temporalSpecShape('0 12 * * ?')).toEqual({ kind: 'cron', cron: '0 0 12 * * * *' });
     expect(() => temporalSpecShape('0 0 12 * * * 2099-2101')).toThrow(/years 2000–2100 only/);
     expect(temporalSpecShape('0 0 12 * * * 2099')).toEqual({
       kind: 'cron',

@@ -34,6 +34,8 @@ export interface ActivityDeps {
   readonly worker: string;
   /** Stops the attempts' process groups if this worker dies. */
   readonly reaper?: { watch(pgid: number): void; unwatch(pgid: number): void };
+  /** Runs whose attempt runs here now (a stopping `serve` cancels them). */
+  readonly executing?: Set<string>;
 }
 
 /** The activity runs one attempt with E1's supervisor: heartbeats while the process lives, kills the tree when cancelled. */
@@ -43,123 +45,136 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
     async runRecipe(input: GooseJobInput): Promise<GooseJobResult> {
       const ctx = Context.current();
       const runId = ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId;
-      const attempt = ctx.info.attempt;
-      const { options } = input;
-      const report = (r: Omit<AttemptReport, 'attempt' | 'at' | 'host'>) =>
-        signal(ctx, runId, { ...r, attempt, at: Date.now(), host, worker: deps.worker });
-      const finalIf = (failure: string) =>
-        options.retry.nonRetryableErrorTypes.includes(failure) ||
-        (options.retry.maxAttempts > 0 && attempt >= options.retry.maxAttempts);
-
-      let command;
+      deps.executing?.add(runId);
       try {
-        const entry = deps.materialize(input);
-        command = deps.commandFor(
-          {
-            id: runId,
-            scheduleId: input.scheduleId,
-            params: input.params,
-            cwd: options.cwd ?? deps.defaultCwd,
-          },
-          attempt,
-          entry,
-        );
-      } catch (err) {
-        const failure =
-          (err as { code?: string }).code === 'goose_not_found'
-            ? AttemptFailure.executorNotFound
-            : AttemptFailure.invalidRecipe;
-        const message = (err as Error).message;
-        await report({
-          phase: 'ended',
-          status: 'failed',
-          failure,
-          message,
-          willRetry: !finalIf(failure),
-        });
-        throw ApplicationFailure.create({ type: failure, message, nonRetryable: true });
-      }
-
-      const logPath = deps.logPathFor(runId, attempt);
-      let sessionId: string | null = null;
-      let tail = Buffer.alloc(0);
-      const beat = (): AttemptBeat => ({
-        attempt,
-        host,
-        pid: proc.identity.pid > 0 ? proc.identity.pid : null,
-        logPath,
-        sessionId,
-        tail: tail.toString('utf8'),
-      });
-      const proc = deps.supervisor.start(
-        {
-          ...command,
-          logPath,
-          logCapBytes: options.logCapBytes,
-          deadlineAt: Date.now() + options.timeoutMs,
-          graceMs: options.graceMs,
-          heartbeatMs: options.heartbeatMs,
-        },
-        {
-          onSessionId: (id) => void (sessionId = id),
-          onOutput: (chunk) => {
-            tail = Buffer.concat([tail, chunk]);
-            if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
-          },
-        },
-      );
-      const pgid = proc.identity.pid > 0 ? proc.identity.pid : null;
-      if (pgid) deps.reaper?.watch(pgid);
-      ctx.heartbeat(beat());
-      // Heartbeats carry cancellation back: beat every second (the worker sends at most that often).
-      const beating = setInterval(() => ctx.heartbeat(beat()), HEARTBEAT_EVERY_MS);
-      await report({
-        phase: 'started',
-        pid: proc.identity.pid > 0 ? proc.identity.pid : null,
-        logPath,
-      });
-      const onCancel = () => void proc.stop('cancel');
-      if (ctx.cancellationSignal.aborted) onCancel();
-      ctx.cancellationSignal.addEventListener('abort', onCancel);
-      let exit: AttemptExit;
-      try {
-        exit = await proc.exit;
+        return await runAttempt(ctx, runId, input);
       } finally {
-        if (pgid) deps.reaper?.unwatch(pgid);
-        clearInterval(beating);
-        ctx.cancellationSignal.removeEventListener('abort', onCancel);
+        deps.executing?.delete(runId);
       }
-      const verdict = judgeAttempt(exit, ctx.cancellationSignal.aborted);
-      const { end } = verdict;
-      const status = statusOf(end.status);
-      const failure = end.failure;
-      const message = exit.spawnError ?? messageOf(exit, end.status);
-      await report({
-        phase: 'ended',
-        status,
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        failure,
-        message,
-        sessionId,
-        logPath,
-        logBytes: exit.logBytes,
-        logTruncated: exit.logTruncated,
-        willRetry: status !== 'succeeded' && status !== 'cancelled' && !finalIf(failure ?? ''),
-      });
-      if (status === 'succeeded')
-        return { exitCode: exit.exitCode, sessionId, attempt, host, logPath };
-      if (status === 'cancelled') {
-        const reason = ctx.cancellationSignal.reason;
-        throw reason instanceof CancelledFailure ? reason : new CancelledFailure('cancelled');
-      }
-      throw ApplicationFailure.create({
-        type: failure ?? AttemptFailure.exitCode,
-        message,
-        details: [{ exitCode: exit.exitCode, signal: exit.signal, sessionId, logPath, host }],
-      });
     },
   };
+
+  async function runAttempt(
+    ctx: Context,
+    runId: string,
+    input: GooseJobInput,
+  ): Promise<GooseJobResult> {
+    const attempt = ctx.info.attempt;
+    const { options } = input;
+    const report = (r: Omit<AttemptReport, 'attempt' | 'at' | 'host'>) =>
+      signal(ctx, runId, { ...r, attempt, at: Date.now(), host, worker: deps.worker });
+    const finalIf = (failure: string) =>
+      options.retry.nonRetryableErrorTypes.includes(failure) ||
+      (options.retry.maxAttempts > 0 && attempt >= options.retry.maxAttempts);
+
+    let command;
+    try {
+      const entry = deps.materialize(input);
+      command = deps.commandFor(
+        {
+          id: runId,
+          scheduleId: input.scheduleId,
+          params: input.params,
+          cwd: options.cwd ?? deps.defaultCwd,
+        },
+        attempt,
+        entry,
+      );
+    } catch (err) {
+      const failure =
+        (err as { code?: string }).code === 'goose_not_found'
+          ? AttemptFailure.executorNotFound
+          : AttemptFailure.invalidRecipe;
+      const message = (err as Error).message;
+      await report({
+        phase: 'ended',
+        status: 'failed',
+        failure,
+        message,
+        willRetry: !finalIf(failure),
+      });
+      throw ApplicationFailure.create({ type: failure, message, nonRetryable: true });
+    }
+
+    const logPath = deps.logPathFor(runId, attempt);
+    let sessionId: string | null = null;
+    let tail = Buffer.alloc(0);
+    const beat = (): AttemptBeat => ({
+      attempt,
+      host,
+      pid: proc.identity.pid > 0 ? proc.identity.pid : null,
+      logPath,
+      sessionId,
+      tail: tail.toString('utf8'),
+    });
+    const proc = deps.supervisor.start(
+      {
+        ...command,
+        logPath,
+        logCapBytes: options.logCapBytes,
+        deadlineAt: Date.now() + options.timeoutMs,
+        graceMs: options.graceMs,
+        heartbeatMs: options.heartbeatMs,
+      },
+      {
+        onSessionId: (id) => void (sessionId = id),
+        onOutput: (chunk) => {
+          tail = Buffer.concat([tail, chunk]);
+          if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+        },
+      },
+    );
+    const pgid = proc.identity.pid > 0 ? proc.identity.pid : null;
+    if (pgid) deps.reaper?.watch(pgid);
+    ctx.heartbeat(beat());
+    // Heartbeats carry cancellation back: beat every second (the worker sends at most that often).
+    const beating = setInterval(() => ctx.heartbeat(beat()), HEARTBEAT_EVERY_MS);
+    await report({
+      phase: 'started',
+      pid: proc.identity.pid > 0 ? proc.identity.pid : null,
+      logPath,
+    });
+    const onCancel = () => void proc.stop('cancel');
+    if (ctx.cancellationSignal.aborted) onCancel();
+    ctx.cancellationSignal.addEventListener('abort', onCancel);
+    let exit: AttemptExit;
+    try {
+      exit = await proc.exit;
+    } finally {
+      if (pgid) deps.reaper?.unwatch(pgid);
+      clearInterval(beating);
+      ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    }
+    const verdict = judgeAttempt(exit, ctx.cancellationSignal.aborted);
+    const { end } = verdict;
+    const status = statusOf(end.status);
+    const failure = end.failure;
+    const message = exit.spawnError ?? messageOf(exit, end.status);
+    await report({
+      phase: 'ended',
+      status,
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      failure,
+      message,
+      sessionId,
+      logPath,
+      logBytes: exit.logBytes,
+      logTruncated: exit.logTruncated,
+      willRetry: status !== 'succeeded' && status !== 'cancelled' && !finalIf(failure ?? ''),
+    });
+    if (status === 'succeeded')
+      return { exitCode: exit.exitCode, sessionId, attempt, host, logPath };
+    if (status === 'cancelled') {
+      const reason = ctx.cancellationSignal.reason;
+      throw reason instanceof CancelledFailure ? reason : new CancelledFailure('cancelled');
+    }
+    throw ApplicationFailure.create({
+      type: failure ?? AttemptFailure.exitCode,
+      message,
+      details: [{ exitCode: exit.exitCode, signal: exit.signal, sessionId, logPath, host }],
+    });
+  }
 }
 
 function statusOf(status: AttemptStatus): NonNullable<AttemptReport['status']> {

@@ -53,6 +53,8 @@ export interface TemporalEngineDeps {
   readonly heartbeatMs: number;
   /** Every file of a snapshot, entry first (shipped in the workflow input). */
   readonly readSnapshot: (entry: string) => RecipeFile[];
+  /** Runs whose attempt this process's worker executes right now (filled by its activities). */
+  readonly executing?: ReadonlySet<string>;
 }
 
 /** Payloads warn at 256 KB and fail at 2 MB: refuse a recipe that would come near. */
@@ -312,10 +314,15 @@ export class TemporalEngine implements Engine {
   }
 
   /**
-   * Runs are not driven by this process but by whichever worker holds them: stopping a worker
-   * cancels its activities (their trees are killed) and Temporal retries them on another worker.
+   * Cancels the runs this process's worker executes (as the embedded engine cancels the runs it
+   * drives) and waits until they closed. Without this, stopping a worker cancels only its
+   * attempts (trees killed) and Temporal retries the runs on another worker, or after a restart.
    */
-  async cancelAll(): Promise<void> {}
+  async cancelAll(reason: string): Promise<void> {
+    await Promise.allSettled(
+      [...(this.deps.executing ?? [])].map((runId) => this.cancelRun(runId, reason)),
+    );
+  }
 
   private closed = false;
 

@@ -39,7 +39,10 @@ export function temporalSpecShape(expression: string): TemporalSpecShape {
   }
   const macro = MACRO_CRON[raw];
   if (macro) return { kind: 'cron', cron: macro };
-  const fields = raw.split(/\s+/);
+  // Quartz's `?` (day-of-month or day-of-week: "no specific value") is `*` for both engines.
+  const given = raw.split(/\s+/);
+  const dayFields = given.length === 5 ? [2, 4] : [3, 5];
+  const fields = given.map((f, i) => (f === '?' && dayFields.includes(i) ? '*' : f));
   if (
     fields.some((f) =>
       /[LW#?]/i.test(
@@ -51,7 +54,7 @@ export function temporalSpecShape(expression: string): TemporalSpecShape {
     )
   ) {
     throw new UsageError(
-      `cron '${raw}' uses L, W, # or ?, which Temporal's cron does not read as the embedded engine does; write the days out, or use the embedded engine`,
+      `cron '${raw}' uses L, W, # (or ? outside the day fields), which Temporal's cron does not read as the embedded engine does; write the days out, or use the embedded engine`,
       { field: 'expression', value: raw },
     );
   }

@@ -86,8 +86,14 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
         params: IdParam,
         query: z
           .object({
-            attempt: z.coerce.number().int().min(1).optional(),
-            offset: z.coerce.number().int().min(0).optional(),
+            attempt: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+            offset: z.coerce
+              .number()
+              .int()
+              .min(0)
+              .max(Number.MAX_SAFE_INTEGER)
+              .optional()
+              .openapi({ type: 'integer' }),
             limit: z.coerce.number().int().min(1).max(MAX_LOG_RANGE).optional(),
           })
           .strict(),

@@ -9,9 +9,16 @@ import { RUN_STATUSES } from '../../domain/run-status.js';
 const Iso = z.string().openapi({ format: 'date-time', example: '2026-11-27T06:00:00.000Z' });
 const IsoOrNull = Iso.nullable();
 /** A time a client sends: RFC 3339 with `Z` or an offset, checked (not only documented). */
-const IsoIn = z.iso
-  .datetime({ offset: true, message: 'expected an RFC 3339 time, e.g. 2026-11-27T06:00:00Z' })
-  .openapi({ example: '2026-11-27T06:00:00Z' });
+const IsoIn = z
+  .preprocess(
+    // RFC 3339 allows a lowercase `t` and `z`.
+    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+    z.iso.datetime({
+      offset: true,
+      message: 'expected an RFC 3339 time, e.g. 2026-11-27T06:00:00Z',
+    }),
+  )
+  .openapi({ type: 'string', format: 'date-time', example: '2026-11-27T06:00:00Z' });
 
 export const ErrorBody = z
   .object({

@@ -83,7 +83,7 @@ describe.skipIf(!bin)(
       expect(both.stderr).toMatch(/both day-of-month and day-of-week/);
       const last = await add('last', '--cron', '0 9 L * *');
       expect(last.code).toBe(2);
-      expect(last.stderr).toMatch(/L, W, # or \?/);
+      expect(last.stderr).toMatch(/L, W, # \(or \? outside the day fields\)/);
       const latest = await add(
         'latest',
         '--cron',

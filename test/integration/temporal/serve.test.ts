@@ -10,6 +10,7 @@ import {
   finished,
   json,
   livePids,
+  readPids,
   sandbox,
   startCli,
   waitFor,
@@ -122,6 +123,34 @@ describe.skipIf(!bin)(
       again.kill('SIGTERM');
       expect((await finished(again)).code).toBe(0);
     });
+
+    it('SIGTERM cancels the runs serve executes (as on the embedded engine): nothing restarts after a restart', async () => {
+      const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
+      const daemon = await serve(env);
+      const recipe = box.recipe('long.yaml', { sleep: 60, children: 1, lines: 1 });
+      const handed = await cli(['run', recipe, '--detach', '--grace', '1s', '--json'], env);
+      expect(handed.code, handed.stderr).toBe(0);
+      const { id } = json<{ id: string }>(handed.stdout);
+      await waitFor(() => readPids(box.pidfile).length >= 3, 30_000, 'the attempt tree');
+      daemon.kill('SIGTERM');
+      const stopped = await finished(daemon);
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(livePids(readPids(box.pidfile))).toEqual([]);
+      const again = await serve(env);
+      const show = json<{ status: string; attempts: unknown[] }>(
+        (await cli(['runs', 'show', id, '--json'], env)).stdout,
+      );
+      expect(show.status).toBe('cancelled');
+      await new Promise((r) => setTimeout(r, 3_000));
+      // No second attempt started after the restart.
+      expect(
+        json<{ attempts: unknown[] }>((await cli(['runs', 'show', id, '--json'], env)).stdout)
+          .attempts,
+      ).toHaveLength(show.attempts.length);
+      expect(livePids(readPids(box.pidfile))).toEqual([]);
+      again.kill('SIGTERM');
+      expect((await finished(again)).code).toBe(0);
+    }, 120_000);
 
     it('kill -9 of serve: its reaper stops the dev server; a dev server left by a dead serve and reaper is stopped by the next serve', async () => {
       const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
