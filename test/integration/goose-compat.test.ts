@@ -237,6 +237,19 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     expect(malformed).toMatchObject({ success: false });
     expect((malformed as JobsBody).message).toMatch(/field 'job_id'/);
     expect(await action(port, 'list')).toMatchObject({ success: true, jobs: [] });
+    // A trailing slash is the same endpoint; the key is checked before the body is read.
+    const slash = await fetch(`${base}/jobs/`, {
+      method: 'POST',
+      headers: { 'x-secret-key': SECRET, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'list' }),
+    });
+    expect(await slash.json()).toMatchObject({ success: true, jobs: [] });
+    const keyFirst = await postEarly(
+      `${base}/jobs`,
+      JSON.stringify({ action: 'list', pad: 'x'.repeat(2 * 1024 * 1024) }),
+      {},
+    );
+    expect(keyFirst.status).toBe(401);
     // The server answers 413 before reading the body, and may close the connection under it.
     const huge = await postEarly(
       `http://127.0.0.1:${port}/jobs`,

@@ -45,6 +45,9 @@ function installRuntime(warn: (message: string, meta?: Record<string, unknown>) 
   runtimeReady = true;
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => warn(entry.message, entry.meta)),
+    // goose-flow handles SIGINT/SIGTERM itself, in order: the SDK's own handlers would stop the
+    // worker at once, before `serve` had cancelled its runs (their workflows could not close).
+    shutdownSignals: [],
   });
 }
 

@@ -141,6 +141,9 @@ describe.skipIf(!bin)(
         (await cli(['runs', 'show', id, '--json'], env)).stdout,
       );
       expect(show.status).toBe('cancelled');
+      // Cancelled while the worker still ran (its workflow closed), not terminated after a timeout.
+      expect(JSON.stringify(show)).toContain('goose-flow serve is shutting down');
+      expect(JSON.stringify(show)).not.toContain('did not finish');
       await new Promise((r) => setTimeout(r, 3_000));
       // No second attempt started after the restart.
       expect(
