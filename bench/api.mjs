@@ -84,11 +84,19 @@ function seed() {
   db.transaction(() => {
     const base = db.prepare("SELECT value FROM counters WHERE name = 'schedules'").pluck().get();
     const now = Date.now();
+    // Listings as varied as real ones (each job its own recipe file, created over a year), so
+    // gzip is measured on realistic text, not 1,000 copies of one line.
+    const action = JSON.parse(template.action);
+    const topics = ['standup', 'release-notes', 'dependency-audit', 'inbox-triage', 'metrics'];
     for (let i = 1; i < SCHEDULES; i++)
       insSchedule.run({
         ...template,
         id: `s${String(i).padStart(4, '0')}`,
-        created_at: now,
+        action: JSON.stringify({
+          ...action,
+          recipePath: `/home/dev/goose/recipes/${topics[i % topics.length]}/${(i * 7919) % 100_003}-${topics[(i * 3) % topics.length]}.yaml`,
+        }),
+        created_at: now - ((i * 2_654_435_761) % 31_536_000_000),
         updated_at: now,
         decided_through: now,
         version: base + i,

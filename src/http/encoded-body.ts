@@ -42,17 +42,27 @@ export function acceptsGzip(header: string | undefined): boolean {
   return (gzipQ ?? anyQ ?? 0) > 0;
 }
 
-/** Sends `body` as JSON, gzip-encoded when the client accepts it and it is worth it. */
-export async function sendEncoded(c: Context, body: EncodedBody, status: 200 = 200) {
-  if (body.identity.byteLength >= MIN_GZIP_BYTES && acceptsGzip(c.req.header('accept-encoding'))) {
-    return c.body(await body.gzip(), status, {
-      'content-type': 'application/json',
-      'content-encoding': 'gzip',
-      vary: 'Accept-Encoding',
-    });
-  }
-  return c.body(body.identity, status, {
+/** The bytes to send for a client's `Accept-Encoding`: gzip when it takes it and it is worth it. */
+export async function encodedFor(
+  body: EncodedBody,
+  acceptEncoding: string | undefined,
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; gzip: boolean }> {
+  return body.identity.byteLength >= MIN_GZIP_BYTES && acceptsGzip(acceptEncoding)
+    ? { bytes: await body.gzip(), gzip: true }
+    : { bytes: body.identity, gzip: false };
+}
+
+/** Headers of an encoded JSON answer. */
+export function encodedHeaders(gzip: boolean): Record<string, string> {
+  return {
     'content-type': 'application/json',
     vary: 'Accept-Encoding',
-  });
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  };
+}
+
+/** Sends `body` as JSON, gzip-encoded when the client accepts it and it is worth it. */
+export async function sendEncoded(c: Context, body: EncodedBody, status: 200 = 200) {
+  const { bytes, gzip } = await encodedFor(body, c.req.header('accept-encoding'));
+  return c.body(bytes, status, encodedHeaders(gzip));
 }

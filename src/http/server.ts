@@ -1,14 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { App } from '../app.js';
 import { EnvironmentError } from '../domain/errors.js';
-import { sendEncoded } from './encoded-body.js';
 import { GooseJobs } from './goose-jobs.js';
+import { isJobsPath, jobsFace } from './jobs-face.js';
 import { apiV1 } from './api/routes.js';
 import { FeedHub } from './feed-hub.js';
 import { Metrics } from './metrics.js';
@@ -38,7 +37,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const PROBE_SPAN = 100;
 
 export function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+  const h = host.startsWith('::ffff:') ? host.slice('::ffff:'.length) : host;
+  return h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
 }
 
 /** Constant-time comparison of a presented secret with the configured one. */
@@ -63,44 +63,12 @@ export function httpApp(
   hub: FeedHub = new FeedHub(app.feed),
   metrics: Metrics = new Metrics(app),
 ): Hono {
-  const jobs = new GooseJobs(app);
   const web = new Hono();
-  const jobsFail = (c: Context, status: 400 | 401 | 403 | 405 | 413, message: string) =>
-    c.json({ success: false, message }, status);
 
   web.get('/health', (c) => c.json({ status: 'healthy' }));
   // Goose's client calls /ports without the secret.
   web.get('/ports', (c) => c.json({ http_port: port(), ...opts.temporalPorts() }));
-  for (const path of ['/jobs', '/jobs/']) {
-    web.all(path, async (c, next) => {
-      if (c.req.method !== 'POST')
-        return jobsFail(c, 405, `method ${c.req.method} not allowed: POST a JSON body to /jobs`);
-      // The key before the body: a stranger learns nothing, not even the size limit.
-      if (opts.secretKey !== null) {
-        if (!sameSecret(c.req.header('x-secret-key'), opts.secretKey))
-          return jobsFail(c, 401, 'missing or wrong X-Secret-Key');
-      } else if (!isLoopback(getConnInfo(c).remote.address ?? '')) {
-        return jobsFail(c, 403, 'no secret key is configured: only loopback clients may use /jobs');
-      }
-      return next();
-    });
-    web.post(
-      path,
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: (c) => jobsFail(c, 413, `request body larger than ${MAX_BODY_BYTES} bytes`),
-      }),
-      async (c) => {
-        let body: unknown;
-        try {
-          body = await c.req.json();
-        } catch {
-          return jobsFail(c, 400, 'the request body is not JSON');
-        }
-        return sendEncoded(c, await jobs.respond(body));
-      },
-    );
-  }
+  // POST /jobs is answered ahead of this app, on plain node:http (jobs-face.ts).
   // CORS before the token check: a browser's preflight carries no Authorization header.
   if (opts.corsOrigins && opts.corsOrigins.length > 0) {
     web.use(
@@ -194,9 +162,19 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
   const metrics = new Metrics(app);
   await metrics.start(hub);
   const web = httpApp(app, opts, () => bound, hub, metrics);
+  const hono = getRequestListener(web.fetch, { hostname: opts.host });
+  const jobs = jobsFace(new GooseJobs(app), {
+    secretKey: opts.secretKey,
+    maxBodyBytes: MAX_BODY_BYTES,
+    sameSecret: (presented, expected) => sameSecret(presented, expected),
+    isLoopback,
+  });
   const last = opts.probe && opts.port !== 0 ? opts.port + PROBE_SPAN : opts.port;
   for (let port = opts.port; port <= last; port++) {
-    const server = createAdaptorServer({ fetch: web.fetch, hostname: opts.host }) as Server;
+    // Goose's /jobs first, on plain node:http; everything else through the Hono app.
+    const server = createServer((req, res) =>
+      isJobsPath(req.url) ? jobs(req, res) : void hono(req, res),
+    );
     const result = await new Promise<number | NodeJS.ErrnoException>((resolve) => {
       server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
       server.listen(port, opts.host, () => {
