@@ -65,6 +65,15 @@ export class LogService {
         ? detail.attempts.at(-1)
         : this.select(detail, runId, opts.attempt)[0];
     if (!attempt) throw new NotFoundError('attempt', `${runId} attempt 1 (it has none yet)`);
+    return this.rangeOf(detail, attempt, opts);
+  }
+
+  /** `range`, for an attempt of a run already read (a follower that polls reads the run once). */
+  rangeOf(
+    detail: RunDetail,
+    attempt: Attempt,
+    opts: { offset?: number; limit?: number },
+  ): LogRange {
     const offset = opts.offset ?? 0;
     const limit = Math.min(opts.limit ?? DEFAULT_LOG_RANGE, MAX_LOG_RANGE);
     const size = existsSync(attempt.logPath) ? statSync(attempt.logPath).size : 0;

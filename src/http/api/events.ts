@@ -3,7 +3,6 @@
  * or one schedule's) and `GET /api/v1/runs/{id}/log-stream` (a run's log lines). Both resume from
  * `Last-Event-ID` (or `?after=`), so a reconnecting client misses nothing.
  */
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { streamSSE } from 'hono/streaming';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
@@ -154,22 +153,17 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
         const d = await app.runs.show(runId);
         for (const attempt of d.attempts) {
           let offset = offsets.get(attempt.number) ?? 0;
-          if (!existsSync(attempt.logPath)) continue;
-          const size = statSync(attempt.logPath).size;
-          while (offset < size && open) {
-            const fd = openSync(attempt.logPath, 'r');
-            const buf = Buffer.alloc(Math.min(LOG_CHUNK, size - offset));
-            const n = readSync(fd, buf, 0, buf.length, offset);
-            closeSync(fd);
-            if (n <= 0) break;
-            offset += n;
+          while (open) {
+            const range = app.logs.rangeOf(d, attempt, { offset, limit: LOG_CHUNK });
+            if (range.data.length === 0) break;
+            offset = range.nextOffset;
             await stream.writeSSE({
               id: `${attempt.number}:${offset}`,
               event: 'log',
               data: JSON.stringify({
                 attempt: attempt.number,
-                offset: offset - n,
-                data: buf.subarray(0, n).toString('utf8'),
+                offset: range.offset,
+                data: range.data.toString('utf8'),
               }),
             });
           }
