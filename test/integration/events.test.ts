@@ -161,6 +161,47 @@ forEachEngineOverHttp('live events (SSE)', (c) => {
     const missing = await fetch(`${base}/runs/nope/log-stream`);
     expect(missing.status).toBe(404);
   });
+
+  it('with logs=true, the global stream carries the log lines of the runs it covers', async () => {
+    const base = await c().serveHttp();
+    const recipe = (name: string) => c().box.recipe(`${name}.yaml`, { lines: 4, sleep: 0.5 });
+    for (const id of ['lg', 'other'])
+      expect(
+        (await cli(['schedule', 'add', id, '--cron', '@yearly', '--recipe', recipe(id)], c().env))
+          .code,
+      ).toBe(0);
+    const s = listen(`${base}/events?logs=true&scheduleId=lg`);
+    await waitFor(() => s.events.some((e) => e.event === 'ready'), 10_000, 'ready');
+    const run = async (id: string) =>
+      (
+        JSON.parse((await cli(['schedule', 'trigger', id, '--json'], c().env)).stdout) as {
+          run: { id: string };
+        }
+      ).run.id;
+    const other = await run('other');
+    const runId = await run('lg');
+    const text = () =>
+      s.events
+        .filter((e) => e.event === 'log' && e.data.runId === runId)
+        .map((e) => String(e.data.data))
+        .join('');
+    // Exactly the attempt's log, in order, once, by the time the run has ended and been read out.
+    await waitFor(
+      async () => {
+        const ended = s.events.some(
+          (e) => e.event === 'run' && e.data.runId === runId && e.data.type === 'run_completed',
+        );
+        return ended && text() === (await cli(['logs', runId, '--attempt', '1'], c().env)).stdout;
+      },
+      30_000,
+      "the run's whole log on the stream",
+    );
+    expect(text()).toContain('stand-in line 4 of 4');
+    // Nothing of the schedule the filter leaves out.
+    expect(s.events.some((e) => e.event === 'log' && e.data.runId === other)).toBe(false);
+    expect(s.events.filter((e) => e.event === 'log').every((e) => e.id === null)).toBe(true);
+    s.stop();
+  });
 });
 
 describe('goose-flow events (the CLI face of the feed)', () => {
@@ -197,5 +238,24 @@ describe('goose-flow events (the CLI face of the feed)', () => {
     expect(replay.map((e) => e.id)).toEqual(lines.slice(1).map((e) => e.id));
     const bad = await cli(['events', '--after', 'nope'], box.env);
     expect(bad.code).toBe(2);
+  });
+
+  it('--logs adds the log lines of the runs it follows, each line prefixed with its run', async () => {
+    const follower = startCli(['events', '--follow', '--logs'], box.env);
+    await new Promise((r) => setTimeout(r, 800));
+    const run = await cli(['run', box.recipe('l.yaml', { lines: 3 }), '--json'], box.env);
+    const runId = (JSON.parse(run.stdout) as { id: string }).id;
+    await waitFor(
+      () => follower.out.stdout.includes(`${runId} #1 | stand-in: done`),
+      15_000,
+      'the last log line',
+    );
+    follower.kill('SIGTERM');
+    expect(await follower.closed).toBe(0);
+    for (let i = 1; i <= 3; i++)
+      expect(follower.out.stdout).toContain(`${runId} #1 | stand-in line ${i} of 3\n`);
+    const noFollow = await cli(['events', '--logs'], box.env);
+    expect(noFollow.code).toBe(2);
+    expect(noFollow.stderr).toContain('use it with --follow');
   });
 });

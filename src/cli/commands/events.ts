@@ -3,6 +3,8 @@ import { withApp } from '../context.js';
 import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { UsageError } from '../../domain/errors.js';
+import { EventType } from '../../domain/run.js';
+import { LogTail, type TailedLine } from '../../services/log-tail.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
 
 const POLL_MS = 100;
@@ -15,6 +17,7 @@ export function eventsCommand(): Command {
     .option('--after <id>', 'start after this event id (as printed, or an SSE Last-Event-ID)')
     .option('--run <id>', 'only the events of this run')
     .option('--schedule <id>', 'only the decisions and runs of this schedule')
+    .option('--logs', 'with --follow: also the log lines of the runs it covers (live only)')
     .option('--json', 'one JSON object per line')
     .addHelpText(
       'after',
@@ -27,10 +30,15 @@ export function eventsCommand(): Command {
           after?: string;
           run?: string;
           schedule?: string;
+          logs?: boolean;
           json?: boolean;
         },
         cmd: Command,
       ) => {
+        if (flags.logs && !flags.follow)
+          throw new UsageError(
+            '--logs streams log lines as they are written: use it with --follow',
+          );
         if (flags.after !== undefined) {
           try {
             parseCursor(flags.after);
@@ -46,14 +54,25 @@ export function eventsCommand(): Command {
             process.once('SIGINT', onSignal);
             process.once('SIGTERM', onSignal);
             let cursor = flags.after ?? (await app.feed.head());
-            const accept = (item: FeedItem) =>
-              feedItemMatches(item, { runId: flags.run, scheduleId: flags.schedule });
+            const filter = { runId: flags.run, scheduleId: flags.schedule };
+            const accept = (item: FeedItem) => feedItemMatches(item, filter);
+            const tail = flags.logs
+              ? new LogTail(app.runs, app.logs, app.engine === 'temporal' ? 500 : POLL_MS, filter)
+              : null;
+            await tail?.seed();
             try {
               for (;;) {
                 const { items, cursor: next } = await app.feed.since(cursor, 500);
                 cursor = next;
-                for (const item of items.filter(accept))
+                for (const item of items.filter(accept)) {
+                  if (tail && item.kind === 'run' && item.event.type !== EventType.completed)
+                    tail.follow(item.event.runId);
                   process.stdout.write(line(item, flags.json) + '\n');
+                }
+                for (const l of tail && tail.size > 0 ? await tail.poll() : [])
+                  process.stdout.write(
+                    flags.json ? JSON.stringify({ kind: 'log', ...l }) + '\n' : prefixed(l),
+                  );
                 if (items.length === 500) continue;
                 if (!flags.follow || stop.signal.aborted) return;
                 await new Promise((r) => setTimeout(r, POLL_MS));
@@ -69,6 +88,20 @@ export function eventsCommand(): Command {
         );
       },
     );
+}
+
+/** Log text with `<run> #<attempt> | ` at the start of each of its lines (chunks may split lines). */
+const midLine = new Set<string>();
+function prefixed(l: TailedLine): string {
+  const key = `${l.runId}#${l.attempt}`;
+  let out = '';
+  for (const piece of l.data.split(/(?<=\n)/)) {
+    if (piece === '') continue;
+    out += (midLine.has(key) ? '' : `${l.runId} #${l.attempt} | `) + piece;
+    if (piece.endsWith('\n')) midLine.delete(key);
+    else midLine.add(key);
+  }
+  return out;
 }
 
 function line(item: FeedItem, json: boolean | undefined): string {

@@ -10,9 +10,11 @@ import type { App } from '../../app.js';
 import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { isTerminal } from '../../domain/run-status.js';
+import { EventType } from '../../domain/run.js';
 import { UsageError } from '../../domain/errors.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
 import type { FeedHub } from '../feed-hub.js';
+import { LogTail } from '../../services/log-tail.js';
 import { errorBody, statusOf } from './errors.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -35,12 +37,16 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
     path: '/events',
     tags: ['events'],
     summary:
-      'Server-Sent Events: run events (`event: run`) and schedule decisions (`event: decision`); resume with Last-Event-ID',
+      'Server-Sent Events: run events (`event: run`), schedule decisions (`event: decision`) and, with `logs=true`, log lines (`event: log`); resume with Last-Event-ID',
     request: {
       query: z.object({
         runId: z.string().optional(),
         scheduleId: z.string().optional(),
         after: z.string().optional().openapi({ description: 'a Last-Event-ID to resume from' }),
+        logs: z.enum(['true', 'false']).optional().openapi({
+          description:
+            'also the log lines of the runs it covers (`event: log`, no id: live only; a resume replays state changes, `/runs/{id}/log-stream` a whole log)',
+        }),
       }),
     },
     responses: {
@@ -53,6 +59,7 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
   api.get('/events', async (c) => {
     const runId = c.req.query('runId');
     const scheduleId = c.req.query('scheduleId');
+    const withLogs = c.req.query('logs') === 'true';
     const from = c.req.header('last-event-id') ?? c.req.query('after') ?? null;
     if (from !== null) {
       try {
@@ -86,15 +93,51 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
         stop();
         wake?.();
       });
+      const tail = withLogs
+        ? new LogTail(app.runs, app.logs, app.engine === 'temporal' ? 500 : LOG_POLL_MS, {
+            runId,
+            scheduleId,
+          })
+        : null;
+      await tail?.seed();
       await stream.writeSSE({ event: 'ready', data: JSON.stringify({ exact: app.feed.exact }) });
+      let tailedAt = 0;
+      let lastWrite = Date.now();
       while (open) {
         const item = queue.shift();
         if (item) {
+          // Runs it hears being created or attempted; a completion alone (a replay) brings no log.
+          if (tail && item.kind === 'run' && item.event.type !== EventType.completed)
+            tail.follow(item.event.runId);
+          lastWrite = Date.now();
           await stream.writeSSE({
             id: item.cursor,
             event: item.kind,
             data: JSON.stringify(itemJson(item)),
           });
+          continue;
+        }
+        if (tail && tail.size > 0) {
+          // Log lines have no id: a resume replays state changes, never half a log.
+          if (Date.now() - tailedAt >= tail.pollMs) {
+            tailedAt = Date.now();
+            for (const line of await tail.poll()) {
+              await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
+              lastWrite = Date.now();
+            }
+          }
+          if (Date.now() - lastWrite >= KEEPALIVE_MS) {
+            await stream.write(': keepalive\n\n');
+            lastWrite = Date.now();
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, tail.pollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = null;
           continue;
         }
         await new Promise<void>((resolve) => {
