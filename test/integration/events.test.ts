@@ -111,6 +111,7 @@ forEachEngineOverHttp('live events (SSE)', (c) => {
 
     const bad = await fetch(`${base}/events`, { headers: { 'last-event-id': 'garbage' } });
     expect(bad.status).toBe(400);
+    expect((await fetch(`${base}/events?logs=yes`)).status).toBe(400);
 
     // A stream that is still open does not hold a stopping server.
     const open = listen(`${base}/events`);

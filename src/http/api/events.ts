@@ -59,7 +59,14 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
   api.get('/events', async (c) => {
     const runId = c.req.query('runId');
     const scheduleId = c.req.query('scheduleId');
-    const withLogs = c.req.query('logs') === 'true';
+    const logs = c.req.query('logs');
+    if (logs !== undefined && logs !== 'true' && logs !== 'false') {
+      const err = new UsageError(`query 'logs': expected true or false, got '${logs}'`, {
+        field: 'logs',
+      });
+      return c.json(errorBody(err), statusOf(err));
+    }
+    const withLogs = logs === 'true';
     const from = c.req.header('last-event-id') ?? c.req.query('after') ?? null;
     if (from !== null) {
       try {
