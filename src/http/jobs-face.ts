@@ -17,6 +17,9 @@ export interface JobsFaceOptions {
   readonly isLoopback: (address: string) => boolean;
 }
 
+/** How much of an oversized body is read and dropped before the connection is cut. */
+const DISCARD_LIMIT = 64 * 1024 * 1024;
+
 export function isJobsPath(url: string | undefined): boolean {
   const path = (url ?? '').split('?', 1)[0];
   return path === '/jobs' || path === '/jobs/';
@@ -51,24 +54,27 @@ export function jobsFace(jobs: GooseJobs, opts: JobsFaceOptions) {
       req.resume();
       return fail(res, 403, 'no secret key is configured: only loopback clients may use /jobs');
     }
-    const tooLarge = () => {
-      fail(res, 413, `request body larger than ${opts.maxBodyBytes} bytes`, true);
-      // Stop reading: the rest of a huge body is not worth receiving.
-      res.once('finish', () => req.destroy());
+    // Over the limit: answer 413 at once and read the rest of the body into nothing, so a client
+    // that sends its whole body before it reads (most do) gets the answer, not a broken pipe; a
+    // body beyond DISCARD_LIMIT is cut off.
+    let over = false;
+    let received = 0;
+    const tooLarge = (bytes: number) => {
+      over = true;
+      const absurd = bytes > DISCARD_LIMIT;
+      fail(res, 413, `request body larger than ${opts.maxBodyBytes} bytes`, absurd);
+      if (absurd) res.once('finish', () => req.destroy());
     };
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > opts.maxBodyBytes) return tooLarge();
+    if (Number.isFinite(declared) && declared > opts.maxBodyBytes) tooLarge(declared);
     const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
     req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > opts.maxBodyBytes) {
-        over = true;
-        tooLarge();
+      received += chunk.length;
+      if (over) {
+        if (received > DISCARD_LIMIT) req.destroy();
         return;
       }
+      if (received > opts.maxBodyBytes) return tooLarge(received);
       chunks.push(chunk);
     });
     req.on('end', () => {
@@ -76,7 +82,7 @@ export function jobsFace(jobs: GooseJobs, opts: JobsFaceOptions) {
       let body: unknown;
       try {
         // TextDecoder drops a UTF-8 byte order mark, as Goose's serde would accept.
-        body = JSON.parse(new TextDecoder().decode(Buffer.concat(chunks, size)));
+        body = JSON.parse(new TextDecoder().decode(Buffer.concat(chunks, received)));
       } catch {
         return fail(res, 400, 'the request body is not JSON');
       }

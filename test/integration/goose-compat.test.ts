@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -258,6 +258,39 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     );
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ success: false });
+    // A client that sends its whole body before it reads (Python's http.client does) gets the
+    // 413 too, not a broken pipe: written in pieces, each awaited, then the answer read.
+    const whole = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const payload = Buffer.from(
+        JSON.stringify({ action: 'list', pad: 'x'.repeat(2 * 1024 * 1024) }),
+      );
+      const sock = connect(port, '127.0.0.1');
+      let answer = '';
+      sock.on('data', (d: Buffer) => (answer += d.toString()));
+      sock.on('error', reject);
+      sock.on('end', () => {
+        const [head = '', body = ''] = answer.split('\r\n\r\n');
+        resolve({ status: Number(head.split(' ')[1]), body });
+      });
+      sock.once('connect', async () => {
+        const write = (chunk: Buffer | string) =>
+          new Promise<void>((ok, ko) => sock.write(chunk, (err) => (err ? ko(err) : ok())));
+        try {
+          await write(
+            `POST /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+              `Content-Length: ${payload.length}\r\nX-Secret-Key: ${SECRET}\r\nConnection: close\r\n\r\n`,
+          );
+          for (let at = 0; at < payload.length; at += 16 * 1024) {
+            await write(payload.subarray(at, at + 16 * 1024));
+            await new Promise((r) => setImmediate(r));
+          }
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+    expect(whole.status).toBe(413);
+    expect(JSON.parse(whole.body)).toMatchObject({ success: false });
   });
 
   it("takes free-text job names, and sends a listing gzip-encoded to clients that accept it (Goose's reqwest does)", async () => {
