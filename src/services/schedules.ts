@@ -10,7 +10,7 @@ import {
   type Schedule,
   type ScheduleAction,
 } from '../domain/schedule/model.js';
-import { compileSpec, type ScheduleSpec } from '../domain/schedule/spec.js';
+import { compileSpec, SpecError, type ScheduleSpec } from '../domain/schedule/spec.js';
 import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
 import type { Clock, NewRun, NewSchedule, OccurrenceSource, RunQuery } from '../engines/ports.js';
 import type {
@@ -288,6 +288,13 @@ export class ScheduleService {
       endAt: draft.endAt,
     };
     compileSpec(spec);
+    // A cron whose every time has passed (a year field in the past) would sit there, never firing.
+    if (compileSpec({ ...spec, startAt: null, endAt: null }).next(this.deps.clock.now()) === null)
+      throw new SpecError(
+        `cron '${spec.expression}' never fires again: every time it names has passed (see its year field)`,
+        'expression',
+        spec.expression,
+      );
     return spec;
   }
 

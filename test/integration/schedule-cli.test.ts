@@ -26,6 +26,12 @@ describe('schedule add: bad input is refused with the reason, nothing is written
       /expected 5 fields .* got 3/,
     ],
     [
+      'a cron that never fires again',
+      (r) => ['--cron', '0 0 12 * * * 2001', '--recipe', r],
+      2,
+      /never fires again: every time it names has passed/,
+    ],
+    [
       'an unknown time zone',
       (r) => ['--cron', '@daily', '--tz', 'Mars/Base', '--recipe', r],
       2,
