@@ -7,14 +7,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodedFor, encodedHeaders, type EncodedBody } from './encoded-body.js';
+import { isLoopback, sameSecret } from './auth.js';
 import type { GooseJobs } from './goose-jobs.js';
 
 export interface JobsFaceOptions {
   /** `TEMPORAL_SECRET_KEY`: requests need it as `X-Secret-Key`; null: loopback clients only. */
   readonly secretKey: string | null;
   readonly maxBodyBytes: number;
-  readonly sameSecret: (presented: string | undefined, expected: string) => boolean;
-  readonly isLoopback: (address: string) => boolean;
 }
 
 /** How much of an oversized body is read and dropped before the connection is cut. */
@@ -46,11 +45,11 @@ export function jobsFace(jobs: GooseJobs, opts: JobsFaceOptions) {
     // The key before the body: a stranger learns nothing, not even the size limit.
     if (opts.secretKey !== null) {
       const presented = req.headers['x-secret-key'];
-      if (!opts.sameSecret(Array.isArray(presented) ? presented[0] : presented, opts.secretKey)) {
+      if (!sameSecret(Array.isArray(presented) ? presented[0] : presented, opts.secretKey)) {
         req.resume();
         return fail(res, 401, 'missing or wrong X-Secret-Key');
       }
-    } else if (!opts.isLoopback(req.socket.remoteAddress ?? '')) {
+    } else if (!isLoopback(req.socket.remoteAddress ?? '')) {
       req.resume();
       return fail(res, 403, 'no secret key is configured: only loopback clients may use /jobs');
     }

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -6,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { App } from '../app.js';
 import { EnvironmentError } from '../domain/errors.js';
+import { bearerOf, isLoopback, sameSecret } from './auth.js';
 import { GooseJobs } from './goose-jobs.js';
 import { isJobsPath, jobsFace } from './jobs-face.js';
 import { apiV1 } from './api/routes.js';
@@ -35,25 +35,6 @@ export interface HttpServer {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const PROBE_SPAN = 100;
-
-export function isLoopback(host: string): boolean {
-  const h = host.startsWith('::ffff:') ? host.slice('::ffff:'.length) : host;
-  return h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
-}
-
-/** Constant-time comparison of a presented secret with the configured one. */
-export function sameSecret(presented: string | undefined | null, expected: string): boolean {
-  if (presented === undefined || presented === null) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The credentials of an `Authorization: Bearer <token>` header (the scheme is case-insensitive). */
-export function bearerOf(header: string | undefined): string | null {
-  const m = /^bearer +(\S+)\s*$/i.exec(header ?? '');
-  return m ? m[1]! : null;
-}
 
 /** The HTTP faces of `serve`: the goose-compatible surface (and, later, `/api/v1`). */
 export function httpApp(
@@ -166,8 +147,6 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
   const jobs = jobsFace(new GooseJobs(app), {
     secretKey: opts.secretKey,
     maxBodyBytes: MAX_BODY_BYTES,
-    sameSecret: (presented, expected) => sameSecret(presented, expected),
-    isLoopback,
   });
   const last = opts.probe && opts.port !== 0 ? opts.port + PROBE_SPAN : opts.port;
   for (let port = opts.port; port <= last; port++) {

@@ -1,8 +1,8 @@
 import { isTerminal } from '../domain/run-status.js';
+import { EventType } from '../domain/run.js';
+import type { FeedItem } from '../engines/feed.js';
 import type { LogService } from './logs.js';
 import type { RunService } from './runs.js';
-
-const CHUNK = 64 * 1024;
 
 export interface TailedLine {
   readonly runId: string;
@@ -51,8 +51,11 @@ export class LogTail {
     }
   }
 
-  follow(runId: string): void {
-    if (!this.tailed.has(runId)) this.tailed.set(runId, new Map());
+  /** A feed item the stream passes on: a run created or attempted is followed from its start; a
+   * completion alone (a replay of an old run) brings no log. */
+  hear(item: FeedItem): void {
+    if (item.kind !== 'run' || item.event.type === EventType.completed) return;
+    if (!this.tailed.has(item.event.runId)) this.tailed.set(item.event.runId, new Map());
   }
 
   async poll(): Promise<TailedLine[]> {
@@ -63,25 +66,23 @@ export class LogTail {
         this.tailed.delete(runId);
         continue;
       }
-      let drained = true;
       for (const attempt of detail.attempts) {
-        let offset = offsets.get(attempt.number) ?? 0;
-        for (;;) {
-          const range = this.logs.rangeOf(detail, attempt, { offset, limit: CHUNK });
-          if (range.data.length === 0) break;
+        for (const range of this.logs.chunksFrom(
+          detail,
+          attempt,
+          offsets.get(attempt.number) ?? 0,
+        )) {
           lines.push({
             runId,
             attempt: attempt.number,
             offset: range.offset,
             data: range.data.toString('utf8'),
           });
-          offset = range.nextOffset;
-          if (range.nextOffset < range.size) drained = false;
-          if (lines.length >= 64) break;
+          offsets.set(attempt.number, range.nextOffset);
         }
-        offsets.set(attempt.number, offset);
       }
-      if (isTerminal(detail.run.status) && drained) this.tailed.delete(runId);
+      // Read to its end above: an ended run has nothing more to say.
+      if (isTerminal(detail.run.status)) this.tailed.delete(runId);
     }
     return lines;
   }

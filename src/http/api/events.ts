@@ -10,7 +10,6 @@ import type { App } from '../../app.js';
 import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { isTerminal } from '../../domain/run-status.js';
-import { EventType } from '../../domain/run.js';
 import { UsageError } from '../../domain/errors.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
 import type { FeedHub } from '../feed-hub.js';
@@ -19,7 +18,6 @@ import { errorBody, statusOf } from './errors.js';
 
 const KEEPALIVE_MS = 15_000;
 const LOG_POLL_MS = 100;
-const LOG_CHUNK = 64 * 1024;
 
 function itemJson(item: FeedItem) {
   return item.kind === 'run'
@@ -108,55 +106,44 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
         : null;
       await tail?.seed();
       await stream.writeSSE({ event: 'ready', data: JSON.stringify({ exact: app.feed.exact }) });
+      // Until woken by a new item or the end of the stream (cleared then: a stream that ended
+      // must not hold the process open).
+      const pause = (ms: number) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }).then(() => void (wake = null));
       let tailedAt = 0;
       let lastWrite = Date.now();
       while (open) {
         const item = queue.shift();
         if (item) {
-          // Runs it hears being created or attempted; a completion alone (a replay) brings no log.
-          if (tail && item.kind === 'run' && item.event.type !== EventType.completed)
-            tail.follow(item.event.runId);
-          lastWrite = Date.now();
+          tail?.hear(item);
           await stream.writeSSE({
             id: item.cursor,
             event: item.kind,
             data: JSON.stringify(itemJson(item)),
           });
+          lastWrite = Date.now();
           continue;
         }
-        if (tail && tail.size > 0) {
+        const tailing = tail !== null && tail.size > 0;
+        if (tailing && Date.now() - tailedAt >= tail.pollMs) {
+          tailedAt = Date.now();
           // Log lines have no id: a resume replays state changes, never half a log.
-          if (Date.now() - tailedAt >= tail.pollMs) {
-            tailedAt = Date.now();
-            for (const line of await tail.poll()) {
-              await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
-              lastWrite = Date.now();
-            }
-          }
-          if (Date.now() - lastWrite >= KEEPALIVE_MS) {
-            await stream.write(': keepalive\n\n');
+          for (const line of await tail.poll()) {
+            await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
             lastWrite = Date.now();
           }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, tail.pollMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
-          continue;
         }
-        await new Promise<void>((resolve) => {
-          // Cleared when woken: a stream that ended must not hold the process open.
-          const timer = setTimeout(resolve, KEEPALIVE_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-        if (open && queue.length === 0) await stream.write(': keepalive\n\n');
+        if (Date.now() - lastWrite >= KEEPALIVE_MS) {
+          await stream.write(': keepalive\n\n');
+          lastWrite = Date.now();
+        }
+        await pause(tailing ? tail.pollMs : KEEPALIVE_MS - (Date.now() - lastWrite));
       }
       stop();
     });
@@ -202,13 +189,11 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
       while (open) {
         const d = await app.runs.show(runId);
         for (const attempt of d.attempts) {
-          let offset = offsets.get(attempt.number) ?? 0;
-          while (open) {
-            const range = app.logs.rangeOf(d, attempt, { offset, limit: LOG_CHUNK });
-            if (range.data.length === 0) break;
-            offset = range.nextOffset;
+          for (const range of app.logs.chunksFrom(d, attempt, offsets.get(attempt.number) ?? 0)) {
+            if (!open) break;
+            offsets.set(attempt.number, range.nextOffset);
             await stream.writeSSE({
-              id: `${attempt.number}:${offset}`,
+              id: `${attempt.number}:${range.nextOffset}`,
               event: 'log',
               data: JSON.stringify({
                 attempt: attempt.number,
@@ -217,7 +202,6 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
               }),
             });
           }
-          offsets.set(attempt.number, offset);
         }
         if (isTerminal(d.run.status)) {
           await stream.writeSSE({ event: 'end', data: JSON.stringify({ status: d.run.status }) });
