@@ -2,14 +2,20 @@
  * goose-flow as Goose's `temporal-service`: the exact request sequence of Goose's Rust
  * `TemporalScheduler` client, against the `temporal-service` executable, on both engines.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { finished, postEarly, repoRoot, waitFor, type CliProcess } from '../support/harness.js';
+import {
+  finished,
+  postEarly,
+  repoRoot,
+  startScript,
+  waitFor,
+  type CliProcess,
+} from '../support/harness.js';
 import { forEachEngineOverHttp } from '../support/http-engines.js';
 
 const SECRET = 's3cret-' + randomBytes(4).toString('hex');
@@ -30,15 +36,7 @@ async function freePort(): Promise<number> {
 }
 
 function startService(env: NodeJS.ProcessEnv): CliProcess {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/temporal-service.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-  return Object.assign(child, { out, closed });
+  return startScript(join(repoRoot, 'dist/cli/temporal-service.js'), [], env);
 }
 
 forEachEngineOverHttp('temporal-service drop-in', (c) => {

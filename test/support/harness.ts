@@ -90,7 +90,17 @@ export function startCli(
   env: NodeJS.ProcessEnv,
   opts: { cwd?: string } = {},
 ): CliProcess {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+  return startScript(cliPath, args, env, opts);
+}
+
+/** A Node script of this checkout (the CLI, `temporal-service`…), its output collected. */
+export function startScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { cwd?: string } = {},
+): CliProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     env,
     cwd: opts.cwd ?? repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
