@@ -53,31 +53,33 @@ export function jobsFace(jobs: GooseJobs, opts: JobsFaceOptions) {
       req.resume();
       return fail(res, 403, 'no secret key is configured: only loopback clients may use /jobs');
     }
-    // Over the limit: answer 413 at once and read the rest of the body into nothing, so a client
-    // that sends its whole body before it reads (most do) gets the answer, not a broken pipe; a
-    // body beyond DISCARD_LIMIT is cut off.
+    // Over the limit: the rest of the body is read into nothing and the 413 sent once it is in,
+    // so a client that sends its whole body before it reads (most do) gets the answer, not a
+    // broken pipe. A body beyond DISCARD_LIMIT is answered at once and cut off.
+    const tooLargeMessage = `request body larger than ${opts.maxBodyBytes} bytes`;
     let over = false;
+    let cut = false;
     let received = 0;
-    const tooLarge = (bytes: number) => {
-      over = true;
-      const absurd = bytes > DISCARD_LIMIT;
-      fail(res, 413, `request body larger than ${opts.maxBodyBytes} bytes`, absurd);
-      if (absurd) res.once('finish', () => req.destroy());
+    const cutOff = () => {
+      cut = true;
+      fail(res, 413, tooLargeMessage, true);
+      res.once('finish', () => req.destroy());
     };
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > opts.maxBodyBytes) tooLarge(declared);
+    if (Number.isFinite(declared) && declared > opts.maxBodyBytes) {
+      over = true;
+      if (declared > DISCARD_LIMIT) cutOff();
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (over) {
-        if (received > DISCARD_LIMIT) req.destroy();
-        return;
-      }
-      if (received > opts.maxBodyBytes) return tooLarge(received);
-      chunks.push(chunk);
+      if (received > opts.maxBodyBytes) over = true;
+      if (!over) chunks.push(chunk);
+      else if (received > DISCARD_LIMIT && !cut) cutOff();
     });
     req.on('end', () => {
-      if (over) return;
+      if (cut) return;
+      if (over) return fail(res, 413, tooLargeMessage);
       let body: unknown;
       try {
         // TextDecoder drops a UTF-8 byte order mark, as Goose's serde would accept.
