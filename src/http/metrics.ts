@@ -99,8 +99,9 @@ export class Metrics {
     else if (e.type === 'attempt_timed_out') this.kills.inc({ reason: 'timeout' });
     else if (e.type === 'run_completed') {
       const status = String(e.data.status ?? 'unknown');
-      this.runs.inc({ status });
+      // Read first, then count and observe together: a scrape never sees one without the other.
       const run = await this.app.runs.get(e.runId).catch(() => null);
+      this.runs.inc({ status });
       if (run)
         this.duration.observe(
           { status },
