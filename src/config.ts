@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from './domain/duration.js';
+import { DurationLimit, parseDurationIn, type Range } from './domain/limits.js';
 import { UsageError } from './domain/errors.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './domain/retry-policy.js';
 import { defaultDataDir, layout } from './adapters/data-dir.js';
@@ -132,19 +132,19 @@ function pick<T>(...values: (T | undefined)[]): T | undefined {
 export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env): Config {
   const dataDir = overrides.dataDir ?? defaultDataDir(env);
   const file = readConfigFile(layout(dataDir).config);
-  const dur = (text: string | undefined, field: string) =>
-    text === undefined ? undefined : parseDuration(text, field);
+  const dur = (text: string | undefined, field: string, range: Range) =>
+    text === undefined ? undefined : parseDurationIn(text, field, range);
   const timeoutMs = pick(
     7_200_000,
-    dur(file.run?.timeout, 'run.timeout in config.yaml'),
-    dur(env.GOOSE_FLOW_RUN_TIMEOUT, 'GOOSE_FLOW_RUN_TIMEOUT'),
-    dur(overrides.timeout, '--timeout'),
+    dur(file.run?.timeout, 'run.timeout in config.yaml', DurationLimit.timeout),
+    dur(env.GOOSE_FLOW_RUN_TIMEOUT, 'GOOSE_FLOW_RUN_TIMEOUT', DurationLimit.timeout),
+    dur(overrides.timeout, '--timeout', DurationLimit.timeout),
   )!;
   const graceMs = pick(
     10_000,
-    dur(file.run?.kill_grace, 'run.kill_grace in config.yaml'),
-    dur(env.GOOSE_FLOW_KILL_GRACE, 'GOOSE_FLOW_KILL_GRACE'),
-    dur(overrides.grace, '--grace'),
+    dur(file.run?.kill_grace, 'run.kill_grace in config.yaml', DurationLimit.grace),
+    dur(env.GOOSE_FLOW_KILL_GRACE, 'GOOSE_FLOW_KILL_GRACE', DurationLimit.grace),
+    dur(overrides.grace, '--grace', DurationLimit.grace),
   )!;
   const retries = pick(file.run?.retries, overrides.retries);
   const orphans = pick<string>(file.orphans, env.GOOSE_FLOW_ORPHANS) ?? 'adopt';
@@ -156,7 +156,10 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
     run: Object.freeze({
       timeoutMs,
       graceMs,
-      heartbeatMs: pick(5_000, dur(file.run?.heartbeat, 'run.heartbeat in config.yaml'))!,
+      heartbeatMs: pick(
+        5_000,
+        dur(file.run?.heartbeat, 'run.heartbeat in config.yaml', DurationLimit.heartbeat),
+      )!,
       logCapBytes: file.run?.log_cap_bytes ?? 50 * 1024 * 1024,
       retryPolicy:
         retries === undefined ? DEFAULT_RETRY_POLICY : withRetries(DEFAULT_RETRY_POLICY, retries),
@@ -210,7 +213,11 @@ function retentionOf(file: FileConfig): Config['retention'] {
   const age =
     file.retention?.max_age === undefined
       ? 30 * 86_400_000
-      : parseDuration(file.retention.max_age, 'retention.max_age in config.yaml');
+      : parseDurationIn(
+          file.retention.max_age,
+          'retention.max_age in config.yaml',
+          DurationLimit.retention,
+        );
   const count = file.retention?.max_runs_per_schedule ?? 500;
   return { maxAgeMs: age === 0 ? null : age, maxRunsPerSchedule: count === 0 ? null : count };
 }

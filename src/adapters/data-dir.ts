@@ -45,19 +45,46 @@ export function layout(root: string): DataDirLayout {
 export function prepareDataDir(root: string): DataDirLayout {
   const dirs = layout(root);
   try {
-    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work])
-      mkdirSync(dir, { recursive: true });
+    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work]) ensureDir(dir);
     accessSync(dirs.root, constants.W_OK);
   } catch (cause) {
     throw new EnvironmentError(
       'data_dir_unwritable',
-      `the data dir ${root} is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); ` +
+      `the data dir ${root} cannot be used (${(cause as Error).message}); ` +
         'fix its permissions or point GOOSE_FLOW_HOME (or --data-dir) at a writable folder',
       { dataDir: root },
       cause,
     );
   }
   return dirs;
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdir never returns under /proc (it retries
+ * the ENOENT that /proc answers for a new entry forever): here each missing level is created once,
+ * and the first refusal is the error.
+ */
+export function ensureDir(path: string): void {
+  const missing: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    try {
+      if (!statSync(dir).isDirectory()) {
+        throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      missing.push(dir);
+      if (dirname(dir) === dir) break;
+    }
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 export function attemptLogPath(logsDir: string, runId: string, attempt: number): string {

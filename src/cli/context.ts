@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { openApp, type App } from '../app.js';
 import { resolveConfig, type ConfigOverrides } from '../config.js';
+import type { Range } from '../domain/limits.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -65,11 +66,14 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function positiveInt(name: string) {
+/** A whole-number flag within `range` (the range is named when a value is refused). */
+export function intFlag(name: string, range: Range) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0)
-      throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(n) || n < range.min || n > range.max)
+      throw new InvalidArgumentError(
+        `${name} must be a whole number from ${range.min} to ${range.max}, got '${value}'`,
+      );
     return n;
   };
 }

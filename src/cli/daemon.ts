@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { openApp, type App } from '../app.js';
 import type { HttpServer } from '../http/server.js';
-import { resolveConfig, type ConfigOverrides } from '../config.js';
+import { resolveConfig, type Config, type ConfigOverrides } from '../config.js';
 import { EnvironmentError } from '../domain/errors.js';
 import type { FaultPoint } from '../engines/embedded/scheduler.js';
 import { daemonLogger } from '../adapters/log/logger.js';
@@ -33,14 +33,43 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log = daemonLogger(options.logFormat);
   // Listen before announcing anything: a SIGTERM right after `serve_started` must shut down cleanly.
-  const signalled = waitForSignal(log);
-  const config = resolveConfig({ dataDir: options.dataDir, ...options.overrides });
-  if (options.workerOnly || config.engine === 'temporal') {
-    const { runTemporal } = await import('./temporal-daemon.js');
-    return runTemporal(config, options, log, signalled);
+  const signals = listenForSignals(log);
+  try {
+    const config = resolveConfig({ dataDir: options.dataDir, ...options.overrides });
+    if (options.workerOnly || config.engine === 'temporal') {
+      const { runTemporal } = await import('./temporal-daemon.js');
+      return await runTemporal(config, options, log, signals.received);
+    }
+    return await runEmbedded(config, options, log, signals.received);
+  } finally {
+    // A daemon that could not start must exit at once, not wait for a second signal.
+    signals.dispose();
   }
+}
+
+async function runEmbedded(
+  config: Config,
+  options: DaemonOptions,
+  log: Logger,
+  signalled: Promise<void>,
+): Promise<number> {
   const app = await openApp({ ...config, engine: 'embedded' }, process.env, {
     warn: (message, fields) => log.warn(fields, message),
+  });
+  const refuse = async (holder: { pid: number }) => {
+    await app.close();
+    return new EnvironmentError(
+      'daemon_running',
+      `another goose-flow serve (pid ${holder.pid}) already runs on ${app.dataDir.root}; stop it first or use another --data-dir`,
+      { pid: holder.pid },
+    );
+  };
+  const holder = app.schedules.daemon();
+  if (holder) throw await refuse(holder);
+  // The port before the scheduler: a port that cannot be had must not leave runs started.
+  const http: HttpServer | null = await listen(app, options, log).catch(async (err: unknown) => {
+    await app.close();
+    throw err;
   });
   const started = app.startScheduler({
     maxConcurrent: options.maxConcurrent,
@@ -48,19 +77,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     ...(options.faults ? { faults: options.faults } : {}),
   });
   if ('heldBy' in started) {
-    await app.close();
-    throw new EnvironmentError(
-      'daemon_running',
-      `another goose-flow serve (pid ${started.heldBy.pid}) already runs on ${app.dataDir.root}; stop it first or use another --data-dir`,
-      { pid: started.heldBy.pid },
-    );
+    await http?.close();
+    throw await refuse(started.heldBy);
   }
   const { scheduler } = started;
-  const http: HttpServer | null = await listen(app, options, log).catch(async (err: unknown) => {
-    scheduler.stop();
-    await app.close();
-    throw err;
-  });
   log.info(
     {
       dataDir: app.dataDir.root,
@@ -94,17 +114,23 @@ export async function listen(
   return server;
 }
 
-function waitForSignal(log: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
+/** SIGINT/SIGTERM resolve `received`; `dispose` gives the signals back their default meaning. */
+function listenForSignals(log: Logger): { received: Promise<void>; dispose(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  const received = new Promise<void>((resolve) => {
+    onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, 'shutdown_requested');
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      dispose();
       resolve();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
   });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { received, dispose };
 }
 
 async function shutdown(app: App, mode: 'stop' | 'leave', log: Logger): Promise<number> {

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { parseDuration } from '../domain/duration.js';
+import { CountLimit, DurationLimit, parseDurationIn } from '../domain/limits.js';
 import { UsageError } from '../domain/errors.js';
 import { parseParamArgs } from '../domain/recipe/index.js';
 import { OVERLAP_POLICIES, ExecutionMode, type OverlapPolicy } from '../domain/schedule/model.js';
 import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
-import { collect, positiveInt } from './context.js';
+import { collect, intFlag } from './context.js';
 
 /** The flags `schedule add` and `schedule update` share. */
 export interface ScheduleFlags {
@@ -57,14 +57,14 @@ export function withScheduleFlags(cmd: Command): Command {
     .option(
       '--remaining <n>',
       'start at most this many more runs, then stop',
-      positiveInt('--remaining'),
+      intFlag('--remaining', CountLimit.remainingActions),
     )
     .option('-p, --param <key=value>', 'recipe parameter (repeatable)', collect, [])
     .option('--timeout <duration>', 'per-attempt timeout (default 2h)')
     .option(
       '--retries <n>',
       'retries after the first attempt (default 2)',
-      positiveInt('--retries'),
+      intFlag('--retries', CountLimit.retries),
     )
     .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")
     .addOption(new Option('--mode <mode>', 'execution mode').choices(Object.values(ExecutionMode)))
@@ -95,14 +95,17 @@ export function draftFromFlags(
     id,
     expression: flags.cron ?? base.expression,
     timezone: flags.tz ?? base.timezone,
-    jitterMs: flags.jitter === undefined ? base.jitterMs : parseDuration(flags.jitter, '--jitter'),
+    jitterMs:
+      flags.jitter === undefined
+        ? base.jitterMs
+        : parseDurationIn(flags.jitter, '--jitter', DurationLimit.jitter),
     startAt: flags.start === undefined ? base.startAt : instant(flags.start, '--start'),
     endAt: flags.end === undefined ? base.endAt : instant(flags.end, '--end'),
     overlap: flags.overlap ?? base.overlap,
     catchupWindowMs:
       flags.catchupWindow === undefined
         ? base.catchupWindowMs
-        : parseDuration(flags.catchupWindow, '--catchup-window'),
+        : parseDurationIn(flags.catchupWindow, '--catchup-window', DurationLimit.catchupWindow),
     catchupLatestOnly:
       flags.catchup === undefined ? base.catchupLatestOnly : flags.catchup === 'latest',
     pauseOnFailure: flags.pauseOnFailure ?? base.pauseOnFailure,
@@ -111,7 +114,9 @@ export function draftFromFlags(
     params:
       flags.param.length > 0 ? { ...base.params, ...parseParamArgs(flags.param) } : base.params,
     timeoutMs:
-      flags.timeout === undefined ? base.timeoutMs : parseDuration(flags.timeout, '--timeout'),
+      flags.timeout === undefined
+        ? base.timeoutMs
+        : parseDurationIn(flags.timeout, '--timeout', DurationLimit.timeout),
     retries: flags.retries ?? base.retries,
     cwd: flags.cwd ?? base.cwd,
     mode: flags.mode ?? base.mode,

@@ -36,3 +36,17 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(totalSeconds / 60);
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
+
+/** A duration as the parser reads it, in its largest whole unit: `365d`, `1h`, `100ms`, `0s`. */
+export function exactDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { App } from '../app.js';
-import { EnvironmentError } from '../domain/errors.js';
+import { EnvironmentError, UsageError } from '../domain/errors.js';
 import { bearerOf, isLoopback, sameSecret } from './auth.js';
 import { GooseJobs } from './goose-jobs.js';
 import { isJobsPath, jobsFace } from './jobs-face.js';
@@ -138,9 +138,29 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
       { host: opts.host },
     );
   }
-  let bound = 0;
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    throw new UsageError(`port must be a whole number from 0 to 65535, got ${opts.port}`, {
+      port: opts.port,
+    });
   const hub = new FeedHub(app.feed);
   const metrics = new Metrics(app);
+  try {
+    return await listenOn(app, opts, hub, metrics);
+  } catch (err) {
+    // Nothing of a server that never listened may keep the process alive.
+    metrics.close();
+    hub.close();
+    throw err;
+  }
+}
+
+async function listenOn(
+  app: App,
+  opts: HttpOptions,
+  hub: FeedHub,
+  metrics: Metrics,
+): Promise<HttpServer> {
+  let bound = 0;
   await metrics.start(hub);
   const web = httpApp(app, opts, () => bound, hub, metrics);
   const hono = getRequestListener(web.fetch, { hostname: opts.host });
@@ -148,7 +168,7 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
     secretKey: opts.secretKey,
     maxBodyBytes: MAX_BODY_BYTES,
   });
-  const last = opts.probe && opts.port !== 0 ? opts.port + PROBE_SPAN : opts.port;
+  const last = opts.probe && opts.port !== 0 ? Math.min(65535, opts.port + PROBE_SPAN) : opts.port;
   for (let port = opts.port; port <= last; port++) {
     // Goose's /jobs first, on plain node:http; everything else through the Hono app.
     const server = createServer((req, res) =>

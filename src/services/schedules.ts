@@ -21,6 +21,7 @@ import type {
   TriggerResult,
 } from '../engines/contract.js';
 import { nextTimes } from '../domain/schedule/next-fire.js';
+import { checkCount, checkDuration, CountLimit, DurationLimit } from '../domain/limits.js';
 import type { RecipeService } from './recipes.js';
 
 export interface ScheduleServiceDeps {
@@ -52,6 +53,24 @@ export type { BackfillResult, TriggerResult } from '../engines/contract.js';
  */
 const ID = /^(?!\s)(?!.*\s$)[^/\\\p{Cc}]{1,200}$/u;
 const MAX_BACKFILL = 1000;
+
+/** Why a cron that compiles never fires: a year field in the past, or a date no calendar has. */
+function neverFires(expression: string): string {
+  const fields = expression.trim().split(/\s+/);
+  return fields.length === 7 && fields[6] !== '*'
+    ? `cron '${expression}' never fires again: every year in its year field (${fields[6]}) has passed`
+    : `cron '${expression}' never fires: no date matches it (e.g. 30 February)`;
+}
+
+/** The ranges every face shares (domain/limits.ts), checked once more whatever face built the draft. */
+function checkDraftLimits(draft: ScheduleDraft): void {
+  checkDuration(draft.jitterMs, 'jitter', DurationLimit.jitter);
+  checkDuration(draft.catchupWindowMs, 'catch-up window', DurationLimit.catchupWindow);
+  if (draft.timeoutMs !== null) checkDuration(draft.timeoutMs, 'timeout', DurationLimit.timeout);
+  if (draft.retries !== null) checkCount(draft.retries, 'retries', CountLimit.retries);
+  if (draft.remainingActions !== null)
+    checkCount(draft.remainingActions, 'remaining', CountLimit.remainingActions);
+}
 
 /** Schedule use cases, the same for every face and engine. They work whether or not a daemon runs. */
 export class ScheduleService {
@@ -156,6 +175,7 @@ export class ScheduleService {
 
   /** Everything a draft defines, validated: spec, policies, state, and the snapshotted action. */
   private definitionOf(draft: ScheduleDraft, baseDir: string) {
+    checkDraftLimits(draft);
     return {
       spec: this.specOf(draft),
       policies: {
@@ -288,11 +308,20 @@ export class ScheduleService {
       endAt: draft.endAt,
     };
     compileSpec(spec);
-    // A cron whose every time has passed (a year field in the past) would sit there, never firing.
-    if (compileSpec({ ...spec, startAt: null, endAt: null }).next(this.deps.clock.now()) === null)
+    const now = this.deps.clock.now();
+    // A schedule that can never fire again would sit there, doing nothing: refuse it with why.
+    if (spec.endAt !== null && spec.endAt <= now)
       throw new SpecError(
-        `cron '${spec.expression}' never fires again: every time it names has passed (see its year field)`,
-        'expression',
+        `end ${new Date(spec.endAt).toISOString()} has passed: the schedule would never fire (give a later end, or none)`,
+        'end',
+        new Date(spec.endAt).toISOString(),
+      );
+    if (compileSpec({ ...spec, startAt: null, endAt: null }).next(now) === null)
+      throw new SpecError(neverFires(spec.expression), 'expression', spec.expression);
+    if (compileSpec(spec).next(now) === null)
+      throw new SpecError(
+        `cron '${spec.expression}' fires no time between its start and end: the schedule would never fire`,
+        'end',
         spec.expression,
       );
     return spec;

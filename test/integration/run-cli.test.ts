@@ -154,6 +154,17 @@ describe('goose-flow run', () => {
     expect(livePids(readPids(box.pidfile))).toEqual([]);
   });
 
+  it('a timeout longer than setTimeout allows (25d) is kept, not fired at once', async () => {
+    const res = await cli(
+      ['run', box.recipe('ok.yaml', { sleep: 1 }), '--timeout', '25d'],
+      box.env,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).not.toContain('TimeoutOverflowWarning');
+    const run = await show(await onlyRunId());
+    expect(run.status).toBe('succeeded');
+  });
+
   it('caps the log, says so in the log and the timeline', async () => {
     const recipe = box.recipe('chatty.yaml', { lines: 2000, line_bytes: 100 });
     const res = await cli(['run', recipe, '--json'], { ...box.env, GOOSE_FLOW_HOME: box.dataDir });
@@ -262,7 +273,7 @@ describe('goose-flow logs', () => {
     expect(bad.stderr).toContain('use one or the other');
     const tooBig = await cli(['logs', id, '--offset', '0', '--limit', '2000000'], box.env);
     expect(tooBig.code).toBe(2);
-    expect(tooBig.stderr).toContain('--limit must be 1–1048576 bytes');
+    expect(tooBig.stderr).toContain('--limit must be a whole number from 1 to 1048576');
   });
 });
 
@@ -305,6 +316,24 @@ describe('bad input', () => {
       2,
       /invalid --timeout '10 minutes'/,
     ],
+    [
+      'a timeout beyond the range',
+      (b) => ['run', b.recipe('p.yaml'), '--timeout', '400d'],
+      2,
+      /--timeout '400d' is out of range: allowed 100ms to 365d/,
+    ],
+    [
+      'a grace beyond the range',
+      (b) => ['run', b.recipe('p.yaml'), '--grace', '2h'],
+      2,
+      /--grace '2h' is out of range: allowed 0s to 1h/,
+    ],
+    [
+      'runs --limit 0',
+      () => ['runs', '--limit', '0'],
+      2,
+      /--limit must be a whole number from 1 to 1000/,
+    ],
     ['bad status filter', () => ['runs', '--status', 'done'], 2, /allowed: pending, running/],
     ['unknown run', () => ['runs', 'show', 'r-nope'], 1, /run not found: r-nope/],
   ];
@@ -335,7 +364,19 @@ describe('bad input', () => {
     writeFileSync(blocker, '');
     const res = await cli(['runs'], { ...box.env, GOOSE_FLOW_HOME: join(blocker, 'data') });
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/data dir .*file-not-dir\/data is not writable .*GOOSE_FLOW_HOME/);
+    expect(res.stderr).toMatch(/data dir .*file-not-dir\/data cannot be used .*GOOSE_FLOW_HOME/);
+  });
+
+  it('a data dir that cannot exist (under /proc) is refused at once, not retried forever', async () => {
+    const res = await cli(
+      ['runs'],
+      { ...box.env, GOOSE_FLOW_HOME: '/proc/goose-flow-nope' },
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/data dir \/proc\/goose-flow-nope cannot be used .*ENOENT/);
   });
 
   it('keeps what is stored when a later command fails', async () => {

@@ -29,7 +29,37 @@ describe('schedule add: bad input is refused with the reason, nothing is written
       'a cron that never fires again',
       (r) => ['--cron', '0 0 12 * * * 2001', '--recipe', r],
       2,
-      /never fires again: every time it names has passed/,
+      /never fires again: every year in its year field \(2001\) has passed/,
+    ],
+    [
+      'a cron no calendar has (30 February): no year field blamed',
+      (r) => ['--cron', '0 0 30 2 *', '--recipe', r],
+      2,
+      /never fires: no date matches it/,
+    ],
+    [
+      'an end in the past',
+      (r) => ['--cron', '@daily', '--end', '2020-01-01T00:00:00Z', '--recipe', r],
+      2,
+      /end 2020-01-01T00:00:00.000Z has passed: the schedule would never fire/,
+    ],
+    [
+      'retries beyond the range',
+      (r) => ['--cron', '@daily', '--retries', '99999999999', '--recipe', r],
+      2,
+      /--retries must be a whole number from 0 to 100/,
+    ],
+    [
+      'a timeout beyond the range',
+      (r) => ['--cron', '@daily', '--timeout', '400d', '--recipe', r],
+      2,
+      /--timeout '400d' is out of range: allowed 100ms to 365d/,
+    ],
+    [
+      'a jitter beyond the range',
+      (r) => ['--cron', '@daily', '--jitter', '1000d', '--recipe', r],
+      2,
+      /--jitter '1000d' is out of range: allowed 0s to 365d/,
     ],
     [
       'an unknown time zone',
@@ -144,7 +174,7 @@ describe('the API twins: schedule next, runs --schedule/--cursor', () => {
     expect(text.stdout.trim().split('\n')).toEqual(next.slice(0, 2));
     const bad = await cli(['schedule', 'next', 'hourly', '--count', '101'], box.env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--count must be 1–100');
+    expect(bad.stderr).toContain('--count must be a whole number from 1 to 100');
   });
 
   it("runs --schedule lists one schedule's runs, a page at a time with --cursor", async () => {

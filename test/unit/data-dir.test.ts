@@ -1,5 +1,25 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeRunDir } from '../../src/adapters/data-dir.js';
+import { encodeRunDir, ensureDir } from '../../src/adapters/data-dir.js';
+
+describe('ensureDir', () => {
+  it('creates every missing level, accepts what exists, and refuses what cannot be a folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ensure-dir-'));
+    try {
+      ensureDir(join(root, 'a', 'b', 'c'));
+      expect(statSync(join(root, 'a', 'b', 'c')).isDirectory()).toBe(true);
+      ensureDir(join(root, 'a', 'b'));
+      writeFileSync(join(root, 'file'), '');
+      expect(() => ensureDir(join(root, 'file', 'x'))).toThrow(/ENOTDIR|not a directory/);
+      // Node's recursive mkdir loops forever here; this answers at once.
+      expect(() => ensureDir('/proc/goose-flow-test/x')).toThrow(/ENOENT/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('encodeRunDir', () => {
   it('keeps plain ids readable and encodes everything else, so no two ids share a folder', () => {

@@ -10,6 +10,7 @@ import type {
 } from '../../engines/ports.js';
 import type { ProcessIdentity } from '../../domain/run.js';
 import { LogSink } from './log-sink.js';
+import { longTimeout } from '../clock.js';
 import { groupAlive, identify, isAlive, signalGroup } from './proc.js';
 
 const POLL_MS = 20;
@@ -41,7 +42,7 @@ class ChildAttempt implements AttemptProcess {
   readonly exit: Promise<AttemptExit>;
   private stoppedBy: StopReason | null = null;
   private stopping: Promise<KillReport> | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: { clear(): void }[] = [];
 
   constructor(
     private readonly spec: AttemptSpec,
@@ -94,13 +95,15 @@ class ChildAttempt implements AttemptProcess {
 
   private arm(hooks: AttemptHooks): void {
     const untilDeadline = Math.max(0, this.spec.deadlineAt - Date.now());
-    this.timers.push(setTimeout(() => void this.stop('timeout'), untilDeadline));
-    this.timers.push(setInterval(() => hooks.onHeartbeat?.(), this.spec.heartbeatMs));
+    // A deadline days ahead is beyond setTimeout's 24.8-day limit: a chained timer keeps it.
+    this.timers.push(longTimeout(() => void this.stop('timeout'), untilDeadline));
+    const beat = setInterval(() => hooks.onHeartbeat?.(), this.spec.heartbeatMs);
+    this.timers.push({ clear: () => clearInterval(beat) });
   }
 
   /** The leader is gone; members it left in the group (MCP servers, shells) must not outlive it. */
   private async afterExit(child: ReturnType<typeof spawn>, sink: LogSink): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) t.clear();
     if (groupAlive(this.identity.pid)) {
       const report = await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
       if (!this.stopping)
@@ -117,7 +120,7 @@ class ChildAttempt implements AttemptProcess {
     signal: string | null,
     spawnError: string | null,
   ): Promise<AttemptExit> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) t.clear();
     if (spawnError) sink.note(`could not start ${this.spec.command}: ${spawnError}`);
     await sink.close();
     const stop = this.stopping ? await this.stopping : null;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
-import { positiveInt, printJson, withApp } from '../context.js';
+import { intFlag, printJson, withApp } from '../context.js';
 
 interface LogsFlags {
   attempt?: number;
@@ -15,17 +15,17 @@ export function logsCommand(): Command {
   return new Command('logs')
     .description("print a run's log (all attempts, or one); --follow streams it until the run ends")
     .argument('<runId>')
-    .option('--attempt <n>', 'only this attempt', positiveInt('--attempt'))
+    .option('--attempt <n>', 'only this attempt', intFlag('--attempt', { min: 1, max: 1_000 }))
     .option('-f, --follow', 'keep streaming new output until the run ends')
     .option(
       '--offset <bytes>',
       'print one byte range of one attempt (default: the last) from this offset; the next offset goes to stderr',
-      positiveInt('--offset'),
+      intFlag('--offset', { min: 0, max: Number.MAX_SAFE_INTEGER }),
     )
     .option(
       '--limit <bytes>',
       `with --offset: at most this many bytes (default 262144, at most ${MAX_LOG_RANGE})`,
-      positiveInt('--limit'),
+      intFlag('--limit', { min: 1, max: MAX_LOG_RANGE }),
     )
     .option('--json', 'with --offset: the range as JSON (the API’s LogChunk shape)')
     .action(async (runId: string, flags: LogsFlags, cmd: Command) => {
@@ -35,8 +35,6 @@ export function logsCommand(): Command {
           '--offset/--limit read one range; --follow streams: use one or the other',
         );
       if (flags.json && !ranged) throw new UsageError('--json needs --offset (a range)');
-      if (flags.limit !== undefined && (flags.limit < 1 || flags.limit > MAX_LOG_RANGE))
-        throw new UsageError(`--limit must be 1–${MAX_LOG_RANGE} bytes, got ${flags.limit}`);
       await withApp(cmd, async (app) => {
         if (ranged) {
           const range = await app.logs.range(runId, {

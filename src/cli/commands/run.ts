@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { appFor, collect, positiveInt, printJson } from '../context.js';
+import { CountLimit } from '../../domain/limits.js';
+import { appFor, collect, intFlag, printJson } from '../context.js';
 import { exitCodeForRun } from '../exit-codes.js';
 import { runJson } from '../render.js';
 import { parseParamArgs, formatProblems } from '../../domain/recipe/index.js';
@@ -27,7 +28,7 @@ export function runCommand(): Command {
     .option(
       '--retries <n>',
       'retries after the first attempt (default 2)',
-      positiveInt('--retries'),
+      intFlag('--retries', CountLimit.retries),
     )
     .option('--grace <duration>', 'time between SIGTERM and SIGKILL when stopping (default 10s)')
     .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { positiveInt, printJson, withApp } from '../context.js';
+import { CountLimit } from '../../domain/limits.js';
+import { intFlag, printJson, withApp } from '../context.js';
 import { runDetailJson, runDetailText, runJson, runsTable } from '../render.js';
 import { RUN_STATUSES, isRunStatus, type RunStatus } from '../../domain/run-status.js';
 import { decodeRunCursor, encodeRunCursor } from '../../views/run-cursor.js';
@@ -31,7 +32,7 @@ export function runsCommand(): Command {
       ).argParser(parseStatus),
     )
     .option('--schedule <id>', "only this schedule's runs")
-    .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 50)
+    .option('--limit <n>', 'at most this many runs', intFlag('--limit', CountLimit.listLimit), 50)
     .option(
       '--cursor <cursor>',
       'the page after the one that printed this cursor (to stderr; the API calls it nextCursor)',

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { positiveInt, printJson, withApp } from '../context.js';
+import { intFlag, printJson, withApp } from '../context.js';
 import { draftFromFlags, withScheduleFlags, type ScheduleFlags } from '../schedule-flags.js';
 import { defaultDraft, draftOf } from '../../domain/schedule/transfer-draft.js';
 import {
@@ -125,11 +125,14 @@ function nextCommand(): Command {
   return new Command('next')
     .description('the next fire times (UTC; `show` prints them in the zone)')
     .argument('<id>')
-    .option('--count <n>', 'how many (1–100, default 5)', positiveInt('--count'), 5)
+    .option(
+      '--count <n>',
+      'how many (1–100, default 5)',
+      intFlag('--count', { min: 1, max: 100 }),
+      5,
+    )
     .option('--json', 'print JSON ({"next": [RFC 3339 times]}, as the API)')
     .action(async (id: string, flags: { count: number; json?: boolean }, cmd: Command) => {
-      if (flags.count < 1 || flags.count > 100)
-        throw new UsageError(`--count must be 1–100, got ${flags.count}`);
       await withApp(cmd, async (app) => {
         const next = (await app.schedules.upcoming(id, flags.count)).map((t) =>
           new Date(t).toISOString(),

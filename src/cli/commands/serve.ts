@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
+import { CountLimit } from '../../domain/limits.js';
 import { UsageError } from '../../domain/errors.js';
 import { parseCorsOrigins } from '../../http/cors-origins.js';
 import { defaultMaxConcurrent } from '../../config.js';
 import { runDaemon } from '../daemon.js';
-import { collect, globalOverrides, positiveInt, type GlobalOptions } from '../context.js';
+import { collect, globalOverrides, intFlag, type GlobalOptions } from '../context.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -13,7 +14,7 @@ export function serveCommand(): Command {
     .option(
       '--max-concurrent <n>',
       'runs at most this many recipes at once (default 4, or $GOOSE_FLOW_MAX_CONCURRENT); more wait, pending',
-      positiveInt('--max-concurrent'),
+      intFlag('--max-concurrent', CountLimit.maxConcurrent),
     )
     .addOption(
       new Option(
@@ -32,7 +33,7 @@ export function serveCommand(): Command {
     .option(
       '--port <port>',
       'serve HTTP (the goose-compatible /health, /ports, /jobs) on this port; 0 = any free port',
-      positiveInt('--port'),
+      intFlag('--port', CountLimit.port),
     )
     .option(
       '--host <address>',
@@ -47,7 +48,7 @@ export function serveCommand(): Command {
     .option(
       '--temporal-port <port>',
       "with --engine temporal and no --temporal-address: the dev server's gRPC port (default: a free one)",
-      positiveInt('--temporal-port'),
+      intFlag('--temporal-port', { min: 1, max: 65_535 }),
     )
     .option(
       '--sqlite-pragma <pragma>',
@@ -122,7 +123,7 @@ export function workerCommand(): Command {
     .option(
       '--max-concurrent <n>',
       'runs at most this many recipes at once (default 4, or $GOOSE_FLOW_MAX_CONCURRENT); more wait, pending',
-      positiveInt('--max-concurrent'),
+      intFlag('--max-concurrent', CountLimit.maxConcurrent),
     )
     .option('--log-format <format>', 'json or pretty (default: pretty on a terminal)')
     .addHelpText(

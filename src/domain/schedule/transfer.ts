@@ -34,7 +34,7 @@
 import { Document, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { CountLimit, DurationLimit, parseDurationIn, type Range } from '../limits.js';
 import { ExecutionMode, OverlapPolicy, type Schedule } from './model.js';
 import {
   checkDrafts,
@@ -61,12 +61,12 @@ const instant = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 instant, e.g. 2026-01-01T09:00:00Z' })
   .transform((text) => Date.parse(text));
 
-const duration = (field: string) =>
+const duration = (field: string, range: Range) =>
   z
     .string({ error: 'must be a duration with a unit, e.g. 30s, 30m, 1h30m' })
     .transform((text, ctx) => {
       try {
-        return parseDuration(text, field);
+        return parseDurationIn(text, field, range);
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;
@@ -77,21 +77,21 @@ const ExportEntrySchema = z.strictObject({
   id: nonEmpty,
   cron: nonEmpty,
   timezone: opt(nonEmpty),
-  jitter: opt(duration('jitter')),
+  jitter: opt(duration('jitter', DurationLimit.jitter)),
   start: opt(instant),
   end: opt(instant),
   overlap: opt(z.enum(OverlapPolicy)),
-  catchup_window: opt(duration('catchup_window')),
+  catchup_window: opt(duration('catchup_window', DurationLimit.catchupWindow)),
   catchup: opt(z.enum(['latest', 'all'])),
   pause_on_failure: opt(z.boolean()),
   paused: opt(z.boolean()),
   note: opt(z.string()),
-  remaining_actions: opt(z.int().min(0)),
+  remaining_actions: opt(z.int().min(0).max(CountLimit.remainingActions.max)),
   recipe: nonEmpty,
   follow_source: opt(z.boolean()),
   params: opt(z.record(z.string(), scalarString.transform(String))),
-  timeout: opt(duration('timeout').refine((ms) => ms > 0, 'must be longer than 0s')),
-  retries: opt(z.int().min(0)),
+  timeout: opt(duration('timeout', DurationLimit.timeout)),
+  retries: opt(z.int().min(0).max(CountLimit.retries.max)),
   cwd: opt(nonEmpty),
   mode: opt(z.enum(ExecutionMode)),
 });
