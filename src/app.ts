@@ -44,12 +44,14 @@ export interface App {
   /** The Temporal engine's server and what Temporal's own system workflows do; null when embedded. */
   readonly temporal: {
     target: TemporalTarget;
+    /** The Temporal web UI's port (the dev server's, or as configured); 0 when unknown. */
+    uiPort: number;
     systemWorkflows: readonly string[];
     /** Workers polling the task queue now. */
     workers(): Promise<number>;
   } | null;
   /** A Temporal worker in this process (`serve --engine temporal`, `worker`). */
-  startWorker(options: { maxConcurrent: number; identity?: string }): Promise<GooseWorker>;
+  startWorker(options: { maxConcurrent: number | null; identity?: string }): Promise<GooseWorker>;
   readonly runs: RunService;
   readonly recipes: RecipeService;
   readonly logs: LogService;
@@ -73,7 +75,8 @@ export interface App {
 }
 
 export interface SchedulerOptions {
-  readonly maxConcurrent: number;
+  /** null: no limit. */
+  readonly maxConcurrent: number | null;
   readonly log: (event: string, fields?: Record<string, unknown>) => void;
   readonly faults?: { hit(point: FaultPoint): void };
 }
@@ -85,6 +88,8 @@ export interface AppOptions {
   readonly warn?: (message: string, fields: Record<string, unknown>) => void;
   /** The Temporal server to use (a dev server this process just started). */
   readonly temporalAddress?: string;
+  /** That dev server's web UI port. */
+  readonly temporalUiPort?: number;
 }
 
 export async function openApp(
@@ -249,6 +254,8 @@ export function devServerFile(dataDir: string): string {
 
 export interface DevServerRecord {
   readonly address: string;
+  /** Its web UI's port (absent in records an older goose-flow wrote). */
+  readonly uiPort?: number;
   readonly namespace: string;
   readonly pid: number;
   readonly servePid: number;

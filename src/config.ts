@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DurationLimit, parseDurationIn, type Range } from './domain/limits.js';
+import {
+  checkCount,
+  CountLimit,
+  DurationLimit,
+  parseDurationIn,
+  type Range,
+} from './domain/limits.js';
 import { UsageError } from './domain/errors.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './domain/retry-policy.js';
 import { defaultDataDir, layout } from './adapters/data-dir.js';
@@ -29,6 +35,16 @@ export interface Config {
   /** null: not chosen anywhere — the embedded engine, unless a `serve --engine temporal` runs on the data dir. */
   readonly engine: EngineKind | null;
   readonly temporal: TemporalConfig;
+  /** Secrets of the HTTP faces, from goose-flow's own variables only; never logged. */
+  readonly http: {
+    /** `GOOSE_FLOW_TOKEN`: bearer token for `/api` and `/metrics` (required off loopback). */
+    readonly token: string | null;
+    /**
+     * `GOOSE_FLOW_JOBS_KEY`: opt-in key for Goose's `/jobs` (`X-Secret-Key`). Never
+     * `TEMPORAL_SECRET_KEY`: Goose's environment may carry that, and Goose's client sends no key.
+     */
+    readonly jobsKey: string | null;
+  };
 }
 
 export const ENGINES = ['embedded', 'temporal'] as const;
@@ -41,6 +57,11 @@ export interface TemporalConfig {
   readonly taskQueue: string;
   /** gRPC port for a dev server goose-flow starts; null: a free one. */
   readonly devServerPort: number | null;
+  /**
+   * The Temporal web UI's port: where the dev server goose-flow starts serves it (null: a free
+   * one); with a cluster, what `/ports` reports (null: 0, unknown).
+   */
+  readonly uiPort: number | null;
   readonly sqlitePragmas: readonly string[];
   readonly tls: {
     readonly caFile?: string;
@@ -62,6 +83,7 @@ export interface ConfigOverrides {
   readonly namespace?: string | undefined;
   readonly taskQueue?: string | undefined;
   readonly temporalPort?: number | undefined;
+  readonly temporalUiPort?: number | undefined;
   readonly sqlitePragmas?: readonly string[] | undefined;
   readonly tlsCa?: string | undefined;
   readonly tlsCert?: string | undefined;
@@ -90,6 +112,7 @@ const FileSchema = z
         namespace: z.string().optional(),
         task_queue: z.string().optional(),
         port: z.number().int().min(1).max(65535).optional(),
+        ui_port: z.number().int().min(1).max(65535).optional(),
         sqlite_pragmas: z.array(z.string()).optional(),
         tls: z
           .object({
@@ -168,6 +191,10 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
     retention: Object.freeze(retentionOf(file)),
     engine: engineOf(pick<string>(file.engine, env.GOOSE_FLOW_ENGINE, overrides.engine)),
     temporal: Object.freeze(temporalOf(file, env, overrides)),
+    http: Object.freeze({
+      token: env.GOOSE_FLOW_TOKEN || null,
+      jobsKey: env.GOOSE_FLOW_JOBS_KEY || null,
+    }),
   });
 }
 
@@ -198,6 +225,17 @@ function temporalOf(file: FileConfig, env: NodeJS.ProcessEnv, o: ConfigOverrides
     namespace: pick('default', t.namespace, env.GOOSE_FLOW_TEMPORAL_NAMESPACE, o.namespace)!,
     taskQueue: pick('goose-flow', t.task_queue, env.GOOSE_FLOW_TEMPORAL_TASK_QUEUE, o.taskQueue)!,
     devServerPort: pick(t.port, o.temporalPort) ?? null,
+    uiPort:
+      pick(
+        t.ui_port,
+        env.GOOSE_FLOW_TEMPORAL_UI_PORT === undefined || env.GOOSE_FLOW_TEMPORAL_UI_PORT === ''
+          ? undefined
+          : checkCount(Number(env.GOOSE_FLOW_TEMPORAL_UI_PORT), 'GOOSE_FLOW_TEMPORAL_UI_PORT', {
+              min: 1,
+              max: 65_535,
+            }),
+        o.temporalUiPort,
+      ) ?? null,
     sqlitePragmas: pick(t.sqlite_pragmas, o.sqlitePragmas) ?? [],
     tls: Object.keys(tls).length > 0 ? tls : null,
     apiKey: pick(env.GOOSE_FLOW_TEMPORAL_API_KEY, o.apiKey) ?? null,
@@ -222,14 +260,14 @@ function retentionOf(file: FileConfig): Config['retention'] {
   return { maxAgeMs: age === 0 ? null : age, maxRunsPerSchedule: count === 0 ? null : count };
 }
 
-/** `serve`, `worker` and `temporal-service` run at most this many recipes at once (default 4). */
-export function defaultMaxConcurrent(env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * How many recipes `serve`, `worker` and `temporal-service` run at once: null (the default) is no
+ * limit, as Goose's own service ran every `run_now` at once (each schedule's overlap policy bounds
+ * its own runs); `GOOSE_FLOW_MAX_CONCURRENT` or `--max-concurrent` sets one, and runs beyond it
+ * wait, pending.
+ */
+export function defaultMaxConcurrent(env: NodeJS.ProcessEnv = process.env): number | null {
   const text = env.GOOSE_FLOW_MAX_CONCURRENT;
-  if (text === undefined || text.trim() === '') return 4;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new UsageError(
-      `GOOSE_FLOW_MAX_CONCURRENT must be a whole number from 1 to 1000, got '${text}'`,
-    );
-  return n;
+  if (text === undefined || text.trim() === '') return null;
+  return checkCount(Number(text), 'GOOSE_FLOW_MAX_CONCURRENT', CountLimit.maxConcurrent);
 }

@@ -38,10 +38,11 @@ export async function openTemporalApp(
 ): Promise<App> {
   const dataDir = prepareDataDir(config.dataDir);
   const warn = options.warn ?? stderrWarn;
-  const address =
-    options.temporalAddress ??
-    config.temporal.address ??
-    readDevServerFile(config.dataDir)?.address;
+  const devServer = options.temporalAddress ? null : readDevServerFile(config.dataDir);
+  const address = options.temporalAddress ?? config.temporal.address ?? devServer?.address;
+  const uiPort = config.temporal.address
+    ? (config.temporal.uiPort ?? 0)
+    : (options.temporalUiPort ?? devServer?.uiPort ?? 0);
   if (!address) {
     throw new EnvironmentError(
       'temporal_address_missing',
@@ -66,7 +67,8 @@ export async function openTemporalApp(
     readSnapshot: readSnapshotFiles,
     executing,
   });
-  engine.schedules = new TemporalSchedules(engine, systemClock);
+  const scheduleBackend = new TemporalSchedules(engine, systemClock);
+  engine.schedules = scheduleBackend;
   const recipes = new RecipeService(dataDir.recipes);
   // goose runs on the worker hosts: a missing goose here is not this command's problem.
   const runs = new RunService(config, engine, recipes, () => undefined, {
@@ -83,6 +85,10 @@ export async function openTemporalApp(
     daemon: () => null,
     hostZone: HOST_ZONE,
     warn,
+    restoreSnapshot: async (schedule) => {
+      const files = await scheduleBackend.recipeFilesOf(schedule.id);
+      if (files && files.length > 0) storeSnapshotFiles(dataDir.recipes, files);
+    },
     checkSchedule: (schedule) => {
       temporalSpecShape(schedule.spec.expression);
       const warnings = temporalSpecWarnings(schedule.spec, schedule.policies, systemClock.now());
@@ -116,6 +122,7 @@ export async function openTemporalApp(
     feed: new VisibilityFeed(link.client, () => systemClock.now()),
     temporal: {
       target,
+      uiPort,
       systemWorkflows: TEMPORAL_SYSTEM_WORKFLOWS,
       workers: () => engine.workerCount(),
     },

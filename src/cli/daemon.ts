@@ -12,7 +12,8 @@ export interface DaemonOptions {
   readonly overrides?: ConfigOverrides;
   /** `goose-flow worker`: a Temporal worker only, never a dev server. */
   readonly workerOnly?: boolean;
-  readonly maxConcurrent: number;
+  /** null: no limit. */
+  readonly maxConcurrent: number | null;
   /** On SIGINT/SIGTERM: stop running runs (TERM, grace, KILL), or leave them to be re-adopted. */
   readonly onShutdown: 'stop' | 'leave';
   readonly logFormat: 'json' | 'pretty';
@@ -21,7 +22,6 @@ export interface DaemonOptions {
     readonly host: string;
     readonly port: number;
     readonly probe: boolean;
-    readonly secretKey: string | null;
     /** Browser origins allowed to call `/api` (CORS off when empty). */
     readonly corsOrigins?: readonly string[];
   };
@@ -104,13 +104,25 @@ export async function listen(
 ): Promise<HttpServer | null> {
   if (!options.http) return null;
   const { startHttp } = await import('../http/server.js');
+  // Goose prints these ("Temporal UI: http://localhost:<ui_port>"); embedded has neither: 0.
   const temporalPort = app.temporal ? Number(app.temporal.target.address.split(':').pop()) : 0;
+  const uiPort = app.temporal?.uiPort ?? 0;
+  const { token, jobsKey } = app.config.http;
+  if (process.env.TEMPORAL_SECRET_KEY && !jobsKey)
+    log.warn(
+      {},
+      'TEMPORAL_SECRET_KEY is set and ignored: Goose sends no key, so /jobs stays open to loopback clients only; set GOOSE_FLOW_JOBS_KEY to require a key',
+    );
   const server = await startHttp(app, {
     ...options.http,
-    token: process.env.GOOSE_FLOW_TOKEN ?? null,
-    temporalPorts: () => ({ temporal_port: temporalPort, ui_port: 0 }),
+    secretKey: jobsKey,
+    token,
+    temporalPorts: () => ({ temporal_port: temporalPort, ui_port: uiPort }),
   });
-  log.info({ host: server.host, port: server.port }, 'http_listening');
+  log.info(
+    { host: server.host, port: server.port, jobsKey: jobsKey !== null, token: token !== null },
+    'http_listening',
+  );
   return server;
 }
 

@@ -12,11 +12,12 @@ import { statusCommand } from './commands/status.js';
 import { eventsCommand } from './commands/events.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
+import { VERSION } from '../version.js';
 
 function program(): Command {
   const root = new Command('goose-flow')
     .description('Run Goose recipes as durable, supervised workflows.')
-    .version('0.1.0')
+    .version(VERSION)
     .option('--data-dir <dir>', 'data dir (default: $GOOSE_FLOW_HOME or ~/.local/share/goose-flow)')
     .addOption(
       new Option(

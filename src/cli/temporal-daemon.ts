@@ -74,6 +74,7 @@ export async function runTemporal(
       onSpawn: (pgid) => reaper.watch(pgid),
       logFile: join(config.dataDir, 'temporal-server.log'),
       ...(config.temporal.devServerPort !== null ? { port: config.temporal.devServerPort } : {}),
+      ...(config.temporal.uiPort !== null ? { uiPort: config.temporal.uiPort } : {}),
       namespace: config.temporal.namespace,
       searchAttributes: SEARCH_ATTRIBUTES.map((name) => `${name}=Keyword`),
       sqlitePragmas: config.temporal.sqlitePragmas,
@@ -82,13 +83,19 @@ export async function runTemporal(
     address = devServer.address;
     const record: DevServerRecord = {
       address,
+      uiPort: devServer.uiPort,
       namespace: config.temporal.namespace,
       pid: devServer.pid,
       servePid: process.pid,
     };
     writeFileSync(devServerFile(config.dataDir), JSON.stringify(record) + '\n');
     log.info(
-      { address, db: join(config.dataDir, 'temporal.db'), serverPid: devServer.pid },
+      {
+        address,
+        ui: `http://${address.split(':')[0]}:${devServer.uiPort}`,
+        db: join(config.dataDir, 'temporal.db'),
+        serverPid: devServer.pid,
+      },
       'temporal_dev_server_started',
     );
   }
@@ -97,6 +104,7 @@ export async function runTemporal(
     app = await openApp({ ...config, engine: 'temporal' }, process.env, {
       warn: (message, fields) => log.warn(fields, message),
       temporalAddress: address,
+      ...(devServer ? { temporalUiPort: devServer.uiPort } : {}),
     });
     const worker = await app.startWorker({ maxConcurrent: options.maxConcurrent });
     const http = options.workerOnly ? null : await listen(app, options, log);

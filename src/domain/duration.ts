@@ -50,3 +50,17 @@ export function exactDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/**
+ * Go's `time.Duration` text, as Goose's Go service answered `running_duration`: `1m2.5s`,
+ * `1h0m0s`, `750ms`, `0s` (millisecond precision).
+ */
+export function goDuration(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  if (whole === 0) return '0s';
+  if (whole < 1_000) return `${whole}ms`;
+  const hours = Math.floor(whole / 3_600_000);
+  const minutes = Math.floor((whole % 3_600_000) / 60_000);
+  const seconds = ((whole % 60_000) / 1_000).toFixed(3).replace(/\.?0+$/, '');
+  return `${hours > 0 ? `${hours}h` : ''}${hours > 0 || minutes > 0 ? `${minutes}m` : ''}${seconds}s`;
+}

@@ -105,6 +105,11 @@ export interface RunStore {
   claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean;
   /** Records that someone asked the run to stop; idempotent. */
   requestCancel(runId: string, reason: string): Run;
+  /**
+   * Cancels a run that has no process to stop (pending, or retrying between attempts) in one
+   * transaction; returns null, changing nothing, when the run is not in such a state.
+   */
+  cancelIdle(runId: string, reason: string): Run | null;
 
   /**
    * Records a started attempt (with its process, once spawned) and moves the run to `running`.

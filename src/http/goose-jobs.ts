@@ -11,6 +11,7 @@ import type { Run } from '../domain/run.js';
 import { ExecutionMode, type Schedule } from '../domain/schedule/model.js';
 import { defaultDraft, draftOf } from '../domain/schedule/transfer-draft.js';
 import type { ScheduleRunSummary } from '../engines/contract.js';
+import { goDuration } from '../domain/duration.js';
 import { EncodedBody } from './encoded-body.js';
 import { ListingCache } from './listing-cache.js';
 
@@ -159,7 +160,7 @@ export class GooseJobs {
       case 'list': {
         const [all, summaries] = await Promise.all([schedules.list(), runs.scheduleSummaries()]);
         return ok(`${all.length} job(s)`, {
-          jobs: all.map((s) => this.job(s, summaries.get(s.id))),
+          jobs: await Promise.all(all.map((s) => this.job(s, summaries.get(s.id)))),
         });
       }
       case 'status': {
@@ -168,7 +169,7 @@ export class GooseJobs {
         const recent = await runs.list({ scheduleId: id, limit: 50 });
         return ok(`job '${id}'`, {
           jobs: [
-            this.job(s, {
+            await this.job(s, {
               lastRunAt: recent[0]?.createdAt ?? null,
               lastManualRunAt: recent.find((r) => r.trigger === 'manual')?.createdAt ?? null,
               active: recent.some((r) => !isTerminal(r.status)),
@@ -191,34 +192,41 @@ export class GooseJobs {
       }
       case 'inspect_job': {
         await schedules.get(id);
-        // The run whose goose runs (a queued one has no process yet), else the newest.
-        const active = await this.active(id);
-        const run = active.find((r) => r.status === 'running') ?? active[0];
-        if (!run) return fail(`job '${id}' is not running`);
-        const detail = await runs.show(run.id);
-        const attempt = detail.attempts.at(-1);
-        const started = attempt?.startedAt ?? run.startedAt ?? run.createdAt;
+        // Only a goose process that runs now: a run waiting for a slot or a retry has none.
+        const running = await this.withProcess(id);
+        const found = running[0];
+        if (!found) return fail(`job '${id}' is not running (no goose process of it runs)`);
+        const { run, pid, startedAt } = found;
+        const elapsedMs = Math.max(0, Date.now() - startedAt);
         return ok(`job '${id}' is running`, {
           data: {
             job_id: id,
             session_id: run.id,
-            goose_session_id: detail.run.sessionId,
-            process_id: detail.live?.pid ?? attempt?.process?.pid ?? null,
-            start_time: new Date(started).toISOString(),
-            running_duration_seconds: Math.max(0, Math.round((Date.now() - started) / 1000)),
+            goose_session_id: run.sessionId,
+            process_id: pid,
+            start_time: new Date(startedAt).toISOString(),
+            running_duration: goDuration(elapsedMs),
+            running_duration_seconds: Math.floor(elapsedMs / 1000),
           },
         });
       }
       case 'mark_completed': {
-        // Goose believes the job finished: settle whatever of it still runs (trees killed).
+        // Goose's monitor saw no session of the job for 5 minutes and believes it finished: the
+        // goose processes of it that still run are stopped (trees killed). A run that waits (for
+        // a slot, or between attempts) has run nothing yet: it is never dropped for waiting.
         await schedules.get(id);
-        const active = await this.active(id);
-        await Promise.all(active.map((r) => runs.kill(r.id, 'marked completed by Goose')));
-        return ok(
-          active.length
-            ? `job '${id}' marked completed (${active.length} leftover run(s) stopped)`
-            : `job '${id}' marked completed (nothing was running)`,
+        const running = await this.withProcess(id);
+        await Promise.all(running.map((r) => runs.kill(r.run.id, 'marked completed by Goose')));
+        const waiting = (await this.active(id)).filter(
+          (r) => !running.some((x) => x.run.id === r.id),
         );
+        const stopped = running.length
+          ? `${running.length} leftover run(s) stopped`
+          : 'no goose process of it was running';
+        const kept = waiting.length
+          ? `; ${waiting.length} run(s) waiting to start were kept: ${waiting.map((r) => r.id).join(', ')}`
+          : '';
+        return ok(`job '${id}' marked completed (${stopped}${kept})`);
       }
     }
   }
@@ -228,12 +236,31 @@ export class GooseJobs {
     return recent.filter((r) => !isTerminal(r.status));
   }
 
-  private job(s: Schedule, summary: ScheduleRunSummary | undefined): JobStatus {
+  /** The job's runs whose current attempt has a goose process, with its pid and start. */
+  private async withProcess(
+    scheduleId: string,
+  ): Promise<{ run: Run; pid: number; startedAt: number }[]> {
+    const running = (await this.active(scheduleId)).filter((r) => r.status === 'running');
+    const found = await Promise.all(
+      running.map(async (r) => {
+        const detail = await this.app.runs.show(r.id);
+        const attempt = detail.attempts.at(-1);
+        const pid = detail.live?.pid ?? attempt?.process?.pid ?? null;
+        if (pid === null || !attempt || attempt.endedAt !== null) return null;
+        return { run: detail.run, pid, startedAt: attempt.startedAt };
+      }),
+    );
+    return found.filter((f) => f !== null);
+  }
+
+  private async job(s: Schedule, summary: ScheduleRunSummary | undefined): Promise<JobStatus> {
     const next = this.app.schedules.nextRunAt(s);
     return {
       id: s.id,
       cron: s.spec.expression,
-      recipe_path: s.action.recipePath,
+      // What runs, and a path that always exists (the Go service returned its managed copy too):
+      // the user's file may move or change, the snapshot does not.
+      recipe_path: await this.app.schedules.recipeFileOf(s),
       ...(summary?.lastRunAt ? { last_run: iso(summary.lastRunAt) } : {}),
       ...(next !== null && !s.state.paused ? { next_run: iso(next) } : {}),
       currently_running: summary?.active ?? false,

@@ -11,7 +11,7 @@ import { isLoopback, sameSecret } from './auth.js';
 import type { GooseJobs } from './goose-jobs.js';
 
 export interface JobsFaceOptions {
-  /** `TEMPORAL_SECRET_KEY`: requests need it as `X-Secret-Key`; null: loopback clients only. */
+  /** `GOOSE_FLOW_JOBS_KEY`: requests need it as `X-Secret-Key`; null: loopback clients only. */
   readonly secretKey: string | null;
   readonly maxBodyBytes: number;
 }

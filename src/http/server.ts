@@ -17,7 +17,7 @@ export interface HttpOptions {
   readonly port: number;
   /** Goose's temporal-service contract: if the port is taken, try the next ones (up to +100). */
   readonly probe: boolean;
-  /** `TEMPORAL_SECRET_KEY`: `/jobs` then needs a matching `X-Secret-Key`. */
+  /** `GOOSE_FLOW_JOBS_KEY` (opt-in): `/jobs` then needs a matching `X-Secret-Key`. */
   readonly secretKey: string | null;
   /** `GOOSE_FLOW_TOKEN`: required to bind anything but loopback. */
   readonly token: string | null;

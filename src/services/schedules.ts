@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import type { ProcessIdentity, Run } from '../domain/run.js';
@@ -38,6 +39,8 @@ export interface ScheduleServiceDeps {
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
   /** Refuses (throws) or warns about a schedule this engine would run differently. */
   readonly checkSchedule?: (schedule: NewSchedule) => string[];
+  /** Writes a schedule's snapshot into this data dir when it is missing (created on another host). */
+  readonly restoreSnapshot?: (schedule: Schedule) => Promise<void>;
 }
 
 export interface ScheduleDetail extends ScheduleInsight {
@@ -350,6 +353,17 @@ export class ScheduleService {
           : ExecutionMode.background,
       fallbackToBackground: hint?.fallback_to_background ?? true,
     };
+  }
+
+  /**
+   * The recipe file the schedule's runs execute, on this host: its managed snapshot (restored here
+   * if another host made it), or with --follow-source the source file each run re-reads.
+   */
+  async recipeFileOf(schedule: Schedule): Promise<string> {
+    if (schedule.action.followSource) return schedule.action.recipePath;
+    const entry = this.entryOf(schedule.action);
+    if (!existsSync(entry)) await this.deps.restoreSnapshot?.(schedule);
+    return entry;
   }
 
   private entryOf(action: ScheduleAction): string {

@@ -354,7 +354,7 @@ describe('export format errors', () => {
 
   it('refuses a zero timeout', () => {
     expect(refusal(exportFile({ id: 'a', timeout: '0s' })).message).toBe(
-      "in.yaml: schedules[0] (id 'a'), field 'timeout': must be longer than 0s",
+      "in.yaml: schedules[0] (id 'a'), field 'timeout': must be from 100ms to 365d (got '0s')",
     );
   });
 

@@ -220,6 +220,21 @@ export class SqliteRunStore implements RunStore {
       .immediate();
   }
 
+  cancelIdle(runId: string, reason: string): Run | null {
+    return this.db
+      .transaction(() => {
+        const run = this.mustGet(runId);
+        if (run.status !== 'pending' && run.status !== 'retrying') return null;
+        return this.transition(
+          runId,
+          'cancelled',
+          { error: 'cancelled on request' },
+          { type: EventType.completed, data: { status: 'cancelled', reason } },
+        );
+      })
+      .immediate();
+  }
+
   claimOwner(runId: string, expected: ProcessIdentity | null, owner: ProcessIdentity): boolean {
     const result = this.statements
       .get(

@@ -91,6 +91,8 @@ export interface DevServerOptions {
   readonly ip?: string;
   /** gRPC port; default: a free one. */
   readonly port?: number;
+  /** The web UI's port (it ships in the `temporal` binary); default: a free one. */
+  readonly uiPort?: number;
   readonly namespace: string;
   /** KEY=TYPE pairs registered at start. */
   readonly searchAttributes: readonly string[];
@@ -105,6 +107,8 @@ export interface DevServerOptions {
 
 export interface DevServer {
   readonly address: string;
+  /** The Temporal web UI, on the same IP. */
+  readonly uiPort: number;
   readonly pid: number;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
   stop(): Promise<void>;
@@ -115,14 +119,18 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(ip));
   if (opts.port !== undefined) await assertPortFree(port, ip);
+  let uiPort = opts.uiPort ?? (await freePort(ip));
+  while (uiPort === port) uiPort = await freePort(ip);
+  if (opts.uiPort !== undefined) await assertPortFree(uiPort, ip);
   const args = [
     'server',
     'start-dev',
-    '--headless',
     '--ip',
     ip,
     '--port',
     String(port),
+    '--ui-port',
+    String(uiPort),
     '--db-filename',
     opts.dbFile,
     '--namespace',
@@ -164,7 +172,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       );
     }
     if (await opts.probe(address).catch(() => false)) {
-      return { address, pid: child.pid ?? -1, stop };
+      return { address, uiPort, pid: child.pid ?? -1, stop };
     }
     await new Promise((r) => setTimeout(r, 200));
   }

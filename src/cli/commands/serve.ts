@@ -13,7 +13,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--max-concurrent <n>',
-      'runs at most this many recipes at once (default 4, or $GOOSE_FLOW_MAX_CONCURRENT); more wait, pending',
+      'run at most this many recipes at once; more wait, pending (default: no limit, or $GOOSE_FLOW_MAX_CONCURRENT)',
       intFlag('--max-concurrent', CountLimit.maxConcurrent),
     )
     .addOption(
@@ -51,6 +51,11 @@ export function serveCommand(): Command {
       intFlag('--temporal-port', { min: 1, max: 65_535 }),
     )
     .option(
+      '--temporal-ui-port <port>',
+      "with the dev server: its web UI's port (default: a free one; /ports reports it to Goose)",
+      intFlag('--temporal-ui-port', { min: 1, max: 65_535 }),
+    )
+    .option(
       '--sqlite-pragma <pragma>',
       'with the dev server: a SQLite pragma for its database, e.g. journal_mode=WAL (repeatable)',
       collect,
@@ -71,6 +76,7 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
           host: string;
           corsOrigin?: string[];
           temporalPort?: number;
+          temporalUiPort?: number;
           sqlitePragma?: string[];
           maxConcurrent?: number;
           onShutdown: 'stop' | 'leave';
@@ -79,7 +85,6 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
         cmd: Command,
       ) => {
         const maxConcurrent = flags.maxConcurrent ?? defaultMaxConcurrent();
-        if (maxConcurrent < 1) throw new UsageError('--max-concurrent must be at least 1');
         const corsOrigins = [
           ...parseCorsOrigins(flags.corsOrigin ?? [], '--cors-origin'),
           ...parseCorsOrigins(
@@ -94,6 +99,7 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
           overrides: {
             ...globalOverrides(cmd),
             temporalPort: flags.temporalPort,
+            temporalUiPort: flags.temporalUiPort,
             sqlitePragmas: flags.sqlitePragma,
           },
           maxConcurrent,
@@ -104,7 +110,6 @@ One daemon per data dir. Logs go to stdout; stop it with Ctrl-C or SIGTERM.
                   host: flags.host,
                   port: flags.port,
                   probe: false,
-                  secretKey: process.env.TEMPORAL_SECRET_KEY ?? null,
                   corsOrigins,
                 },
               }
@@ -122,7 +127,7 @@ export function workerCommand(): Command {
     )
     .option(
       '--max-concurrent <n>',
-      'runs at most this many recipes at once (default 4, or $GOOSE_FLOW_MAX_CONCURRENT); more wait, pending',
+      'run at most this many recipes at once; more wait, pending (default: no limit, or $GOOSE_FLOW_MAX_CONCURRENT)',
       intFlag('--max-concurrent', CountLimit.maxConcurrent),
     )
     .option('--log-format <format>', 'json or pretty (default: pretty on a terminal)')
@@ -135,7 +140,6 @@ whose worker dies is retried on another once its heartbeat times out.`,
     )
     .action(async (flags: { maxConcurrent?: number; logFormat?: string }, cmd: Command) => {
       const maxConcurrent = flags.maxConcurrent ?? defaultMaxConcurrent();
-      if (maxConcurrent < 1) throw new UsageError('--max-concurrent must be at least 1');
       const format = flags.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
       if (format !== 'json' && format !== 'pretty')
         throw new Error(`--log-format must be json or pretty (got '${format}')`);

@@ -34,7 +34,8 @@
 import { Document, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { CountLimit, DurationLimit, parseDurationIn, type Range } from '../limits.js';
+import { parseDuration } from '../duration.js';
+import { CountLimit, describeDurationRange, DurationLimit, type Range } from '../limits.js';
 import { ExecutionMode, OverlapPolicy, type Schedule } from './model.js';
 import {
   checkDrafts,
@@ -66,7 +67,15 @@ const duration = (field: string, range: Range) =>
     .string({ error: 'must be a duration with a unit, e.g. 30s, 30m, 1h30m' })
     .transform((text, ctx) => {
       try {
-        return parseDurationIn(text, field, range);
+        const ms = parseDuration(text, field);
+        if (ms < range.min || ms > range.max) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be from ${describeDurationRange(range)} (got '${text}')`,
+          });
+          return z.NEVER;
+        }
+        return ms;
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;

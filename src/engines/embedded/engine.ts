@@ -73,6 +73,10 @@ export class EmbeddedEngine implements Engine {
     if (this.driver.isDriving(runId)) {
       await this.driver.interrupt(runId);
     } else {
+      // Waiting for a slot, or between attempts: no process to stop, so no grace to wait. The
+      // run ends here and now; whoever would have driven it finds it ended.
+      const idle = this.deps.store.cancelIdle(runId, reason);
+      if (idle) return { run: idle, settled: true };
       await this.killElsewhere(runId);
     }
     const limit = before.options.graceMs + SETTLE_WAIT_EXTRA_MS;

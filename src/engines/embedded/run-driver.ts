@@ -2,7 +2,7 @@ import type { Attempt, ProcessIdentity, Run } from '../../domain/run.js';
 import { EventType } from '../../domain/run.js';
 import { isTerminal, RunStatus } from '../../domain/run-status.js';
 import { AttemptFailure } from '../../domain/retry-policy.js';
-import { GooseFlowError } from '../../domain/errors.js';
+import { ConflictError, GooseFlowError } from '../../domain/errors.js';
 import type { RunObserver } from '../contract.js';
 import type {
   AttemptExit,
@@ -124,6 +124,8 @@ export class RunDriver {
       return this.failBeforeStart(run, number, err);
     }
     const proc = await this.startAttempt(run, number, command, entry, observer);
+    // Another process ended the run (a kill of a waiting run) while this attempt was starting.
+    if (!proc) return this.mustGet(run.id);
     return this.finishAttempt(run, number, proc, observer);
   }
 
@@ -149,7 +151,7 @@ export class RunDriver {
     command: AttemptCommand,
     entry: { proc?: AttemptProcess },
     observer: RunObserver,
-  ): Promise<AttemptProcess> {
+  ): Promise<AttemptProcess | null> {
     const { store, clock } = this.deps;
     const logPath = this.deps.logPathFor(run.id, number);
     const startedAt = clock.now();
@@ -165,9 +167,18 @@ export class RunDriver {
     const proc = this.deps.supervisor.start(spec, this.hooks(run.id, number, observer));
     entry.proc = proc;
     const process = proc.identity.pid > 0 ? proc.identity : null;
-    const recorded = await this.persist('attempt start', () =>
-      store.startAttempt(run.id, { number, process, startedAt, deadlineAt, logPath }),
-    );
+    let recorded: Run;
+    try {
+      recorded = await this.persist('attempt start', () =>
+        store.startAttempt(run.id, { number, process, startedAt, deadlineAt, logPath }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // The run was cancelled between our read and this write: its process must not live on.
+      await proc.stop('cancel');
+      await proc.exit;
+      return null;
+    }
     // A kill request that arrived while the attempt was being started finds no pid to signal.
     if (recorded.cancelRequestedAt !== null) void proc.stop('cancel');
     observer.onEvent?.(EventType.attemptStarted, {

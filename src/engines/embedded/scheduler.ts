@@ -24,7 +24,8 @@ export interface SchedulerDeps {
   readonly engine: EmbeddedEngine;
   readonly clock: Clock;
   readonly self: ProcessIdentity;
-  readonly maxConcurrent: number;
+  /** null: no limit. */
+  readonly maxConcurrent: number | null;
   /** How often to look for changes made by other goose-flow processes. */
   readonly pollMs: number;
   /** The run an occurrence starts (snapshot, params, options), owned by `owner`. */
@@ -65,7 +66,7 @@ export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {
     this.dispatcher = new Dispatcher(
       (runId, adopt) => deps.engine.driveRun(runId, {}, adopt),
-      deps.maxConcurrent,
+      deps.maxConcurrent ?? Infinity,
       (run) => this.afterRun(run),
       (runId, err) => deps.log('run_error', { runId, error: (err as Error).message }),
     );

@@ -17,7 +17,14 @@ import type {
 import type { Clock, NewSchedule, OccurrenceRecord, ScheduleChange } from '../ports.js';
 import type { TemporalEngine } from './engine.js';
 import { TEMPORAL_MIN_CATCHUP_MS, temporalSpecShape } from './spec-mapping.js';
-import { MARK_SIGNAL, WORKFLOW_TYPE, scheduleIdOf, temporalScheduleId } from './names.js';
+import {
+  MARK_SIGNAL,
+  WORKFLOW_TYPE,
+  scheduleIdOf,
+  temporalScheduleId,
+  type GooseJobInput,
+  type RecipeFile,
+} from './names.js';
 
 /**
  * The schedule as goose-flow defined it. Kept in the memo of the action (which `update` can
@@ -340,6 +347,14 @@ export class TemporalSchedules implements ScheduleBackend {
       },
       memo: { goose: 'goose-flow' },
     };
+  }
+
+  /** The snapshot a schedule's runs carry (entry first), for a host that lacks it on disk. */
+  async recipeFilesOf(id: string): Promise<readonly RecipeFile[] | null> {
+    const desc = await this.describe(id);
+    const action = desc?.action as { args?: unknown[] } | undefined;
+    const input = action?.args?.[0] as Partial<GooseJobInput> | undefined;
+    return input?.recipeFiles ?? null;
   }
 
   private async describe(id: string): Promise<ScheduleDescription | undefined> {

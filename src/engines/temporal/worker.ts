@@ -36,6 +36,12 @@ export interface GooseWorker {
   shutdown(): Promise<void>;
 }
 
+/**
+ * What "no limit" means on a Temporal worker, which needs a number of activity slots: 1,000 recipes
+ * at once (the Go SDK's default, which Goose's own service ran with).
+ */
+export const NO_LIMIT_SLOTS = 1_000;
+
 /** A worker polling the task queue: the bundled GooseJobWorkflow and the recipe activity. */
 let runtimeReady = false;
 
@@ -55,7 +61,8 @@ export async function startWorker(
   target: TemporalTarget,
   activities: GooseJobActivities,
   opts: {
-    maxConcurrent: number;
+    /** null: no limit of goose-flow's (Temporal needs a number: NO_LIMIT_SLOTS). */
+    maxConcurrent: number | null;
     identity: string;
     env?: NodeJS.ProcessEnv;
     warn?: (message: string, meta?: Record<string, unknown>) => void;
@@ -73,7 +80,7 @@ export async function startWorker(
     workflowBundle: { codePath: bundlePath(opts.env ?? process.env) },
     activities,
     identity: opts.identity,
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrent,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrent ?? NO_LIMIT_SLOTS,
     // Heartbeats reach the server at least every second: a kill (cancel) lands within ~1 s.
     maxHeartbeatThrottleInterval: '1s',
     defaultHeartbeatThrottleInterval: '1s',
