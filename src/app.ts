@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
+import { recordEngine } from './adapters/engine-binding.js';
 import {
   attemptLogPath,
+  layout,
   prepareDataDir,
   removeLogFiles,
   type DataDirLayout,
@@ -97,8 +99,11 @@ export async function openApp(
   env: NodeJS.ProcessEnv = process.env,
   options: AppOptions = {},
 ): Promise<App> {
-  const engine = config.engine ?? (readDevServerFile(config.dataDir) ? 'temporal' : 'embedded');
-  if (engine === 'embedded') return openEmbeddedApp(config, env, options);
+  if (config.recordEngine) {
+    prepareDataDir(config.dataDir);
+    recordEngine(layout(config.dataDir).config, config.engine);
+  }
+  if (config.engine === 'embedded') return openEmbeddedApp(config, env, options);
   // Loaded only when asked for: the Temporal SDK would double every command's start-up time.
   const { openTemporalApp } = await import('./temporal-app.js');
   return openTemporalApp(config, env, options);

@@ -11,6 +11,7 @@ import {
 import { UsageError } from './domain/errors.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './domain/retry-policy.js';
 import { defaultDataDir, layout } from './adapters/data-dir.js';
+import { chooseEngine } from './adapters/engine-binding.js';
 
 export const OrphanPolicy = { adopt: 'adopt', kill: 'kill' } as const;
 export type OrphanPolicy = (typeof OrphanPolicy)[keyof typeof OrphanPolicy];
@@ -32,8 +33,10 @@ export interface Config {
     readonly maxAgeMs: number | null;
     readonly maxRunsPerSchedule: number | null;
   };
-  /** null: not chosen anywhere — the embedded engine, unless a `serve --engine temporal` runs on the data dir. */
-  readonly engine: EngineKind | null;
+  /** The data dir's engine (adapters/engine-binding.ts: recorded in its config.yaml once chosen). */
+  readonly engine: EngineKind;
+  /** The engine was chosen just now: openApp records it in the data dir's config.yaml. */
+  readonly recordEngine: boolean;
   readonly temporal: TemporalConfig;
   /** Secrets of the HTTP faces, from goose-flow's own variables only; never logged. */
   readonly http: {
@@ -189,7 +192,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
     }),
     orphans,
     retention: Object.freeze(retentionOf(file)),
-    engine: engineOf(pick<string>(file.engine, env.GOOSE_FLOW_ENGINE, overrides.engine)),
+    ...engineChoice(dataDir, file, env, overrides),
     temporal: Object.freeze(temporalOf(file, env, overrides)),
     http: Object.freeze({
       token: env.GOOSE_FLOW_TOKEN || null,
@@ -198,11 +201,29 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
   });
 }
 
-function engineOf(value: string | undefined): EngineKind | null {
-  if (value === undefined) return null;
+function engineChoice(
+  dataDir: string,
+  file: FileConfig,
+  env: NodeJS.ProcessEnv,
+  overrides: ConfigOverrides,
+): { engine: EngineKind; recordEngine: boolean } {
+  const requested =
+    overrides.engine !== undefined
+      ? { engine: engineOf(overrides.engine, '--engine'), by: `--engine ${overrides.engine}` }
+      : env.GOOSE_FLOW_ENGINE
+        ? {
+            engine: engineOf(env.GOOSE_FLOW_ENGINE, 'GOOSE_FLOW_ENGINE'),
+            by: `GOOSE_FLOW_ENGINE=${env.GOOSE_FLOW_ENGINE}`,
+          }
+        : undefined;
+  const choice = chooseEngine(dataDir, file.engine, requested, layout(dataDir).config);
+  return { engine: choice.engine, recordEngine: choice.record };
+}
+
+function engineOf(value: string, field: string): EngineKind {
   if (!(ENGINES as readonly string[]).includes(value)) {
-    throw new UsageError(`engine must be one of: ${ENGINES.join(', ')} (got '${value}')`, {
-      field: 'engine',
+    throw new UsageError(`${field} must be one of: ${ENGINES.join(', ')} (got '${value}')`, {
+      field,
       value,
     });
   }

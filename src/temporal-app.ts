@@ -46,8 +46,9 @@ export async function openTemporalApp(
   if (!address) {
     throw new EnvironmentError(
       'temporal_address_missing',
-      `no Temporal server to talk to: pass --temporal-address host:port (or set GOOSE_FLOW_TEMPORAL_ADDRESS), ` +
-        `or start \`goose-flow serve --engine temporal\` on ${dataDir.root}, which starts a dev server`,
+      `${dataDir.root} uses the Temporal engine, and no Temporal server is known for it: ` +
+        "start `goose-flow serve` (it starts the data dir's dev server and stops it on exit), " +
+        'or pass --temporal-address host:port (or set GOOSE_FLOW_TEMPORAL_ADDRESS) for a running server',
     );
   }
   const target: TemporalTarget = {

@@ -53,7 +53,7 @@ async function runEmbedded(
   log: Logger,
   signalled: Promise<void>,
 ): Promise<number> {
-  const app = await openApp({ ...config, engine: 'embedded' }, process.env, {
+  const app = await openApp(config, process.env, {
     warn: (message, fields) => log.warn(fields, message),
   });
   const refuse = async (holder: { pid: number }) => {

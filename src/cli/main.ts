@@ -10,6 +10,7 @@ import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { eventsCommand } from './commands/events.js';
+import { engineCommand } from './commands/engine.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
 import { describeError, exitCodeForError } from './exit-codes.js';
 import { VERSION } from '../version.js';
@@ -69,6 +70,7 @@ Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, b
     workerCommand(),
     statusCommand(),
     eventsCommand(),
+    engineCommand(),
     importCommand(),
     exportCommand(),
   ]) {

@@ -37,8 +37,7 @@ export async function runTemporal(
   log: Logger,
   signalled: Promise<void>,
 ): Promise<number> {
-  let devServer: DevServer | null = null;
-  let devServerReaper: Reaper | null = null;
+  let devServer: LocalDevServer | null = null;
   let address = config.temporal.address;
   if (!address && options.workerOnly) {
     address = readDevServerFile(config.dataDir)?.address ?? null;
@@ -49,59 +48,12 @@ export async function runTemporal(
       );
   }
   if (!address) {
-    const running = readDevServerFile(config.dataDir);
-    if (running) {
-      throw new EnvironmentError(
-        'daemon_running',
-        `another goose-flow serve (pid ${running.servePid}) already runs a Temporal dev server for ${config.dataDir} at ${running.address}; stop it first, or start workers with \`goose-flow worker\``,
-        { pid: running.servePid },
-      );
-    }
-    const bin = requireTemporalBinary(process.env);
-    prepareDataDir(config.dataDir);
-    const dbFile = join(config.dataDir, 'temporal.db');
-    // A serve that was SIGKILLed (with its reaper) may have left its dev server running: two
-    // servers must never share one database.
-    const stale = readDevServerRecord(config.dataDir);
-    if (stale && (await stopLeftoverDevServer(stale.pid, dbFile)))
-      log.warn({ pid: stale.pid }, 'temporal_dev_server_leftover_stopped');
-    // If this process dies without stopping the server, the reaper does.
-    devServerReaper = startReaper(5_000);
-    const reaper = devServerReaper;
-    devServer = await startDevServerOrStopReaper(reaper, {
-      bin,
-      dbFile,
-      onSpawn: (pgid) => reaper.watch(pgid),
-      logFile: join(config.dataDir, 'temporal-server.log'),
-      ...(config.temporal.devServerPort !== null ? { port: config.temporal.devServerPort } : {}),
-      ...(config.temporal.uiPort !== null ? { uiPort: config.temporal.uiPort } : {}),
-      namespace: config.temporal.namespace,
-      searchAttributes: SEARCH_ATTRIBUTES.map((name) => `${name}=Keyword`),
-      sqlitePragmas: config.temporal.sqlitePragmas,
-      probe: answers,
-    });
+    devServer = await startLocalDevServer(config, log);
     address = devServer.address;
-    const record: DevServerRecord = {
-      address,
-      uiPort: devServer.uiPort,
-      namespace: config.temporal.namespace,
-      pid: devServer.pid,
-      servePid: process.pid,
-    };
-    writeFileSync(devServerFile(config.dataDir), JSON.stringify(record) + '\n');
-    log.info(
-      {
-        address,
-        ui: `http://${address.split(':')[0]}:${devServer.uiPort}`,
-        db: join(config.dataDir, 'temporal.db'),
-        serverPid: devServer.pid,
-      },
-      'temporal_dev_server_started',
-    );
   }
   let app: App | null = null;
   try {
-    app = await openApp({ ...config, engine: 'temporal' }, process.env, {
+    app = await openApp(config, process.env, {
       warn: (message, fields) => log.warn(fields, message),
       temporalAddress: address,
       ...(devServer ? { temporalUiPort: devServer.uiPort } : {}),
@@ -149,16 +101,81 @@ export async function runTemporal(
     return why ? 1 : 0;
   } finally {
     if (app) await app.close().catch(() => undefined);
-    if (devServer) {
-      await devServer.stop();
+    await devServer?.stop();
+  }
+}
+
+export interface LocalDevServer {
+  readonly address: string;
+  readonly uiPort: number;
+  /** Stops the server (TERM, then KILL), forgets its record, stops its reaper. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `temporal server start-dev` for this data dir (database `temporal.db` in it), recorded in
+ * `temporal-server.json` for the other commands, watched by a reaper that stops it if this
+ * process dies. Refused while another goose-flow runs one for the data dir.
+ */
+export async function startLocalDevServer(config: Config, log: Logger): Promise<LocalDevServer> {
+  const running = readDevServerFile(config.dataDir);
+  if (running) {
+    throw new EnvironmentError(
+      'daemon_running',
+      `another goose-flow serve (pid ${running.servePid}) already runs a Temporal dev server for ${config.dataDir} at ${running.address}; stop it first, or start workers with \`goose-flow worker\``,
+      { pid: running.servePid },
+    );
+  }
+  const bin = requireTemporalBinary(process.env);
+  prepareDataDir(config.dataDir);
+  const dbFile = join(config.dataDir, 'temporal.db');
+  // A serve that was SIGKILLed (with its reaper) may have left its dev server running: two
+  // servers must never share one database.
+  const stale = readDevServerRecord(config.dataDir);
+  if (stale && (await stopLeftoverDevServer(stale.pid, dbFile)))
+    log.warn({ pid: stale.pid }, 'temporal_dev_server_leftover_stopped');
+  // If this process dies without stopping the server, the reaper does.
+  const reaper = startReaper(5_000);
+  const server = await startDevServerOrStopReaper(reaper, {
+    bin,
+    dbFile,
+    onSpawn: (pgid) => reaper.watch(pgid),
+    logFile: join(config.dataDir, 'temporal-server.log'),
+    ...(config.temporal.devServerPort !== null ? { port: config.temporal.devServerPort } : {}),
+    ...(config.temporal.uiPort !== null ? { uiPort: config.temporal.uiPort } : {}),
+    namespace: config.temporal.namespace,
+    searchAttributes: SEARCH_ATTRIBUTES.map((name) => `${name}=Keyword`),
+    sqlitePragmas: config.temporal.sqlitePragmas,
+    probe: answers,
+  });
+  const record: DevServerRecord = {
+    address: server.address,
+    uiPort: server.uiPort,
+    namespace: config.temporal.namespace,
+    pid: server.pid,
+    servePid: process.pid,
+  };
+  writeFileSync(devServerFile(config.dataDir), JSON.stringify(record) + '\n');
+  log.info(
+    {
+      address: server.address,
+      ui: `http://${server.address.split(':')[0]}:${server.uiPort}`,
+      db: dbFile,
+      serverPid: server.pid,
+    },
+    'temporal_dev_server_started',
+  );
+  return {
+    address: server.address,
+    uiPort: server.uiPort,
+    stop: async () => {
+      await server.stop();
       rmSync(devServerFile(config.dataDir), { force: true });
       log.info({}, 'temporal_dev_server_stopped');
-    }
-    if (devServerReaper) {
-      if (devServer) devServerReaper.unwatch(devServer.pid);
-      await devServerReaper.stop();
-    }
-  }
+      reaper.unwatch(server.pid);
+      await reaper.stop();
+    },
+  };
 }
 
 async function startDevServerOrStopReaper(

@@ -37,18 +37,33 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** A duration as the parser reads it, in its largest whole unit: `365d`, `1h`, `100ms`, `0s`. */
-export function exactDuration(ms: number): string {
+const EXACT_UNITS: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
+
+/**
+ * Formats milliseconds so that `parseDuration` reads back exactly the same number: `1h30m`,
+ * `45s`, `1d`, and `1500ms` when the value is not a whole number of seconds.
+ */
+export function formatDurationExact(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new UsageError(`cannot write ${ms} ms as a duration: expected a whole number >= 0`, {
+      field: 'duration',
+      value: String(ms),
+    });
   if (ms === 0) return '0s';
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
+  if (ms % 1_000 !== 0) return `${ms}ms`;
+  let rest = ms;
+  let text = '';
+  for (const [unit, size] of EXACT_UNITS) {
+    const count = Math.floor(rest / size);
+    if (count > 0) text += `${count}${unit}`;
+    rest -= count * size;
   }
-  return `${ms}ms`;
+  return text;
 }
 
 /**

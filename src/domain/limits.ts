@@ -4,7 +4,7 @@
  * everything inside it works (timers longer than Node's 24.8-day limit are chained).
  */
 import { UsageError } from './errors.js';
-import { exactDuration, parseDuration } from './duration.js';
+import { formatDurationExact, parseDuration } from './duration.js';
 
 export interface Range {
   readonly min: number;
@@ -38,13 +38,13 @@ export const CountLimit = {
 } as const satisfies Record<string, Range>;
 
 export function describeDurationRange(range: Range): string {
-  return `${exactDuration(range.min)} to ${exactDuration(range.max)}`;
+  return `${formatDurationExact(range.min)} to ${formatDurationExact(range.max)}`;
 }
 
 /** Refuses a duration outside `range`, naming the field, the value and the range. */
 export function checkDuration(ms: number, field: string, range: Range, text?: string): number {
   if (!Number.isFinite(ms) || ms < range.min || ms > range.max) {
-    const shown = text ?? exactDuration(ms);
+    const shown = text ?? formatDurationExact(ms);
     throw new UsageError(
       `${field} ${shown} is out of range: allowed ${describeDurationRange(range)}`,
       { field, value: text ?? ms, min: range.min, max: range.max },

@@ -43,6 +43,7 @@ export async function startTestTemporal(
     sqlitePragmas: pragmas,
     probe: answers,
     startTimeoutMs: 60_000,
+    headless: true,
   });
   return {
     address: server.address,

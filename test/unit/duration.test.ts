@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exactDuration, goDuration } from '../../src/domain/duration.js';
+import { formatDurationExact, goDuration } from '../../src/domain/duration.js';
 import { checkCount, DurationLimit, parseDurationIn } from '../../src/domain/limits.js';
 
 describe('goDuration (Go time.Duration text, as the Go service answered running_duration)', () => {
@@ -24,7 +24,7 @@ describe('duration ranges', () => {
     expect(() => checkCount(101, 'retries', { min: 0, max: 100 })).toThrow(
       'retries must be a whole number from 0 to 100, got 101',
     );
-    expect(exactDuration(365 * 86_400_000)).toBe('365d');
-    expect(exactDuration(1_500)).toBe('1500ms');
+    expect(formatDurationExact(365 * 86_400_000)).toBe('365d');
+    expect(formatDurationExact(1_500)).toBe('1500ms');
   });
 });

@@ -5,9 +5,13 @@ import { pino, type Logger } from 'pino';
  * The daemon's log: JSON lines (pino) for machines, or one readable line per event on a terminal.
  * Secrets never reach it: callers log ids, statuses and times, not params or environments.
  */
-export function daemonLogger(format: 'json' | 'pretty'): Logger {
+export function daemonLogger(
+  format: 'json' | 'pretty',
+  out: NodeJS.WritableStream = process.stdout,
+): Logger {
   const options = { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
-  return format === 'json' ? pino(options) : pino(options, prettyStream(process.stdout));
+  if (format === 'pretty') return pino(options, prettyStream(out));
+  return out === process.stdout ? pino(options) : pino(options, out);
 }
 
 const LEVELS: Record<number, string> = {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../domain/errors.js';
@@ -73,5 +73,23 @@ function migrate(db: Db): void {
         Date.now(),
       );
     }).immediate();
+  }
+}
+
+/** What an embedded store holds, read without changing it (none when there is no store yet). */
+export function embeddedState(file: string): { schedules: number; runs: number } {
+  if (!existsSync(file)) return { schedules: 0, runs: 0 };
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const count = (table: string) => {
+      const known = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(table);
+      return known ? Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()) : 0;
+    };
+    return { schedules: count('schedules'), runs: count('runs') };
+  } finally {
+    db.close();
   }
 }

@@ -93,6 +93,8 @@ export interface DevServerOptions {
   readonly port?: number;
   /** The web UI's port (it ships in the `temporal` binary); default: a free one. */
   readonly uiPort?: number;
+  /** No web UI (tests): `uiPort` is then 0. */
+  readonly headless?: boolean;
   readonly namespace: string;
   /** KEY=TYPE pairs registered at start. */
   readonly searchAttributes: readonly string[];
@@ -119,9 +121,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(ip));
   if (opts.port !== undefined) await assertPortFree(port, ip);
-  let uiPort = opts.uiPort ?? (await freePort(ip));
+  let uiPort = opts.headless ? 0 : (opts.uiPort ?? (await freePort(ip)));
   while (uiPort === port) uiPort = await freePort(ip);
-  if (opts.uiPort !== undefined) await assertPortFree(uiPort, ip);
+  if (opts.uiPort !== undefined && !opts.headless) await assertPortFree(uiPort, ip);
   const args = [
     'server',
     'start-dev',
@@ -129,8 +131,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ip,
     '--port',
     String(port),
-    '--ui-port',
-    String(uiPort),
+    ...(opts.headless ? ['--headless'] : ['--ui-port', String(uiPort)]),
     '--db-filename',
     opts.dbFile,
     '--namespace',

@@ -161,35 +161,6 @@ function checkSpec(draft: ScheduleDraft, ref: EntryRef): void {
   }
 }
 
-const EXACT_UNITS: readonly [string, number][] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-];
-
-/**
- * Formats milliseconds so that `parseDuration` reads back exactly the same number: `1h30m`,
- * `45s`, `1d`, and `1500ms` when the value is not a whole number of seconds.
- */
-export function formatDurationExact(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0)
-    throw new UsageError(`cannot write ${ms} ms as a duration: expected a whole number >= 0`, {
-      field: 'duration',
-      value: String(ms),
-    });
-  if (ms === 0) return '0s';
-  if (ms % 1_000 !== 0) return `${ms}ms`;
-  let rest = ms;
-  let text = '';
-  for (const [unit, size] of EXACT_UNITS) {
-    const count = Math.floor(rest / size);
-    if (count > 0) text += `${count}${unit}`;
-    rest -= count * size;
-  }
-  return text;
-}
-
 /** A draft with goose-flow's defaults for everything but what names the schedule. */
 export function defaultDraft(id: string, expression: string, recipePath: string): ScheduleDraft {
   return {

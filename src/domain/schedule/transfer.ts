@@ -34,20 +34,20 @@
 import { Document, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { formatDurationExact, parseDuration } from '../duration.js';
 import { CountLimit, describeDurationRange, DurationLimit, type Range } from '../limits.js';
 import { ExecutionMode, OverlapPolicy, type Schedule } from './model.js';
 import {
   checkDrafts,
   claimedId,
-  formatDurationExact,
   parseEntry,
   type EntryRef,
   type ScheduleDraft,
 } from './transfer-draft.js';
 import { readGooseJobs } from './transfer-goose.js';
 
-export { formatDurationExact, type ScheduleDraft } from './transfer-draft.js';
+export { formatDurationExact } from '../duration.js';
+export type { ScheduleDraft } from './transfer-draft.js';
 
 export const EXPORT_VERSION = 1;
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cli, sandbox, type Sandbox } from '../../support/harness.js';
+import { cli, json, sandbox, startCli, waitFor, type Sandbox } from '../../support/harness.js';
 import {
   SKIP_TEMPORAL_REASON,
   startTestTemporal,
@@ -105,5 +105,97 @@ describe.skipIf(!bin)(
       expect(again.stderr).toMatch(/already exists/);
       for (const id of ['nightly', 'hourly']) await cli(['schedule', 'remove', id], temporal);
     });
+
+    it('a data dir keeps its engine: the other is refused, not shown empty; `engine move` carries the schedules over and back', async () => {
+      const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
+      const recipe = box.recipe('move.yaml');
+      const add = (id: string, ...more: string[]) =>
+        cli(
+          [
+            'schedule',
+            'add',
+            id,
+            '--cron',
+            '0 0 9 * * *',
+            '--tz',
+            'UTC',
+            '--recipe',
+            recipe,
+            ...more,
+          ],
+          env,
+        );
+      expect((await add('alpha')).code).toBe(0);
+      expect((await add('beta', '--paused', '--note', 'on hold', '--remaining', '3')).code).toBe(0);
+      expect((await cli(['run', recipe], env)).code).toBe(0);
+
+      // Asking for the other engine used to show an empty list (and stop the schedules firing).
+      for (const args of [
+        ['--engine', 'temporal', 'schedule', 'list'],
+        ['--engine', 'temporal', 'serve'],
+      ]) {
+        const refused = await cli(args, env);
+        expect(refused.code, refused.stderr).toBe(2);
+        expect(refused.stderr).toMatch(
+          /holds 2 schedule\(s\) and 1 run\(s\) of the embedded engine/,
+        );
+        expect(refused.stderr).toContain('goose-flow engine move temporal');
+      }
+
+      const moved = await cli(['engine', 'move', 'temporal'], env, { timeoutMs: 120_000 });
+      expect(moved.code, moved.stderr).toBe(0);
+      expect(moved.stdout).toContain('moved 2 schedule(s) from embedded to temporal: alpha, beta');
+      expect(moved.stdout).toMatch(/not carried: 1 run\(s\) of history/);
+      expect(readFileSync(join(box.dataDir, 'config.yaml'), 'utf8')).toMatch(/^engine: temporal$/m);
+      // Every command now uses Temporal without being told; the embedded engine is refused.
+      const shown = await cli(['engine', '--json'], env);
+      expect(JSON.parse(shown.stdout)).toMatchObject({ engine: 'temporal' });
+      const wrong = await cli(['--engine', 'embedded', 'runs'], env);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/belongs to the temporal engine .* engine move embedded/);
+      // Without a serve, there is no dev server: said, with what to do.
+      const noServer = await cli(['schedule', 'list'], env);
+      expect(noServer.code).toBe(1);
+      expect(noServer.stderr).toMatch(/uses the Temporal engine.*start `goose-flow serve`/);
+
+      const serve = startCli(['serve', '--log-format', 'json'], env);
+      try {
+        await waitFor(
+          () => serve.out.stdout.includes('serve_started') || serve.exitCode !== null,
+          90_000,
+          'serve on the Temporal engine',
+        );
+        expect(serve.out.stdout, serve.out.stderr).toContain('"engine":"temporal"');
+        const listed = json<
+          { id: string; paused: boolean; note: string | null; remainingActions: number | null }[]
+        >((await cli(['schedule', 'list', '--json'], env)).stdout);
+        expect(listed.map((s) => s.id)).toEqual(['alpha', 'beta']);
+        expect(listed[1]).toMatchObject({
+          paused: true,
+          note: 'on hold',
+          remainingActions: 3,
+        });
+        // A move while serve runs would leave its worker and server behind: refused.
+        const busy = await cli(['engine', 'move', 'embedded'], env);
+        expect(busy.code).toBe(1);
+        expect(busy.stderr).toMatch(/serve \(pid \d+\) runs on .*stop it, then move/);
+      } finally {
+        serve.kill('SIGTERM');
+        await serve.closed;
+      }
+
+      const back = await cli(['engine', 'move', 'embedded'], env, { timeoutMs: 120_000 });
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stdout).toContain('moved 2 schedule(s) from temporal to embedded: alpha, beta');
+      const runs = json<unknown[]>((await cli(['runs', '--json'], env)).stdout);
+      expect(runs).toHaveLength(1);
+      const after = json<{ id: string; paused: boolean }[]>(
+        (await cli(['schedule', 'list', '--json'], env)).stdout,
+      );
+      expect(after.map((s) => [s.id, s.paused])).toEqual([
+        ['alpha', false],
+        ['beta', true],
+      ]);
+    }, 240_000);
   },
 );

@@ -1,0 +1,128 @@
+import { Argument, Command } from 'commander';
+import { openApp, readDevServerFile, type App } from '../../app.js';
+import { ENGINES, resolveConfig, type Config, type EngineKind } from '../../config.js';
+import { layout } from '../../adapters/data-dir.js';
+import { recordEngine } from '../../adapters/engine-binding.js';
+import { daemonLogger } from '../../adapters/log/logger.js';
+import { EnvironmentError } from '../../domain/errors.js';
+import { moveSchedules, type MoveReport } from '../../services/engine-move.js';
+import { globalOverrides, printJson } from '../context.js';
+import { startLocalDevServer, type LocalDevServer } from '../temporal-daemon.js';
+
+export function engineCommand(): Command {
+  const engine = new Command('engine')
+    .description("the data dir's engine: which one it is, and moving it to the other")
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }, cmd: Command) => {
+      const { dataDir, engine } = resolveConfig(globalOverrides(cmd));
+      const file = layout(dataDir).config;
+      if (flags.json) return printJson({ dataDir, engine, config: file });
+      process.stdout.write(
+        `${dataDir} uses the ${engine} engine (recorded in ${file} once chosen; \`goose-flow engine move\` changes it)\n`,
+      );
+    });
+  engine.addCommand(moveCommand());
+  return engine;
+}
+
+function moveCommand(): Command {
+  return new Command('move')
+    .description(
+      'move the data dir to the other engine: its schedules are carried over (all or none), then removed from this one',
+    )
+    .addArgument(new Argument('<engine>', 'embedded or temporal').choices(ENGINES))
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+What moves: every schedule, with its cron, zone, policies, pause state and note, remaining actions,
+recipe snapshot, params and run options. What stays: the run history and logs (they stay with the
+old engine — in goose-flow.db, or in Temporal's temporal.db — and show again if you move back), each
+schedule's decision ledger, and Temporal's counts of skipped and missed actions.
+
+Stop \`goose-flow serve\` first, and let running runs end. Without --temporal-address, moving to or
+from Temporal starts the data dir's dev server (temporal.db) for the move and stops it after.
+
+Examples:
+  goose-flow engine move temporal
+  goose-flow --temporal-address tq.example:7233 engine move temporal
+  goose-flow engine move embedded`,
+    )
+    .action(async (target: EngineKind, flags: { json?: boolean }, cmd: Command) => {
+      const overrides = globalOverrides(cmd);
+      // The engine the data dir has now, whatever GOOSE_FLOW_ENGINE asks for.
+      const source = resolveConfig(
+        { ...overrides, engine: undefined },
+        { ...process.env, GOOSE_FLOW_ENGINE: undefined },
+      );
+      if (source.engine === target) {
+        if (flags.json) return printJson({ from: target, to: target, moved: [] });
+        process.stdout.write(`${source.dataDir} already uses the ${target} engine\n`);
+        return;
+      }
+      const report = await move(source, target);
+      if (flags.json) return printJson(report);
+      process.stdout.write(describeMove(source.dataDir, report));
+    });
+}
+
+async function move(source: Config, target: EngineKind): Promise<MoveReport> {
+  refuseWhileServing(source);
+  const log = daemonLogger('pretty', process.stderr);
+  const targetConfig: Config = { ...source, engine: target, recordEngine: false };
+  let server: LocalDevServer | null = null;
+  const apps: App[] = [];
+  try {
+    // The Temporal side without an address: the data dir's own dev server, for the move only.
+    const temporalSide = source.engine === 'temporal' ? source : targetConfig;
+    if (!temporalSide.temporal.address) server = await startLocalDevServer(temporalSide, log);
+    const options = server
+      ? { temporalAddress: server.address, temporalUiPort: server.uiPort }
+      : {};
+    const from = await openApp(source, process.env, options);
+    apps.push(from);
+    const daemon = from.schedules.daemon();
+    if (daemon)
+      throw new EnvironmentError(
+        'daemon_running',
+        `goose-flow serve (pid ${daemon.pid}) runs on ${source.dataDir}: stop it, then move`,
+        { pid: daemon.pid },
+      );
+    const to = await openApp(targetConfig, process.env, options);
+    apps.push(to);
+    return await moveSchedules(from, to, () => recordEngine(layout(source.dataDir).config, target));
+  } finally {
+    for (const app of apps.reverse()) await app.close().catch(() => undefined);
+    await server?.stop();
+  }
+}
+
+/** A daemon of the source engine would go on firing (or hide) what is being moved. */
+function refuseWhileServing(config: Config): void {
+  const temporal = readDevServerFile(config.dataDir);
+  if (temporal)
+    throw new EnvironmentError(
+      'daemon_running',
+      `goose-flow serve (pid ${temporal.servePid}) runs on ${config.dataDir}: stop it, then move`,
+      { pid: temporal.servePid },
+    );
+}
+
+function describeMove(dataDir: string, r: MoveReport): string {
+  const lines = [
+    `moved ${r.moved.length} schedule(s) from ${r.from} to ${r.to}${r.moved.length ? `: ${r.moved.join(', ')}` : ''}`,
+    `${dataDir} now uses the ${r.to} engine (every command uses it without --engine)`,
+  ];
+  for (const id of r.fromSnapshot)
+    lines.push(
+      `  ${id}: its recipe file changed or moved since it was added; the snapshot it ran was carried`,
+    );
+  if (r.notRemoved.length)
+    lines.push(
+      `  could not remove from ${r.from} (they no longer fire here): ${r.notRemoved.join(', ')}`,
+    );
+  lines.push(
+    `not carried: ${r.runsLeft} run(s) of history and their logs (they stay with ${r.from}; moving back shows them again), each schedule's decision ledger${r.from === 'temporal' ? ", and Temporal's counts of skipped and missed actions" : ''}`,
+  );
+  return lines.join('\n') + '\n';
+}
