@@ -73,6 +73,9 @@ const REQUIRED: Record<string, (keyof JobRequest)[]> = {
   list: [],
 };
 
+/** Goose's monitor sends mark_completed for a job none of whose sessions changed for this long. */
+export const GOOSE_STALE_AFTER_MS = 5 * 60_000;
+
 const ok = (message: string, extra: Partial<JobsResponse> = {}): JobsResponse => ({
   success: true,
   message,
@@ -214,19 +217,21 @@ export class GooseJobs {
         // Goose's monitor saw no session of the job for 5 minutes and believes it finished: the
         // goose processes of it that still run are stopped (trees killed). A run that waits (for
         // a slot, or between attempts) has run nothing yet: it is never dropped for waiting.
+        // An attempt younger than Goose's staleness window cannot have gone stale: Goose's belief
+        // is wrong for it (its session may not be written yet), and it is kept too.
         await schedules.get(id);
+        const now = Date.now();
         const running = await this.withProcess(id);
-        await Promise.all(running.map((r) => runs.kill(r.run.id, 'marked completed by Goose')));
-        const waiting = (await this.active(id)).filter(
-          (r) => !running.some((x) => x.run.id === r.id),
-        );
-        const stopped = running.length
-          ? `${running.length} leftover run(s) stopped`
-          : 'no goose process of it was running';
-        const kept = waiting.length
-          ? `; ${waiting.length} run(s) waiting to start were kept: ${waiting.map((r) => r.id).join(', ')}`
+        const stale = running.filter((r) => now - r.startedAt >= GOOSE_STALE_AFTER_MS);
+        await Promise.all(stale.map((r) => runs.kill(r.run.id, 'marked completed by Goose')));
+        const kept = (await this.active(id)).filter((r) => !stale.some((x) => x.run.id === r.id));
+        const stopped = stale.length
+          ? `${stale.length} stale run(s) stopped`
+          : 'no stale goose process of it was running';
+        const keptText = kept.length
+          ? `; kept ${kept.length} run(s) that wait to start or started within 5 minutes: ${kept.map((r) => r.id).join(', ')}`
           : '';
-        return ok(`job '${id}' marked completed (${stopped}${kept})`);
+        return ok(`job '${id}' marked completed (${stopped}${keptText})`);
       }
     }
   }

@@ -167,17 +167,31 @@ export class ScheduleService {
     return { schedule, ...insight, recentRuns };
   }
 
-  /** Replaces the fields a draft carries; the id stays. Occurrences already decided stay decided. */
-  async update(id: string, draft: ScheduleDraft, baseDir = process.cwd()): Promise<Schedule> {
-    await this.get(id);
-    // Re-snapshotting is cheap and idempotent (content-addressed): the recipe may have changed.
-    const change = this.definitionOf(draft, baseDir);
+  /**
+   * Replaces the fields a draft carries; the id stays. Occurrences already decided stay decided.
+   * The recipe snapshot stays too, unless `reloadRecipe` (a recipe was given again, or another
+   * one): changing a cron must not pick up whatever the recipe file holds by now.
+   */
+  async update(
+    id: string,
+    draft: ScheduleDraft,
+    baseDir = process.cwd(),
+    options: { reloadRecipe?: boolean } = {},
+  ): Promise<Schedule> {
+    const current = await this.get(id);
+    const keep =
+      !options.reloadRecipe &&
+      !draft.followSource &&
+      resolve(baseDir, draft.recipePath) === current.action.recipePath
+        ? current.action
+        : null;
+    const change = this.definitionOf(draft, baseDir, keep);
     this.check({ id, ...change, decidedThrough: this.deps.clock.now() });
     return this.deps.backend.update(id, change, this.template({ id, ...change }));
   }
 
   /** Everything a draft defines, validated: spec, policies, state, and the snapshotted action. */
-  private definitionOf(draft: ScheduleDraft, baseDir: string) {
+  private definitionOf(draft: ScheduleDraft, baseDir: string, keep: ScheduleAction | null = null) {
     checkDraftLimits(draft);
     return {
       spec: this.specOf(draft),
@@ -188,7 +202,7 @@ export class ScheduleService {
         pauseOnFailure: draft.pauseOnFailure,
       },
       state: { paused: draft.paused, note: draft.note, remainingActions: draft.remainingActions },
-      action: this.actionOf(draft, baseDir),
+      action: this.actionOf(draft, baseDir, keep),
     };
   }
 
@@ -330,15 +344,25 @@ export class ScheduleService {
     return spec;
   }
 
-  /** Validates the recipe for a headless run with the schedule's params, and snapshots it. */
-  private actionOf(draft: ScheduleDraft, baseDir: string): ScheduleAction {
+  /**
+   * Validates the recipe for a headless run with the schedule's params, and snapshots it — or,
+   * with `keep`, validates the snapshot the schedule has and keeps it.
+   */
+  private actionOf(
+    draft: ScheduleDraft,
+    baseDir: string,
+    keep: ScheduleAction | null,
+  ): ScheduleAction {
     const recipePath = resolve(baseDir, draft.recipePath);
-    const runnable = this.deps.recipes.loadRunnable(recipePath, draft.params);
-    const snapshot = this.deps.recipes.snapshot(runnable);
+    const runnable = this.deps.recipes.loadRunnable(
+      keep ? this.entryOf(keep) : recipePath,
+      draft.params,
+    );
+    const snapshot = keep ? { hash: keep.recipeHash } : this.deps.recipes.snapshot(runnable);
     const { run } = this.deps.config;
     const hint = runnable.loaded.check.recipe?.schedule;
     return {
-      recipePath: runnable.loaded.file,
+      recipePath: keep ? keep.recipePath : runnable.loaded.file,
       recipeHash: snapshot.hash,
       followSource: draft.followSource,
       params: runnable.params,

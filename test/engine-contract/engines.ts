@@ -27,7 +27,7 @@ export interface EngineUnderTest {
   readonly box: Sandbox;
   readonly app: App;
   /** Starts what fires schedules and runs runs: the embedded scheduler, or a Temporal worker. */
-  serve(): Promise<void>;
+  serve(options?: { maxConcurrent?: number }): Promise<void>;
   /** Closes the app (stopping its scheduler or worker) and opens it again on the same state. */
   restart(): Promise<App>;
   draft(
@@ -95,14 +95,15 @@ async function open(name: EngineName, server: TestTemporal | null): Promise<Engi
   const openOne = () =>
     openApp(resolveConfig({ dataDir: box.dataDir }, env), env, { warn: () => undefined });
   let app = await openOne();
-  let serving = false;
-  const serve = async () => {
-    serving = true;
+  let serving: { maxConcurrent?: number } | null = null;
+  const serve = async (options: { maxConcurrent?: number } = {}) => {
+    serving = options;
+    const maxConcurrent = options.maxConcurrent ?? 8;
     if (name === 'embedded') {
-      const started = app.startScheduler({ maxConcurrent: 8, log: () => undefined });
+      const started = app.startScheduler({ maxConcurrent, log: () => undefined });
       if ('heldBy' in started) throw new Error('the data dir is locked by another daemon');
     } else {
-      await app.startWorker({ maxConcurrent: 8 });
+      await app.startWorker({ maxConcurrent });
     }
   };
   const engine: EngineUnderTest = {
@@ -115,7 +116,7 @@ async function open(name: EngineName, server: TestTemporal | null): Promise<Engi
     async restart() {
       await app.close();
       app = await openOne();
-      if (serving) await serve();
+      if (serving) await serve(serving);
       return app;
     },
     draft(id, expression, recipe, more = {}) {

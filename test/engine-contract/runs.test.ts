@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { livePids, readPids } from '../support/harness.js';
 import { eventually, forEachEngine } from './engines.js';
@@ -83,6 +84,34 @@ forEachEngine('runs', (engine) => {
     expect(detail.attempts[0]!.status).toBe('cancelled');
     await expect(e.app.runs.kill(started.run.id)).rejects.toThrow(/already ended/);
   });
+
+  it('a run that waits for a free slot is cancelled at once, without the kill grace, and never runs', async () => {
+    const e = engine();
+    // A kill grace far longer than the answer may take: a wait for it would show.
+    writeFileSync(join(e.box.dataDir, 'config.yaml'), 'run:\n  heartbeat: 1s\n  kill_grace: 30s\n');
+    await e.restart();
+    await e.serve({ maxConcurrent: 1 });
+    const recipe = e.box.recipe('slot.yaml', { sleep: 60 });
+    await e.app.schedules.add(e.draft('slot', '0 0 12 1 1 *', recipe));
+    await e.app.schedules.trigger('slot', 'allow_all');
+    await e.app.schedules.trigger('slot', 'allow_all');
+    const [first, waiting] = await eventually(async () => {
+      const runs = (await e.runsOf('slot')).sort((a, b) => a.createdAt - b.createdAt);
+      return (
+        runs.length === 2 && runs[0]!.status === 'running' && runs[1]!.status === 'pending' && runs
+      );
+    }, 'one run running and one waiting for the slot');
+    const killedAt = Date.now();
+    const outcome = await e.app.runs.kill(waiting!.id, 'test kill of a waiting run');
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    expect(outcome).toMatchObject({ settled: true, run: { status: 'cancelled' } });
+    const detail = await e.app.runs.show(waiting!.id);
+    expect(detail.attempts).toHaveLength(0);
+    // The running one is stopped normally (TERM, and the stand-in exits at once).
+    expect((await e.app.runs.kill(first!.id)).run.status).toBe('cancelled');
+    await eventually(() => livePids(readPids(e.box.pidfile)).length === 0, 'no process left');
+    expect((await e.app.runs.show(waiting!.id)).attempts).toHaveLength(0);
+  }, 90_000);
 
   it('lists runs by status, and a run id that does not exist is not found', async () => {
     const e = engine();

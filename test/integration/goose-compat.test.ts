@@ -1,31 +1,27 @@
 /**
- * goose-flow as Goose's `temporal-service`: the exact request sequence of Goose's Rust
- * `TemporalScheduler` client, against the `temporal-service` executable, on both engines.
+ * goose-flow as Goose's `temporal-service`, driven by a client that behaves like Goose's own Rust
+ * scheduler client (test/support/goose-client.ts): discovery or start, all five keys with nulls,
+ * no secret, no timeout, and its status monitor with `mark_completed` — on both engines.
  */
-import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import {
-  finished,
+  cli,
+  json,
   postEarly,
   repoRoot,
   startScript,
   waitFor,
   type CliProcess,
 } from '../support/harness.js';
-import { forEachEngineOverHttp } from '../support/http-engines.js';
+import { forEachEngineOverHttp, listeningPort } from '../support/http-engines.js';
+import { GooseClient, type JobsResponse as JobsBody } from '../support/goose-client.js';
 
-const SECRET = 's3cret-' + randomBytes(4).toString('hex');
-
-interface JobsBody {
-  success: boolean;
-  message: string;
-  jobs?: Record<string, unknown>[];
-  data?: Record<string, unknown>;
-}
+const SERVICE = join(repoRoot, 'dist/cli/temporal-service.js');
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -35,75 +31,58 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startService(env: NodeJS.ProcessEnv): CliProcess {
-  return startScript(join(repoRoot, 'dist/cli/temporal-service.js'), [], env);
-}
+/** Go's time.Duration text: 750ms, 2.5s, 1m2.5s, 1h0m0s. */
+const GO_DURATION = /^(?:\d+ms|(?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?s)$/;
 
-forEachEngineOverHttp('temporal-service drop-in', (c) => {
-  const envFor = (port: number): NodeJS.ProcessEnv => ({
-    ...c().env,
-    PORT: String(port),
-    TEMPORAL_SECRET_KEY: SECRET,
-  });
+forEachEngineOverHttp('temporal-service drop-in, driven like Goose', (c) => {
+  /** Goose's environment for a test: a port of its own, and where its sessions are. */
+  function gooseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const sessions = join(c().box.root, 'sessions');
+    mkdirSync(sessions, { recursive: true });
+    return { ...c().env, STANDIN_SESSIONS_DIR: sessions, ...extra };
+  }
 
-  /** As the Rust client does: start the binary, poll /health every 500 ms for up to 15 s. */
-  async function start(env: NodeJS.ProcessEnv): Promise<CliProcess> {
-    const service = startService(env);
-    c().track(service);
-    const base = `http://127.0.0.1:${env.PORT}`;
-    await waitFor(
-      async () => {
-        if (service.exitCode !== null) throw new Error(`exited: ${service.out.stderr}`);
-        const r = await fetch(`${base}/health`).catch(() => null);
-        if (!r?.ok) await new Promise((ok) => setTimeout(ok, 500));
-        return r?.ok ?? false;
-      },
-      15_000,
-      'GET /health to answer',
+  /** Goose starting its scheduler: discover a running service, or start the binary. */
+  async function goose(env: NodeJS.ProcessEnv, monitor?: { everyMs: number; staleMs: number }) {
+    const client = await GooseClient.connect({
+      binary: SERVICE,
+      env,
+      sessionsDir: env.STANDIN_SESSIONS_DIR!,
+      ...(monitor ? { monitorEveryMs: monitor.everyMs, staleAfterMs: monitor.staleMs } : {}),
+    });
+    const started = client.started;
+    if (started)
+      c().track(
+        Object.assign(started, {
+          out: { stdout: '', stderr: '' },
+          closed: client.exited,
+        }) as CliProcess,
+      );
+    return client;
+  }
+
+  const runsOf = async (env: NodeJS.ProcessEnv) =>
+    json<{ id: string; status: string; scheduleId: string | null }[]>(
+      (await cli(['runs', '--json', '--limit', '100'], env)).stdout,
     );
-    return service;
-  }
 
-  function jobs(port: number, body: Record<string, unknown>, key: string | null = SECRET) {
-    return fetch(`http://127.0.0.1:${port}/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { 'x-secret-key': key } : {}) },
-      body: JSON.stringify(body),
+  it('the whole schedule lifecycle as Goose drives it, state kept across a restart', async () => {
+    const env = gooseEnv({
+      PORT: String(await freePort()),
+      // On a cluster /ports reports the UI port that is configured (a dev server reports its own).
+      ...(c().engine === 'temporal' ? { GOOSE_FLOW_TEMPORAL_UI_PORT: '18233' } : {}),
     });
-  }
-  /** The client always sends all five keys, unused ones as null. */
-  async function action(port: number, act: string, fields: Record<string, string | null> = {}) {
-    const r = await jobs(port, {
-      action: act,
-      job_id: null,
-      cron: null,
-      recipe_path: null,
-      execution_mode: null,
-      ...fields,
+    const client = await goose(env);
+    expect(client.started, 'nothing answered, so the client started the binary').not.toBeNull();
+    expect(client.ports).toEqual({
+      http_port: client.port,
+      temporal_port: c().engine === 'temporal' ? expect.any(Number) : 0,
+      ui_port: c().engine === 'temporal' ? 18233 : 0,
     });
-    expect(r.status).toBe(200);
-    return (await r.json()) as JobsBody;
-  }
-
-  it('answers the Rust client through the whole schedule lifecycle, and keeps state across a restart', async () => {
-    const port = await freePort();
-    const env = envFor(port);
-    const service = await start(env);
-    const ports = (await (await fetch(`http://127.0.0.1:${port}/ports`)).json()) as Record<
-      string,
-      number
-    >;
-    expect(ports.http_port).toBe(port);
-    expect(typeof ports.temporal_port).toBe('number');
-
-    // The secret is required on /jobs.
-    const denied = await jobs(port, { action: 'list' }, null);
-    expect(denied.status).toBe(401);
-    expect(await denied.json()).toMatchObject({ success: false });
-    expect((await jobs(port, { action: 'list' }, 'wrong')).status).toBe(401);
 
     const recipe = c().box.recipe('daily.yaml', { sleep: 20 });
-    const created = await action(port, 'create', {
+    const original = readFileSync(recipe, 'utf8');
+    const created = await client.action('create', {
       job_id: 'daily',
       cron: '0 0 12 * * * *',
       recipe_path: recipe,
@@ -112,147 +91,281 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     expect(created.jobs).toBeUndefined();
     expect(created.data).toBeUndefined();
 
-    const listed = await action(port, 'list');
-    expect(listed.success).toBe(true);
-    expect(listed.jobs).toHaveLength(1);
-    const job = listed.jobs![0]!;
+    const job = (await client.action('list')).jobs![0]!;
     expect(job).toMatchObject({
       id: 'daily',
       cron: '0 0 12 * * * *',
-      recipe_path: recipe,
       currently_running: false,
       paused: false,
       execution_mode: 'background',
     });
+    // recipe_path is the managed copy that runs: it exists, and moving or editing the user's file
+    // changes neither it nor what Goose shows.
+    expect(job.recipe_path).not.toBe(recipe);
+    expect(job.recipe_path.startsWith(join(c().box.dataDir, 'recipes'))).toBe(true);
+    expect(readFileSync(job.recipe_path, 'utf8')).toBe(original);
+    renameSync(recipe, `${recipe}.moved`);
+    writeFileSync(recipe, 'not: a recipe any more\n');
+    const again = (await client.action('list')).jobs![0]!;
+    expect(again.recipe_path).toBe(job.recipe_path);
+    expect(existsSync(again.recipe_path)).toBe(true);
     expect(Date.parse(String(job.created_at))).not.toBeNaN();
     expect(new Date(String(job.next_run)).getUTCSeconds()).toBe(0);
     expect(job.last_run).toBeUndefined();
 
-    const started = await action(port, 'run_now', { job_id: 'daily' });
+    const started = await client.action('run_now', { job_id: 'daily' });
     expect(started.success, started.message).toBe(true);
     const runId = String(started.data!.session_id);
     expect(runId).toBeTruthy();
-
-    const running = await waitFor(
-      async () => {
-        const s = await action(port, 'status', { job_id: 'daily' });
-        return s.jobs![0]!.currently_running === true && s;
-      },
-      20_000,
-      'the job to be running',
-    );
-    expect(running.jobs![0]!.last_run).toBeTruthy();
-    // run_now is a manual run on both engines (on Temporal, marked so after the schedule starts it).
     await waitFor(
       async () =>
-        (await action(port, 'status', { job_id: 'daily' })).jobs![0]!.last_manual_run !== undefined,
+        (await client.action('status', { job_id: 'daily' })).jobs![0]!.last_manual_run !==
+        undefined,
       20_000,
       'last_manual_run after run_now',
     );
-
     const inspected = await waitFor(
       async () => {
-        const i = await action(port, 'inspect_job', { job_id: 'daily' });
+        const i = await client.action('inspect_job', { job_id: 'daily' });
         return i.success && i.data?.process_id ? i : false;
       },
-      20_000,
-      'inspect_job to see the process',
+      30_000,
+      'inspect_job to see the goose process',
     );
     expect(inspected.data).toMatchObject({ job_id: 'daily', session_id: runId });
     expect(typeof inspected.data!.process_id).toBe('number');
+    expect(String(inspected.data!.running_duration)).toMatch(GO_DURATION);
     expect(typeof inspected.data!.running_duration_seconds).toBe('number');
 
-    const killed = await action(port, 'kill_job', { job_id: 'daily' });
+    const killed = await client.action('kill_job', { job_id: 'daily' });
     expect(killed.success, killed.message).toBe(true);
-    const after = await action(port, 'status', { job_id: 'daily' });
-    expect(after.jobs![0]!.currently_running).toBe(false);
-    expect((await action(port, 'kill_job', { job_id: 'daily' })).success).toBe(false);
-    expect((await action(port, 'inspect_job', { job_id: 'daily' })).success).toBe(false);
+    expect((await client.action('status', { job_id: 'daily' })).jobs![0]!.currently_running).toBe(
+      false,
+    );
+    expect((await client.action('kill_job', { job_id: 'daily' })).success).toBe(false);
+    expect((await client.action('inspect_job', { job_id: 'daily' })).success).toBe(false);
 
-    expect((await action(port, 'pause', { job_id: 'daily' })).success).toBe(true);
-    expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.paused).toBe(true);
-    expect((await action(port, 'unpause', { job_id: 'daily' })).success).toBe(true);
-    expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.paused).toBe(false);
-
-    const updated = await action(port, 'update', { job_id: 'daily', cron: '0 30 6 * * * *' });
+    expect((await client.action('pause', { job_id: 'daily' })).success).toBe(true);
+    expect((await client.action('status', { job_id: 'daily' })).jobs![0]!.paused).toBe(true);
+    expect((await client.action('unpause', { job_id: 'daily' })).success).toBe(true);
+    expect((await client.action('status', { job_id: 'daily' })).jobs![0]!.paused).toBe(false);
+    const updated = await client.action('update', { job_id: 'daily', cron: '0 30 6 * * * *' });
     expect(updated.success, updated.message).toBe(true);
-    expect((await action(port, 'status', { job_id: 'daily' })).jobs![0]!.cron).toBe(
+    expect((await client.action('status', { job_id: 'daily' })).jobs![0]!.cron).toBe(
       '0 30 6 * * * *',
     );
-    expect((await action(port, 'mark_completed', { job_id: 'daily' })).success).toBe(true);
+    expect((await client.action('mark_completed', { job_id: 'daily' })).success).toBe(true);
 
-    // State survives a restart (the Go service lost it).
-    service.kill('SIGTERM');
-    expect((await finished(service)).code).toBe(0);
-    // The secret was sent with every request (and a wrong one twice): it is in no log line.
-    expect(service.out.stdout + service.out.stderr).not.toContain(SECRET);
-    await start(env);
-    const again = await action(port, 'list');
-    expect(again.jobs!.map((j) => [j.id, j.cron])).toEqual([['daily', '0 30 6 * * * *']]);
-
-    expect((await action(port, 'delete', { job_id: 'daily' })).success).toBe(true);
-    const gone = await action(port, 'status', { job_id: 'daily' });
+    // State survives a restart (the Go service lost it): Goose finds no service and starts it again.
+    expect(await client.stopService()).toBe(0);
+    const restarted = await goose(env);
+    expect(restarted.started).not.toBeNull();
+    const listed = await restarted.action('list');
+    expect(listed.jobs!.map((j) => [j.id, j.cron, j.recipe_path])).toEqual([
+      ['daily', '0 30 6 * * * *', job.recipe_path],
+    ]);
+    expect((await restarted.action('delete', { job_id: 'daily' })).success).toBe(true);
+    const gone = await restarted.action('status', { job_id: 'daily' });
     expect(gone.success).toBe(false);
     expect(gone.message).toMatch(/not found: daily/);
+  }, 180_000);
+
+  it('six run_now at once all run at once: no limit unless one is set, as the Go service', async () => {
+    const env = gooseEnv({ PORT: String(await freePort()) });
+    const client = await goose(env);
+    const recipe = c().box.recipe('six.yaml', { sleep: 10 });
+    const ids = ['one', 'two', 'three', 'four', 'five', 'six'];
+    for (const id of ids)
+      expect(
+        (await client.action('create', { job_id: id, cron: '0 0 12 * * * *', recipe_path: recipe }))
+          .success,
+      ).toBe(true);
+    const answers = await Promise.all(ids.map((id) => client.action('run_now', { job_id: id })));
+    expect(answers.every((a) => a.success)).toBe(true);
+    // Every job has a goose process at the same time.
+    await waitFor(
+      async () => {
+        const seen = await Promise.all(
+          ids.map((id) => client.action('inspect_job', { job_id: id })),
+        );
+        return seen.every((s) => s.success && typeof s.data?.process_id === 'number');
+      },
+      40_000,
+      'six goose processes at once',
+    );
+    let last: unknown = null;
+    const done = await waitFor(
+      async () => {
+        // The Temporal server is shared by this file's tests: only this test's jobs count.
+        const runs = (await runsOf(env)).filter((r) => ids.includes(r.scheduleId ?? ''));
+        last = runs;
+        return runs.length === 6 && runs.every((r) => r.status === 'succeeded') && runs;
+      },
+      60_000,
+      'all six runs to succeed',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+    });
+    expect(done).toHaveLength(6);
+  }, 180_000);
+
+  it('with a limit set, runs that wait are never dropped: mark_completed keeps them, answers at once, and they run', async () => {
+    const env = gooseEnv({ PORT: String(await freePort()), GOOSE_FLOW_MAX_CONCURRENT: '4' });
+    // The monitor as Goose runs it, faster: every 250 ms, a job is stale after 1 s without a session.
+    const client = await goose(env, { everyMs: 250, staleMs: 1_000 });
+    const recipe = c().box.recipe('queued.yaml', { sleep: 6 });
+    const ids = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'];
+    for (const id of ids)
+      expect(
+        (await client.action('create', { job_id: id, cron: '0 0 12 * * * *', recipe_path: recipe }))
+          .success,
+      ).toBe(true);
+    await Promise.all(ids.map((id) => client.action('run_now', { job_id: id })));
+    client.startMonitor();
+    try {
+      // Two of them wait for a slot with no session: Goose's monitor marks their jobs completed.
+      await waitFor(() => client.marks.length >= 2, 60_000, 'the monitor to mark the waiting jobs');
+      const runs = await waitFor(
+        async () => {
+          const all = (await runsOf(env)).filter((r) => ids.includes(r.scheduleId ?? ''));
+          return all.length === 6 && all.every((r) => r.status === 'succeeded') && all;
+        },
+        90_000,
+        'every run, the waiting ones too, to succeed',
+      );
+      expect(runs.map((r) => r.scheduleId).sort()).toEqual([...ids].sort());
+    } finally {
+      await client.stopMonitor();
+    }
+    for (const mark of client.marks) {
+      expect(mark.answer.success, mark.answer.message).toBe(true);
+      expect(mark.answer.message).toMatch(/no stale goose process|kept/);
+      // No kill grace for a run that has no process (it was 10 s + 3 s).
+      expect(mark.tookMs).toBeLessThan(5_000);
+    }
+  }, 180_000);
+
+  it("TEMPORAL_SECRET_KEY in Goose's environment changes nothing: /jobs stays open to loopback, a key is goose-flow's own opt-in", async () => {
+    const port = await freePort();
+    const env = gooseEnv({ PORT: String(port), TEMPORAL_SECRET_KEY: 'from-goose-env' });
+    // A service already runs (started by hand): Goose discovers it on PORT and starts nothing.
+    const service = c().track(startScript(SERVICE, [], env));
+    await listeningPort(service);
+    const client = await goose(env);
+    expect(client.started).toBeNull();
+    expect(client.port).toBe(port);
+    const listed = await client.action('list');
+    expect(listed).toMatchObject({ success: true, jobs: [] });
+    expect(service.out.stdout).toContain('TEMPORAL_SECRET_KEY is set and ignored');
+    service.kill('SIGTERM');
+    await service.closed;
+
+    const keyed = c().track(
+      startScript(SERVICE, [], { ...env, GOOSE_FLOW_JOBS_KEY: 'k3y-opt-in' }),
+    );
+    await listeningPort(keyed);
+    await expect(client.action('list')).rejects.toThrow(/status: 401/);
+    const withKey = await fetch(`http://127.0.0.1:${port}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-secret-key': 'k3y-opt-in' },
+      body: JSON.stringify({ action: 'list' }),
+    });
+    expect(withKey.status).toBe(200);
+    // /health and /ports never need the key (Goose calls them without one).
+    expect((await fetch(`http://127.0.0.1:${port}/ports`)).status).toBe(200);
+    keyed.kill('SIGTERM');
+    await keyed.closed;
+    expect(keyed.out.stdout + keyed.out.stderr).not.toContain('k3y-opt-in');
+  });
+
+  it('discovers a service on the default ports (58080–58085) when PORT is not set', async () => {
+    let port = 0;
+    for (const p of [58080, 58081, 58082, 58083, 58084, 58085]) {
+      const s = createServer();
+      const free = await new Promise<boolean>((ok) => {
+        s.once('error', () => ok(false));
+        s.listen(p, '127.0.0.1', () => s.close(() => ok(true)));
+      });
+      if (free) {
+        port = p;
+        break;
+      }
+    }
+    expect(port, 'one of 58080–58085 is free').toBeGreaterThan(0);
+    const env = gooseEnv();
+    delete env.PORT;
+    const serve = c().track(
+      startScript(
+        join(repoRoot, 'dist/cli/main.js'),
+        ['serve', '--port', String(port), '--log-format', 'json'],
+        env,
+      ),
+    );
+    await listeningPort(serve);
+    const client = await goose(env);
+    expect(client.started).toBeNull();
+    expect(client.port).toBe(port);
+    expect((await client.action('list')).success).toBe(true);
   });
 
   it('bad requests: 405, 400, unknown actions and missing fields, never a 5xx', async () => {
     const port = await freePort();
-    await start(envFor(port));
+    const client = await goose(gooseEnv({ PORT: String(port) }));
+    const action = (act: string, fields: Record<string, string> = {}) => client.action(act, fields);
+    const jobs = (p: number, body: unknown) =>
+      fetch(`http://127.0.0.1:${p}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const base = `http://127.0.0.1:${port}`;
-    const get = await fetch(`${base}/jobs`, { headers: { 'x-secret-key': SECRET } });
+    const get = await fetch(`${base}/jobs`);
     expect(get.status).toBe(405);
     expect(await get.json()).toMatchObject({ success: false });
     const notJson = await fetch(`${base}/jobs`, {
       method: 'POST',
-      headers: { 'x-secret-key': SECRET, 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       body: '{not json',
     });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ success: false });
-    const unknown = await action(port, 'explode');
+    const unknown = await action('explode');
     expect(unknown).toMatchObject({ success: false });
     expect(unknown.message).toMatch(/unknown action 'explode'/);
-    const missing = await action(port, 'create', { job_id: 'x' });
+    const missing = await action('create', { job_id: 'x' });
     expect(missing.success).toBe(false);
     expect(missing.message).toMatch(/'cron', 'recipe_path'/);
-    const badCron = await action(port, 'create', {
+    const badCron = await action('create', {
       job_id: 'bad',
       cron: '0 61 * * * * *',
       recipe_path: c().box.recipe('b.yaml'),
     });
     expect(badCron.success).toBe(false);
     expect(badCron.message).toMatch(/minute/);
-    const noRecipe = await action(port, 'create', {
+    const noRecipe = await action('create', {
       job_id: 'nofile',
       cron: '0 0 12 * * * *',
       recipe_path: join(c().box.root, 'missing.yaml'),
     });
     expect(noRecipe.success).toBe(false);
-    expect((await action(port, 'list')).jobs).toEqual([]);
+    expect((await action('list')).jobs).toEqual([]);
     // A malformed `list` is answered on its own: it neither poisons nor reuses the cached listing.
     const malformed = await (await jobs(port, { action: 'list', job_id: 123 })).json();
     expect(malformed).toMatchObject({ success: false });
     expect((malformed as JobsBody).message).toMatch(/field 'job_id'/);
-    expect(await action(port, 'list')).toMatchObject({ success: true, jobs: [] });
+    expect(await action('list')).toMatchObject({ success: true, jobs: [] });
     // A trailing slash is the same endpoint; the key is checked before the body is read.
     const slash = await fetch(`${base}/jobs/`, {
       method: 'POST',
-      headers: { 'x-secret-key': SECRET, 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'list' }),
     });
     expect(await slash.json()).toMatchObject({ success: true, jobs: [] });
-    const keyFirst = await postEarly(
-      `${base}/jobs`,
-      JSON.stringify({ action: 'list', pad: 'x'.repeat(2 * 1024 * 1024) }),
-      {},
-    );
-    expect(keyFirst.status).toBe(401);
     // The server answers 413 before reading the body, and may close the connection under it.
     const huge = await postEarly(
       `http://127.0.0.1:${port}/jobs`,
       JSON.stringify({ action: 'list', pad: 'x'.repeat(2 * 1024 * 1024) }),
-      { 'x-secret-key': SECRET },
+      {},
     );
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ success: false });
@@ -276,7 +389,7 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
         try {
           await write(
             `POST /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-              `Content-Length: ${payload.length}\r\nX-Secret-Key: ${SECRET}\r\nConnection: close\r\n\r\n`,
+              `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`,
           );
           for (let at = 0; at < payload.length; at += 16 * 1024) {
             await write(payload.subarray(at, at + 16 * 1024));
@@ -293,12 +406,13 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
 
   it("takes free-text job names, and sends a listing gzip-encoded to clients that accept it (Goose's reqwest does)", async () => {
     const port = await freePort();
-    await start(envFor(port));
+    const client = await goose(gooseEnv({ PORT: String(port) }));
+    const action = (act: string, fields: Record<string, string> = {}) => client.action(act, fields);
     const recipe = c().box.recipe('many.yaml');
     // Goose names jobs in a free-text field.
     const ids = Array.from({ length: 6 }, (_, i) => `Daily report ${i} (ü)`);
     for (const id of ids) {
-      const made = await action(port, 'create', {
+      const made = await action('create', {
         job_id: id,
         cron: '0 0 12 * * * *',
         recipe_path: recipe,
@@ -321,7 +435,7 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
             port,
             path: '/jobs',
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-secret-key': SECRET, ...headers },
+            headers: { 'content-type': 'application/json', ...headers },
           },
           (res) => {
             const chunks: Buffer[] = [];
@@ -345,18 +459,18 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     expect(refused.headers['content-encoding']).toBeUndefined();
     expect(listed.jobs!.map((j) => j.id).sort()).toEqual([...ids].sort());
     // A free-text id runs like any other.
-    const started = await action(port, 'run_now', { job_id: ids[0]! });
+    const started = await action('run_now', { job_id: ids[0]! });
     expect(started.success, started.message).toBe(true);
     const done = await waitFor(
       async () => {
-        const s = (await action(port, 'status', { job_id: ids[0]! })).jobs![0]!;
+        const s = (await action('status', { job_id: ids[0]! })).jobs![0]!;
         return s.currently_running === false && s.last_run !== undefined && s;
       },
       30_000,
       'the run of a free-text job to end',
     );
     expect(done.id).toBe(ids[0]);
-    expect((await action(port, 'delete', { job_id: ids[0]! })).success).toBe(true);
+    expect((await action('delete', { job_id: ids[0]! })).success).toBe(true);
   });
 
   it('probes upward from PORT when it is taken, and reports the port it got', async () => {
@@ -364,8 +478,7 @@ forEachEngineOverHttp('temporal-service drop-in', (c) => {
     const port = await freePort();
     await new Promise<void>((ok) => blocker.listen(port, '127.0.0.1', ok));
     try {
-      const service = startService(envFor(port));
-      c().track(service);
+      const service = c().track(startScript(SERVICE, [], gooseEnv({ PORT: String(port) })));
       const line = await waitFor(
         () => service.out.stdout.split('\n').find((l) => l.includes('http_listening')),
         30_000,

@@ -468,3 +468,41 @@ describe('serve under a locked store', () => {
     expectLedgerExactlyOnce('locked', 1_000);
   });
 });
+
+describe('serve that cannot start exits at once', () => {
+  it('a port out of range is a usage error (exit 2); a taken port exits 1, naming it, after one signal-free start', async () => {
+    const bad = await cli(['serve', '--port', '99999'], box.env, { timeoutMs: 20_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--port must be a whole number from 0 to 65535, got '99999'/);
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      // It used to print the error and go on running (two signals needed), serving nothing.
+      const taken = await cli(['serve', '--port', String(port)], box.env, { timeoutMs: 20_000 });
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toContain(`port ${port} on 127.0.0.1 is already taken`);
+      // The data dir is free for the next daemon.
+      const lock = json<{ daemon: unknown }>((await cli(['status', '--json'], box.env)).stdout);
+      expect(lock.daemon).toBeNull();
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('temporal-service --help and --version print and exit 0 (they used to start a server)', async () => {
+    const script = join(repoRoot, 'dist/cli/temporal-service.js');
+    const { startScript } = await import('../support/harness.js');
+    const help = await finished(startScript(script, ['--help'], box.env), 20_000);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: temporal-service/);
+    expect(help.stdout).toContain('GOOSE_FLOW_JOBS_KEY');
+    const version = await finished(startScript(script, ['--version'], box.env), 20_000);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const unknown = await finished(startScript(script, ['--port', '1'], box.env), 20_000);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unexpected argument '--port'");
+  });
+});

@@ -64,7 +64,9 @@ function updateCommand(): Command {
   ).action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
     await withApp(cmd, async (app) => {
       const current = await app.schedules.get(id);
-      await app.schedules.update(id, draftFromFlags(id, flags, draftOf(current)));
+      await app.schedules.update(id, draftFromFlags(id, flags, draftOf(current)), process.cwd(), {
+        reloadRecipe: flags.recipe !== undefined,
+      });
       await printSchedule(app, id, flags.json, 'updated');
     });
   });

@@ -144,7 +144,9 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
       const b = c.req.valid('json');
       if (b.recipe !== undefined) recipePath(b.recipe as string);
       const current = await app.schedules.get(id);
-      await app.schedules.update(id, draftFromFlags(id, flagsOf(b), draftOf(current)));
+      await app.schedules.update(id, draftFromFlags(id, flagsOf(b), draftOf(current)), undefined, {
+        reloadRecipe: b.recipe !== undefined,
+      });
       const detail = await app.schedules.show(id);
       return c.json(scheduleJson(detail.schedule, detail.next), 200);
     },

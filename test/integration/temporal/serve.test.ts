@@ -32,15 +32,15 @@ afterEach(async () => {
   box.cleanup();
 }, 60_000);
 
-async function serve(env: NodeJS.ProcessEnv): Promise<CliProcess> {
-  const daemon = startCli(['serve', '--engine', 'temporal', '--log-format', 'json'], env);
+async function serve(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<CliProcess> {
+  const daemon = startCli(['serve', '--engine', 'temporal', '--log-format', 'json', ...extra], env);
   daemons.push(daemon);
   await waitFor(
     () => daemon.out.stdout.includes('serve_started') || daemon.exitCode !== null,
-    60_000,
+    90_000,
     'serve --engine temporal to start',
   );
-  expect(daemon.out.stdout).toContain('serve_started');
+  expect(daemon.out.stdout, daemon.out.stderr).toContain('serve_started');
   return daemon;
 }
 
@@ -76,9 +76,22 @@ describe.skipIf(!bin)(
   () => {
     it('starts a dev server in the data dir, runs schedules on it, stops it on SIGTERM, and keeps state across a restart', async () => {
       const env = { ...box.env, GOOSE_FLOW_TEMPORAL_BIN: bin! };
-      const daemon = await serve(env);
+      const daemon = await serve(env, ['--port', '0']);
       const pid = serverPid(daemon);
       expect(existsSync(join(box.dataDir, 'temporal.db'))).toBe(true);
+      // The dev server runs its web UI; /ports tells Goose where (it prints "Temporal UI: …").
+      const http = json<{ port: number }>(
+        daemon.out.stdout.split('\n').find((l) => l.includes('http_listening'))!,
+      ).port;
+      const ports = json<{ temporal_port: number; ui_port: number }>(
+        await (await fetch(`http://127.0.0.1:${http}/ports`)).text(),
+      );
+      expect(ports.temporal_port).toBeGreaterThan(0);
+      expect(ports.ui_port).toBeGreaterThan(0);
+      expect(ports.ui_port).not.toBe(ports.temporal_port);
+      const ui = await fetch(`http://127.0.0.1:${ports.ui_port}/`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toMatch(/<html/i);
 
       // Other commands on the data dir use the running dev server without being told.
       const recipe = box.recipe('tick.yaml');
