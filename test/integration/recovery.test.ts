@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   cli,
@@ -31,6 +34,37 @@ beforeEach(() => {
 });
 afterEach(() => box.cleanup());
 
+/**
+ * The one run's timeline event types, read from the store directly: a goose-flow command would
+ * itself hand an orphan to a background recovery and race the test's own `recover`.
+ */
+function types(): string[] {
+  const file = join(box.dataDir, 'goose-flow.db');
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return db.prepare('SELECT type FROM events ORDER BY seq').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The newest attempt's pid and heartbeat, from the store (see `types`). */
+function attemptRow(): { pid: number | null; heartbeat_at: number } | undefined {
+  const file = join(box.dataDir, 'goose-flow.db');
+  if (!existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return db
+      .prepare('SELECT pid, heartbeat_at FROM attempts ORDER BY number DESC LIMIT 1')
+      .get() as { pid: number | null; heartbeat_at: number } | undefined;
+  } finally {
+    db.close();
+  }
+}
+
 async function detail(env: NodeJS.ProcessEnv = box.env): Promise<Detail> {
   const runs = json<{ id: string }[]>((await cli(['runs', '--json'], env)).stdout);
   expect(runs).toHaveLength(1);
@@ -45,20 +79,26 @@ async function killGooseFlowMidRun(
 ): Promise<void> {
   const runner = startCli(['run', recipe, ...extra], box.env);
   await waitFor(() => readPids(box.pidfile).length >= treeSize, 15_000, 'the attempt process');
-  await new Promise((r) => setTimeout(r, 200));
+  // The attempt's row (with its pid) is written just after the spawn: kill once it is there.
+  await waitFor(() => attemptRow()?.pid, 15_000, 'the attempt to be recorded');
   runner.kill('SIGKILL');
   await finished(runner);
 }
 
 describe('recovery after goose-flow is killed with SIGKILL', () => {
   it('re-adopts a still-living attempt, watches it to its end, then retries (exit status unknown)', async () => {
-    const recipe = box.recipe('adopt.yaml', { sleep: 2, sleep_attempts: 1, lines: 0 });
+    const done = join(box.root, 'adopt.done');
+    const recipe = box.recipe('adopt.yaml', { wait_file: done, sleep_attempts: 1, lines: 0 });
     await killGooseFlowMidRun(recipe);
     const standin = readPids(box.pidfile)[0]!;
     expect(livePids([standin])).toEqual([standin]);
     // (No `runs` here: any command would already hand the orphan to a background recovery.)
 
-    const recovered = await cli(['recover', '--json'], box.env);
+    // The attempt lives until the test has seen it adopted: no race with a slow machine.
+    const recovering = startCli(['recover', '--json'], box.env);
+    await waitFor(() => types().includes('attempt_adopted'), 30_000, 'adoption');
+    writeFileSync(done, '');
+    const recovered = await finished(recovering);
     expect(recovered.code, recovered.stderr).toBe(0);
     expect(json<{ adopted: string[] }>(recovered.stdout).adopted).toHaveLength(1);
 
@@ -68,11 +108,11 @@ describe('recovery after goose-flow is killed with SIGKILL', () => {
       ['lost', 'ExitStatusUnknown'],
       ['succeeded', null],
     ]);
-    const types = run.timeline.map((e) => e.type);
-    expect(types).toEqual(
+    const kinds = run.timeline.map((e) => e.type);
+    expect(kinds).toEqual(
       expect.arrayContaining(['owner_lost', 'attempt_adopted', 'attempt_lost', 'retry_scheduled']),
     );
-    expect(types.indexOf('attempt_adopted')).toBeLessThan(types.indexOf('attempt_lost'));
+    expect(kinds.indexOf('attempt_adopted')).toBeLessThan(kinds.indexOf('attempt_lost'));
     expect(livePids(readPids(box.pidfile))).toEqual([]);
   });
 
@@ -120,13 +160,17 @@ describe('recovery after goose-flow is killed with SIGKILL', () => {
   });
 
   it('a second recover finds nothing: a run is claimed by exactly one process', async () => {
-    const recipe = box.recipe('once.yaml', { sleep: 1.5, sleep_attempts: 1, lines: 0 });
+    const done = join(box.root, 'once.done');
+    const recipe = box.recipe('once.yaml', { wait_file: done, sleep_attempts: 1, lines: 0 });
     await killGooseFlowMidRun(recipe);
-    const [a, b] = await Promise.all([
-      cli(['recover', '--json'], box.env),
-      cli(['recover', '--json'], box.env),
-    ]);
-    const reports = [a, b].map((r) => json<{ adopted: string[] }>(r.stdout));
+    const both = [
+      startCli(['recover', '--json'], box.env),
+      startCli(['recover', '--json'], box.env),
+    ];
+    await waitFor(() => types().includes('attempt_adopted'), 30_000, 'adoption');
+    writeFileSync(done, '');
+    const [a, b] = await Promise.all(both.map((p) => finished(p)));
+    const reports = [a!, b!].map((r) => json<{ adopted: string[] }>(r.stdout));
     expect(reports.map((r) => r.adopted.length).sort()).toEqual([0, 1]);
     const run = await detail();
     expect(run.timeline.filter((e) => e.type === 'owner_lost')).toHaveLength(1);
@@ -134,18 +178,28 @@ describe('recovery after goose-flow is killed with SIGKILL', () => {
   });
 
   it('takes over a run whose owner hangs (alive but not heartbeating) and watches its attempt', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(box.dataDir, { recursive: true });
     writeFileSync(join(box.dataDir, 'config.yaml'), 'run:\n  heartbeat: 100ms\n');
-    const recipe = box.recipe('hung.yaml', { sleep: 3, sleep_attempts: 1, lines: 0 });
+    const done = join(box.root, 'hung.done');
+    const recipe = box.recipe('hung.yaml', { wait_file: done, sleep_attempts: 1, lines: 0 });
     const runner = startCli(['run', recipe], box.env);
     await waitFor(() => readPids(box.pidfile).length >= 1, 15_000, 'the attempt process');
+    await waitFor(() => attemptRow()?.pid, 15_000, 'the attempt row');
     runner.kill('SIGSTOP'); // the owner hangs: alive, but its heartbeats stop
     try {
-      await new Promise((r) => setTimeout(r, 2_500)); // 18 missed heartbeats of 100 ms
-      const recovered = await cli(['recover', '--json'], box.env);
+      // Stale once 18 heartbeats of 100 ms went missing: wait for that in the store, not by the clock.
+      await waitFor(
+        () => {
+          const row = attemptRow();
+          return row !== undefined && Date.now() - row.heartbeat_at > 2_500;
+        },
+        30_000,
+        'the heartbeat to go stale',
+      );
+      const recovering = startCli(['recover', '--json'], box.env);
+      await waitFor(() => types().includes('attempt_adopted'), 30_000, 'adoption');
+      writeFileSync(done, '');
+      const recovered = await finished(recovering);
       expect(json<{ adopted: string[] }>(recovered.stdout).adopted).toHaveLength(1);
       const run = await detail();
       expect(run.status).toBe('succeeded');
