@@ -197,7 +197,11 @@ describe('goose-flow events (the CLI face of the feed)', () => {
 
   it('prints what happened after an id, and follows new events live', async () => {
     const follower = startCli(['events', '--follow', '--json'], box.env);
-    await new Promise((r) => setTimeout(r, 800));
+    await waitFor(
+      () => follower.out.stderr.includes('following events after'),
+      20_000,
+      'following',
+    );
     const run = await cli(['run', box.recipe('e.yaml'), '--json'], box.env);
     const runId = (JSON.parse(run.stdout) as { id: string }).id;
     const lines = await waitFor(
@@ -226,7 +230,11 @@ describe('goose-flow events (the CLI face of the feed)', () => {
 
   it('--logs adds the log lines of the runs it follows, each line prefixed with its run', async () => {
     const follower = startCli(['events', '--follow', '--logs'], box.env);
-    await new Promise((r) => setTimeout(r, 800));
+    await waitFor(
+      () => follower.out.stderr.includes('following events after'),
+      20_000,
+      'following',
+    );
     const run = await cli(['run', box.recipe('l.yaml', { lines: 3 }), '--json'], box.env);
     const runId = (JSON.parse(run.stdout) as { id: string }).id;
     await waitFor(

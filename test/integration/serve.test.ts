@@ -65,12 +65,12 @@ function ledger(scheduleId: string): Occurrence[] {
   }
 }
 
-function runsOf(scheduleId: string): { id: string; status: string }[] {
+function runsOf(scheduleId: string): { id: string; status: string; session_id: string | null }[] {
   const db = new Database(join(box.dataDir, 'goose-flow.db'), { readonly: true });
   try {
     return db
-      .prepare('SELECT id, status FROM runs WHERE schedule_id = ? ORDER BY id')
-      .all(scheduleId) as { id: string; status: string }[];
+      .prepare('SELECT id, status, session_id FROM runs WHERE schedule_id = ? ORDER BY id')
+      .all(scheduleId) as { id: string; status: string; session_id: string | null }[];
   } finally {
     db.close();
   }
@@ -430,7 +430,8 @@ describe('serve shutdown', () => {
     // Wait until the attempt is past its start-up output: a goose that writes after its daemon left
     // hits a closed pipe, so only a quiet attempt outlives the daemon.
     await waitFor(() => readPids(box.pidfile).length === 1, 10_000, 'the attempt process');
-    await new Promise((r) => setTimeout(r, 300));
+    // Its session header was read (the session id is stored): from here on it writes nothing.
+    await waitFor(() => runsOf('quiet')[0]?.session_id, 10_000, 'the session header');
     expect(await stop(first)).toBe(0);
     expect(livePids(readPids(box.pidfile))).toHaveLength(1);
     const second = await serve();

@@ -59,6 +59,9 @@ export function eventsCommand(): Command {
               ? new LogTail(app.runs, app.logs, app.engine === 'temporal' ? 500 : POLL_MS, filter)
               : null;
             await tail?.seed();
+            // On stderr, so a reader of the events knows from when on it sees everything.
+            if (flags.follow)
+              process.stderr.write(`following events after ${cursor} (Ctrl-C stops)\n`);
             try {
               for (;;) {
                 const { items, cursor: next } = await app.feed.since(cursor, 500);
