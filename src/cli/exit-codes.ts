@@ -32,6 +32,15 @@ export function exitCodeForError(err: unknown): number {
   return ExitCode.failure;
 }
 
+/** `{error: {code, message, details}}`, as the HTTP API answers. */
+export function errorJson(err: unknown): {
+  error: { code: string; message: string; details: Record<string, unknown> };
+} {
+  if (err instanceof GooseFlowError)
+    return { error: { code: err.code, message: err.message, details: err.details } };
+  return { error: { code: 'internal', message: describeError(err), details: {} } };
+}
+
 /** A user sees what was wrong and where — never a stack trace for their own mistake. */
 export function describeError(err: unknown): string {
   if (err instanceof GooseFlowError) return err.message;

@@ -12,7 +12,7 @@ import { statusCommand } from './commands/status.js';
 import { eventsCommand } from './commands/events.js';
 import { engineCommand } from './commands/engine.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
-import { describeError, exitCodeForError } from './exit-codes.js';
+import { describeError, errorJson, exitCodeForError } from './exit-codes.js';
 import { VERSION } from '../version.js';
 
 function program(): Command {
@@ -89,8 +89,11 @@ async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (err) {
-    if (!(err instanceof CommanderError))
+    if (!(err instanceof CommanderError)) {
       process.stderr.write(`goose-flow: ${describeError(err)}\n`);
+      // A script that asked for JSON gets JSON for a failure too, in the API's error shape.
+      if (argv.includes('--json')) process.stdout.write(JSON.stringify(errorJson(err)) + '\n');
+    }
     process.exitCode = exitCodeForError(err);
   }
 }

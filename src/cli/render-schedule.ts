@@ -1,4 +1,6 @@
 import { formatDuration } from '../domain/duration.js';
+import { encodeDecisionCursor } from '../views/cursors.js';
+import { ON_TIME_TOLERANCE_MS } from '../domain/schedule/policies.js';
 import type { Schedule } from '../domain/schedule/model.js';
 import type { ScheduleDetail } from '../services/schedules.js';
 import { table } from './render.js';
@@ -41,6 +43,7 @@ export function scheduleDetailText(d: ScheduleDetail): string {
         .join(' ') || '-'
     }`,
     `policies   overlap ${s.policies.overlap}, catch-up window ${formatDuration(s.policies.catchupWindowMs)}` +
+      `${s.policies.catchupWindowMs < ON_TIME_TOLERANCE_MS ? ' (an occurrence up to 10 s late still starts)' : ''}` +
       `${s.policies.catchupLatestOnly ? ' (latest only)' : ''}${s.policies.pauseOnFailure ? ', pause on failure' : ''}` +
       `${s.spec.jitterMs ? `, jitter ${formatDuration(s.spec.jitterMs)}` : ''}` +
       `${s.state.remainingActions !== null ? `, ${s.state.remainingActions} runs left` : ''}`,
@@ -62,6 +65,7 @@ export function scheduleDetailText(d: ScheduleDetail): string {
             `  ${zoned(o.scheduledAt, zone)}  ${o.source.padEnd(8)} ${o.decision.padEnd(15)} ${o.runId ?? ''}`,
         )
       : ['  none yet']),
+    ...(d.moreDecisions ? [`  … older: --before ${encodeDecisionCursor(d.moreDecisions)}`] : []),
     '',
     'recent runs',
     ...(d.recentRuns.length ? d.recentRuns.map((r) => `  ${r.id}  ${r.status}`) : ['  none yet']),

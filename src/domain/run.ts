@@ -93,6 +93,8 @@ export const EventType = {
   processKilled: 'process_killed',
   retryScheduled: 'retry_scheduled',
   ownerLost: 'owner_lost',
+  /** A run handed over without an owner (trigger, `run --detach`) was taken by the process that drives it. */
+  claimed: 'run_claimed',
   completed: 'run_completed',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];

@@ -1,6 +1,13 @@
 import type { Attempt, ProcessIdentity, Run, RunEvent } from '../domain/run.js';
 import type { Decision, OverlapPolicy, Schedule } from '../domain/schedule/model.js';
-import type { NewRun, NewSchedule, OccurrenceRecord, RunQuery, ScheduleChange } from './ports.js';
+import type {
+  NewRun,
+  NewSchedule,
+  OccurrenceRecord,
+  OccurrenceSource,
+  RunQuery,
+  ScheduleChange,
+} from './ports.js';
 
 /** Live hooks a caller in the same process may attach to a run it starts. */
 export interface RunObserver {
@@ -25,6 +32,8 @@ export interface RecoveryReport {
   readonly retried: string[];
   readonly failed: string[];
   readonly resumed: string[];
+  /** Runs handed over without an owner (trigger, `run --detach`), now driven: not a recovery. */
+  readonly claimed: string[];
 }
 
 /** The attempt a run is in right now, as its executor last reported it. */
@@ -82,9 +91,17 @@ export interface ScheduleCounts {
   readonly missedCatchup: number;
 }
 
+/** Which page of a schedule's decisions to show (newest first). */
+export interface DecisionPage {
+  readonly limit: number;
+  readonly before?: { readonly scheduledAt: number; readonly source: OccurrenceSource };
+}
+
 export interface ScheduleInsight {
   readonly next: readonly number[];
   readonly decisions: readonly OccurrenceRecord[];
+  /** Where the next (older) page of decisions starts; null when there is none (or no paging: Temporal). */
+  readonly moreDecisions: DecisionPage['before'] | null;
   readonly waiting: number;
   /** Totals kept by the engine (Temporal keeps counts, not every decision). */
   readonly counts: ScheduleCounts | null;
@@ -106,7 +123,7 @@ export interface ScheduleBackend {
     to: number,
     overlap: OverlapPolicy | undefined,
   ): Promise<BackfillResult>;
-  insight(schedule: Schedule, count: number): Promise<ScheduleInsight>;
+  insight(schedule: Schedule, count: number, decisions?: DecisionPage): Promise<ScheduleInsight>;
 }
 
 /**

@@ -22,6 +22,8 @@ export type FeedItem =
 export interface EventFeed {
   /** Where the feed is now: a client that starts here sees only what happens next. */
   head(): Promise<string>;
+  /** A cursor before at least the newest `count` items (there may be more after it). */
+  recent(count: number): Promise<string>;
   /** Items after `cursor`, oldest first, and the cursor after the last of them. */
   since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }>;
   /** True when `since` answers resumes exactly (embedded); false for a best-effort feed. */
@@ -50,6 +52,12 @@ export class StoreFeed implements EventFeed {
     return `${this.runs.lastEventSeq()}.${this.decisions.lastDecisionRow()}`;
   }
 
+  async recent(count: number): Promise<string> {
+    const seq = Math.max(0, this.runs.lastEventSeq() - count);
+    const row = Math.max(0, this.decisions.lastDecisionRow() - count);
+    return `${seq}.${row}`;
+  }
+
   onChange(listener: () => void): void {
     this.runs.onEvent = listener;
   }
@@ -69,6 +77,11 @@ export class StoreFeed implements EventFeed {
   }
 }
 
+/** When an item happened (ms). */
+export function feedItemTime(item: FeedItem): number {
+  return item.kind === 'run' ? item.event.at : item.decision.decidedAt;
+}
+
 /** Whether a feed item is about this run and/or this schedule (no filter: everything). */
 export function feedItemMatches(
   item: FeedItem,
@@ -82,8 +95,9 @@ export function feedItemMatches(
   return !filter.runId && (!filter.scheduleId || item.decision.scheduleId === filter.scheduleId);
 }
 
-/** `<seq>.<row>`; anything else is refused (the caller maps it to a 400). */
+/** `<seq>.<row>`, or `0` for the very start; anything else is refused (the caller maps it to a 400). */
 export function parseCursor(cursor: string): [number, number] {
+  if (cursor === '0') return [0, 0];
   const m = /^(\d+)\.(\d+)$/.exec(cursor);
   if (!m) throw new Error(`not a feed cursor: '${cursor}'`);
   return [Number(m[1]), Number(m[2])];

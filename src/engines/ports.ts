@@ -277,7 +277,12 @@ export interface ScheduleStore {
   /** Creates the run of a buffered occurrence; false if it was already released. */
   releaseBuffered(occurrence: OccurrenceRecord, run: NewRun): boolean;
   waiting(scheduleId: string): OccurrenceRecord[];
-  occurrences(scheduleId: string, limit: number): OccurrenceRecord[];
+  /** Newest first; `before` pages on (a decision's scheduledAt and source, as the last page ended). */
+  occurrences(
+    scheduleId: string,
+    limit: number,
+    before?: { scheduledAt: number; source: OccurrenceSource },
+  ): OccurrenceRecord[];
   /** Takes the data dir's daemon lock; returns the living holder instead when there is one. */
   acquireDaemonLock(
     self: ProcessIdentity,

@@ -141,8 +141,14 @@ export class GooseJobs {
         const mode = req.execution_mode ?? ExecutionMode.background;
         if (mode !== ExecutionMode.background && mode !== ExecutionMode.foreground)
           return fail(`execution_mode must be 'background' or 'foreground', got '${mode}'`);
-        await schedules.add({ ...defaultDraft(id, req.cron!, req.recipe_path!), mode });
-        return ok(`job '${id}' created`);
+        const created = await schedules.add({
+          ...defaultDraft(id, req.cron!, req.recipe_path!),
+          mode,
+        });
+        // What this engine does differently than asked (e.g. foreground on Temporal) is said here
+        // too: Goose shows the message, not goose-flow's log.
+        const notes = schedules.warningsFor(created);
+        return ok(`job '${id}' created${notes.length ? `; note: ${notes.join('; ')}` : ''}`);
       }
       case 'delete':
         await schedules.remove(id);

@@ -16,12 +16,14 @@ import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
 import type { Clock, NewRun, NewSchedule, OccurrenceSource, RunQuery } from '../engines/ports.js';
 import type {
   BackfillResult,
+  DecisionPage,
   RunTemplate,
   ScheduleBackend,
   ScheduleInsight,
   TriggerResult,
 } from '../engines/contract.js';
 import { nextTimes } from '../domain/schedule/next-fire.js';
+import { ON_TIME_TOLERANCE_MS } from '../domain/schedule/policies.js';
 import { checkCount, checkDuration, CountLimit, DurationLimit } from '../domain/limits.js';
 import type { RecipeService } from './recipes.js';
 
@@ -129,8 +131,23 @@ export class ScheduleService {
   }
 
   private check(schedule: NewSchedule): void {
-    for (const warning of this.deps.checkSchedule?.(schedule) ?? [])
+    for (const warning of this.warningsFor(schedule))
       this.deps.warn(`schedule ${schedule.id}: ${warning}`, { scheduleId: schedule.id });
+  }
+
+  /** What this engine would do differently than asked (refusals throw instead). */
+  warningsFor(
+    schedule: Pick<NewSchedule, 'id' | 'spec' | 'policies' | 'action' | 'state'>,
+  ): string[] {
+    const window = schedule.policies.catchupWindowMs;
+    return [
+      ...(window > 0 && window < ON_TIME_TOLERANCE_MS
+        ? [
+            `a catch-up window under 10 s acts as 10 s: an occurrence up to 10 s late is on time and starts (on both engines)`,
+          ]
+        : []),
+      ...(this.deps.checkSchedule?.(schedule as NewSchedule) ?? []),
+    ];
   }
 
   list(): Promise<Schedule[]> {
@@ -158,10 +175,10 @@ export class ScheduleService {
     return (await this.deps.backend.insight(await this.get(id), count)).next;
   }
 
-  async show(id: string): Promise<ScheduleDetail> {
+  async show(id: string, decisions?: DecisionPage): Promise<ScheduleDetail> {
     const schedule = await this.get(id);
     const [insight, recentRuns] = await Promise.all([
-      this.deps.backend.insight(schedule, 5),
+      this.deps.backend.insight(schedule, 5, decisions),
       this.deps.runs.list({ scheduleId: id, limit: 10 }),
     ]);
     return { schedule, ...insight, recentRuns };

@@ -1,4 +1,5 @@
 import cronstrue from 'cronstrue';
+import { encodeDecisionCursor } from './cursors.js';
 import type { Attempt, Run, RunEvent } from '../domain/run.js';
 import type { Schedule } from '../domain/schedule/model.js';
 import type { OccurrenceRecord } from '../engines/ports.js';
@@ -124,6 +125,8 @@ export function scheduleDetailJson(d: ScheduleDetail) {
     waiting: d.waiting,
     recentRuns: d.recentRuns.map(runJson),
     decisions: d.decisions.map(occurrenceJson),
+    /** The next, older page of decisions (`?before=` / `--before`); null when there is none. */
+    moreDecisions: d.moreDecisions ? encodeDecisionCursor(d.moreDecisions) : null,
     /** Totals the engine keeps (Temporal); null on the embedded engine, which lists every decision. */
     counts: d.counts,
   };

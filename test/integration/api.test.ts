@@ -251,6 +251,19 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
       return e;
     };
     await bad('POST', '/schedules', 400, '{not json', /invalid_request/);
+    // A body that is not sent as JSON is 415, with what to send.
+    const plain = await fetch(`${base}/schedules`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ id: 'x', cron: '@daily', recipe }),
+    });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toMatchObject({
+      error: {
+        code: 'unsupported_media_type',
+        message: expect.stringMatching(/application\/json/),
+      },
+    });
     await bad(
       'POST',
       '/schedules',

@@ -226,6 +226,17 @@ describe('goose-flow events (the CLI face of the feed)', () => {
     expect(replay.map((e) => e.id)).toEqual(lines.slice(1).map((e) => e.id));
     const bad = await cli(['events', '--after', 'nope'], box.env);
     expect(bad.code).toBe(2);
+    // With no flags: the newest events (it used to print nothing); --after 0: all from the start.
+    const plain = await cli(['events', '--json'], box.env);
+    const newest = plain.stdout.split('\n').filter(Boolean);
+    expect(newest.length).toBeGreaterThan(0);
+    expect(newest.length).toBeLessThanOrEqual(20);
+    expect(JSON.parse(newest.at(-1)!)).toMatchObject({ runId, type: 'run_completed' });
+    const all = await cli(['events', '--after', '0', '--json'], box.env);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout.split('\n')[0]!)).toMatchObject({ type: 'run_created' });
+    const last2 = await cli(['events', '--last', '2', '--json'], box.env);
+    expect(last2.stdout.split('\n').filter(Boolean)).toHaveLength(2);
   });
 
   it('--logs adds the log lines of the runs it follows, each line prefixed with its run', async () => {

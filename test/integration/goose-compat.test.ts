@@ -278,6 +278,23 @@ forEachEngineOverHttp('temporal-service drop-in, driven like Goose', (c) => {
     expect(keyed.out.stdout + keyed.out.stderr).not.toContain('k3y-opt-in');
   });
 
+  it('a foreground job: taken as asked on embedded; on Temporal the answer says it runs in the background', async () => {
+    const client = await goose(gooseEnv({ PORT: String(await freePort()) }));
+    const made = await client.action('create', {
+      job_id: 'fg',
+      cron: '0 0 12 * * * *',
+      recipe_path: c().box.recipe('fg.yaml'),
+      execution_mode: 'foreground',
+    });
+    expect(made.success, made.message).toBe(true);
+    if (c().engine === 'temporal')
+      expect(made.message).toMatch(/note: foreground mode needs the embedded engine/);
+    else expect(made.message).toBe("job 'fg' created");
+    expect((await client.action('status', { job_id: 'fg' })).jobs![0]!.execution_mode).toBe(
+      'foreground',
+    );
+  });
+
   it('discovers a service on the default ports (58080–58085) when PORT is not set', async () => {
     let port = 0;
     for (const p of [58080, 58081, 58082, 58083, 58084, 58085]) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, fixturesDir, json, sandbox, type Sandbox } from '../support/harness.js';
 
@@ -158,6 +158,115 @@ describe('schedule show', () => {
       expect(new Date(t).getUTCHours()).toBe(
         new Date(t).getUTCMonth() >= 3 && new Date(t).getUTCMonth() < 9 ? 7 : 8,
       );
+  });
+});
+
+describe('schedule details a user asked about', () => {
+  it('a catch-up window under 10 s is said to act as 10 s; show says an occurrence up to 10 s late starts', async () => {
+    const recipe = box.recipe('w.yaml');
+    const short = await add(
+      'short',
+      '--cron',
+      '@daily',
+      '--recipe',
+      recipe,
+      '--catchup-window',
+      '5s',
+    );
+    expect(short.code).toBe(0);
+    expect(short.stderr).toMatch(/catch-up window under 10 s acts as 10 s/);
+    const plain = await add('plain', '--cron', '@daily', '--recipe', recipe);
+    expect(plain.stderr).not.toMatch(/catch-up/);
+    const shown = await cli(['schedule', 'show', 'plain'], box.env);
+    expect(shown.stdout).toContain(
+      'catch-up window 0ms (an occurrence up to 10 s late still starts)',
+    );
+  });
+
+  it('update keeps the recipe snapshot unless --recipe is given again', async () => {
+    const recipe = box.recipe('u.yaml');
+    expect((await add('u', '--cron', '@daily', '--recipe', recipe)).code).toBe(0);
+    const hash = () =>
+      cli(['schedule', 'show', 'u', '--json'], box.env).then((r) =>
+        json<{ recipeHash: string; cron: string }>(r.stdout),
+      );
+    const before = await hash();
+    writeFileSync(recipe, readFileSync(recipe, 'utf8') + '\n# edited\n');
+    const cronOnly = await cli(['schedule', 'update', 'u', '--cron', '@hourly'], box.env);
+    expect(cronOnly.code, cronOnly.stderr).toBe(0);
+    expect(await hash()).toMatchObject({ recipeHash: before.recipeHash, cron: '@hourly' });
+    // Even a recipe that no longer validates does not stop a cron change.
+    writeFileSync(recipe, 'version: 1\n');
+    expect((await cli(['schedule', 'update', 'u', '--cron', '@daily'], box.env)).code).toBe(0);
+    const reload = await cli(['schedule', 'update', 'u', '--recipe', recipe], box.env);
+    expect(reload.code).toBe(2);
+    expect(reload.stderr).toMatch(/invalid/);
+  });
+
+  it('show pages through the decisions: --decisions n, then --before the cursor it printed', async () => {
+    const recipe = box.recipe('b.yaml', { lines: 0 });
+    expect((await add('b', '--cron', '0 * * * *', '--tz', 'UTC', '--recipe', recipe)).code).toBe(0);
+    const filled = await cli(
+      [
+        'schedule',
+        'backfill',
+        'b',
+        '--from',
+        '2026-01-01T00:00:00Z',
+        '--to',
+        '2026-01-01T04:00:00Z',
+        '--overlap',
+        'allow_all',
+      ],
+      box.env,
+    );
+    expect(filled.code, filled.stderr).toBe(0);
+    const first = json<{ decisions: { scheduledAt: string }[]; moreDecisions: string | null }>(
+      (await cli(['schedule', 'show', 'b', '--decisions', '2', '--json'], box.env)).stdout,
+    );
+    expect(first.decisions.map((d) => d.scheduledAt)).toEqual([
+      '2026-01-01T04:00:00.000Z',
+      '2026-01-01T03:00:00.000Z',
+    ]);
+    expect(first.moreDecisions).toBeTruthy();
+    const text = await cli(['schedule', 'show', 'b', '--decisions', '2'], box.env);
+    expect(text.stdout).toContain(`--before ${first.moreDecisions}`);
+    const rest = json<{ decisions: { scheduledAt: string }[]; moreDecisions: string | null }>(
+      (
+        await cli(
+          [
+            'schedule',
+            'show',
+            'b',
+            '--decisions',
+            '10',
+            '--before',
+            first.moreDecisions!,
+            '--json',
+          ],
+          box.env,
+        )
+      ).stdout,
+    );
+    expect(rest.decisions.map((d) => d.scheduledAt)).toEqual([
+      '2026-01-01T02:00:00.000Z',
+      '2026-01-01T01:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+    ]);
+    expect(rest.moreDecisions).toBeNull();
+    const bad = await cli(['schedule', 'show', 'b', '--before', 'nope'], box.env);
+    expect(bad.code).toBe(2);
+  });
+
+  it('--json answers a failure with JSON too (kill of an ended run), in the API error shape', async () => {
+    const run = json<{ id: string }>(
+      (await cli(['run', box.recipe('k.yaml'), '--json'], box.env)).stdout,
+    );
+    const killed = await cli(['kill', run.id, '--json'], box.env);
+    expect(killed.code).toBe(1);
+    expect(json(killed.stdout)).toMatchObject({
+      error: { code: 'run_ended', message: expect.stringMatching(/already ended as succeeded/) },
+    });
   });
 });
 

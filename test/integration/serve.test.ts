@@ -176,6 +176,21 @@ describe('goose-flow serve', () => {
       ['trigger', 'started'],
       ['trigger', 'started'],
     ]);
+    // An ordinary start, logged and recorded as one: no crash-recovery words.
+    const handedId = runsOf('manual')
+      .map((r) => r.id)
+      .find((id) => handed.stdout.includes(id))!;
+    expect(daemon.out.stdout).toMatch(
+      new RegExp(
+        `"runId":"${handedId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^\n]*"msg":"run_started"`,
+      ),
+    );
+    expect(daemon.out.stdout).not.toContain('runs_recovered');
+    const timeline = json<{ timeline: { type: string }[] }>(
+      (await cli(['runs', 'show', handedId, '--json'], box.env)).stdout,
+    ).timeline.map((e) => e.type);
+    expect(timeline).toContain('run_claimed');
+    expect(timeline).not.toContain('owner_lost');
   });
 });
 

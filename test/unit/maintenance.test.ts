@@ -105,7 +105,7 @@ describe('history scanner', () => {
       jobs,
       clock,
       retention: { maxAgeMs: 30 * DAY, maxRunsPerSchedule: 2 },
-      recover: async () => ({ adopted: [], retried: [], resumed: [], failed: [] }),
+      recover: async () => ({ adopted: [], retried: [], resumed: [], failed: [], claimed: [] }),
       removeLogs: removeLogFiles,
       pruneSnapshots: () => {
         const removed = pruneSnapshots(recipes, runs.referencedSnapshots(), Date.now() - 3_600_000);

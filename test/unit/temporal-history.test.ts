@@ -88,6 +88,44 @@ describe('a run timeline from its workflow history', () => {
     ]);
   });
 
+  it('orders the timeline by time (worker times and server times), creation first, completion last', () => {
+    const at = (eventAt: number, reportAt: number, report: Omit<AttemptReport, 'at' | 'host'>) => ({
+      eventTime: ts(eventAt),
+      workflowExecutionSignaledEventAttributes: {
+        signalName: 'attempt',
+        input: {
+          payloads: [defaultPayloadConverter.toPayload({ ...report, at: reportAt, host: 'h1' })],
+        },
+      },
+    });
+    const history = [
+      { eventTime: ts(T0), workflowExecutionStartedEventAttributes: { taskQueue: { name: 'q' } } },
+      at(T0 + 100, T0 + 90, { phase: 'started', attempt: 1, pid: 5 }),
+      { eventTime: ts(T0 + 500), workflowExecutionCancelRequestedEventAttributes: { cause: '' } },
+      // The attempt had ended (worker clock) before the cancel request reached the server.
+      at(T0 + 900, T0 + 400, {
+        phase: 'ended',
+        attempt: 1,
+        status: 'failed',
+        exitCode: 1,
+        willRetry: false,
+      }),
+      // The worker's clock runs ahead of the server's: its report is "after" the completion.
+      at(T0 + 950, T0 + 5_000, { phase: 'ended', attempt: 1, status: 'failed', willRetry: false }),
+      { eventTime: ts(T0 + 1_000), workflowExecutionCanceledEventAttributes: {} },
+    ];
+    const t = buildTimeline('r4', history as never, 60_000);
+    expect(t.events.map((e) => e.type)).toEqual([
+      'run_created',
+      'attempt_started',
+      'attempt_failed',
+      'kill_requested',
+      'attempt_failed',
+      'run_completed',
+    ]);
+    expect(t.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('maps Temporal execution statuses, refined by the status search attribute', () => {
     expect(statusOf('COMPLETED', 'succeeded')).toBe('succeeded');
     expect(statusOf('FAILED', 'timed_out')).toBe('timed_out');

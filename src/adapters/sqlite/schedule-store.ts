@@ -232,12 +232,26 @@ export class SqliteScheduleStore implements ScheduleStore {
     return rows.map(toOccurrence);
   }
 
-  occurrences(scheduleId: string, limit: number): OccurrenceRecord[] {
-    const rows = this.statements
-      .get(
-        'SELECT * FROM occurrences WHERE schedule_id = ? ORDER BY scheduled_at DESC, source LIMIT ?',
-      )
-      .all(scheduleId, limit) as OccurrenceRow[];
+  occurrences(
+    scheduleId: string,
+    limit: number,
+    before?: { scheduledAt: number; source: string },
+  ): OccurrenceRecord[] {
+    const rows = (
+      before
+        ? this.statements
+            .get(
+              `SELECT * FROM occurrences WHERE schedule_id = ?
+                 AND (scheduled_at < ? OR (scheduled_at = ? AND source > ?))
+               ORDER BY scheduled_at DESC, source LIMIT ?`,
+            )
+            .all(scheduleId, before.scheduledAt, before.scheduledAt, before.source, limit)
+        : this.statements
+            .get(
+              'SELECT * FROM occurrences WHERE schedule_id = ? ORDER BY scheduled_at DESC, source LIMIT ?',
+            )
+            .all(scheduleId, limit)
+    ) as OccurrenceRow[];
     return rows.map(toOccurrence);
   }
 

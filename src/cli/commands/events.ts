@@ -1,6 +1,11 @@
 import { Command } from 'commander';
-import { withApp } from '../context.js';
-import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
+import { intFlag, withApp } from '../context.js';
+import {
+  feedItemMatches,
+  feedItemTime,
+  type EventFeed,
+  type FeedItem,
+} from '../../engines/feed.js';
 import { parseCursor } from '../../engines/feed.js';
 import { UsageError } from '../../domain/errors.js';
 import { LogTail, type TailedLine } from '../../services/log-tail.js';
@@ -13,14 +18,31 @@ export function eventsCommand(): Command {
   return new Command('events')
     .description('run events and schedule decisions as they happen (the feed behind the SSE API)')
     .option('--follow', 'keep printing new events until interrupted')
-    .option('--after <id>', 'start after this event id (as printed, or an SSE Last-Event-ID)')
+    .option(
+      '--after <id>',
+      'start after this event id (as printed, or an SSE Last-Event-ID; 0 = from the very start)',
+    )
+    .option(
+      '--last <n>',
+      'first print the newest n events (default 20 when neither --after nor --follow is given)',
+      intFlag('--last', { min: 1, max: 10_000 }),
+    )
     .option('--run <id>', 'only the events of this run')
     .option('--schedule <id>', 'only the decisions and runs of this schedule')
     .option('--logs', 'with --follow: also the log lines of the runs it covers (live only)')
     .option('--json', 'one JSON object per line')
     .addHelpText(
       'after',
-      '\nWithout --after it starts from now (use --follow); with --after it prints everything since that id.',
+      `
+Without flags it prints the newest 20 events; --follow then keeps printing new ones (from now,
+or after --last n of the newest); --after prints everything since that id.
+On the Temporal engine the feed comes from visibility: run starts and ends (a run's own timeline,
+\`runs show\`, has its attempts), and "newest" means of the last day.
+
+Examples:
+  goose-flow events
+  goose-flow events --follow --logs
+  goose-flow events --after 0 --json --schedule nightly`,
     )
     .action(
       async (
@@ -31,6 +53,7 @@ export function eventsCommand(): Command {
           schedule?: string;
           logs?: boolean;
           json?: boolean;
+          last?: number;
         },
         cmd: Command,
       ) => {
@@ -52,9 +75,16 @@ export function eventsCommand(): Command {
             const onSignal = () => stop.abort();
             process.once('SIGINT', onSignal);
             process.once('SIGTERM', onSignal);
-            let cursor = flags.after ?? (await app.feed.head());
             const filter = { runId: flags.run, scheduleId: flags.schedule };
             const accept = (item: FeedItem) => feedItemMatches(item, filter);
+            const last = flags.last ?? (flags.after === undefined && !flags.follow ? 20 : 0);
+            let cursor = flags.after ?? (await app.feed.head());
+            if (last > 0 && flags.after === undefined) {
+              const recent = await newest(app.feed, last, accept);
+              for (const item of recent.items) process.stdout.write(line(item, flags.json) + '\n');
+              cursor = recent.cursor;
+              if (!flags.follow) return;
+            }
             const tail = flags.logs
               ? new LogTail(app.runs, app.logs, app.engine === 'temporal' ? 500 : POLL_MS, filter)
               : null;
@@ -89,6 +119,25 @@ export function eventsCommand(): Command {
         );
       },
     );
+}
+
+/** The newest `count` items (of those `accept` takes), oldest first, and the cursor after them. */
+async function newest(
+  feed: EventFeed,
+  count: number,
+  accept: (item: FeedItem) => boolean,
+): Promise<{ items: FeedItem[]; cursor: string }> {
+  let cursor = await feed.recent(count);
+  const seen: FeedItem[] = [];
+  for (;;) {
+    const page = await feed.since(cursor, 500);
+    cursor = page.cursor;
+    seen.push(...page.items.filter(accept));
+    // Bounded: the embedded cursor is at most 2 × count items back; Temporal's is one day.
+    if (page.items.length < 500 || seen.length > 50_000) break;
+  }
+  // Run events and decisions are two sequences: the newest of both, in time order.
+  return { items: seen.sort((a, b) => feedItemTime(a) - feedItemTime(b)).slice(-count), cursor };
 }
 
 /** Log text with `<run> #<attempt> | ` at the start of each of its lines (chunks may split lines). */

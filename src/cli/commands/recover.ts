@@ -26,6 +26,10 @@ export function recoverCommand(): Command {
                 : `recovered ${total} run(s): adopted ${report.adopted.length}, retried ${report.retried.length}, ` +
                     `resumed ${report.resumed.length}, settled as failed ${report.failed.length}\n`,
             );
+            if (report.claimed.length > 0)
+              process.stdout.write(
+                `ran ${report.claimed.length} run(s) handed over with no daemon to take them\n`,
+              );
           }
         },
         {},

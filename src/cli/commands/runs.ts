@@ -3,7 +3,7 @@ import { CountLimit } from '../../domain/limits.js';
 import { intFlag, printJson, withApp } from '../context.js';
 import { runDetailJson, runDetailText, runJson, runsTable } from '../render.js';
 import { RUN_STATUSES, isRunStatus, type RunStatus } from '../../domain/run-status.js';
-import { decodeRunCursor, encodeRunCursor } from '../../views/run-cursor.js';
+import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 
 function parseStatus(value: string): RunStatus {
   if (!isRunStatus(value)) {

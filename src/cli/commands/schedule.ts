@@ -11,6 +11,7 @@ import {
 import { runJson } from '../render.js';
 import { exitCodeForRun } from '../exit-codes.js';
 import { UsageError } from '../../domain/errors.js';
+import { decodeDecisionCursor } from '../../views/cursors.js';
 import { OVERLAP_POLICIES, type OverlapPolicy } from '../../domain/schedule/model.js';
 import type { App } from '../../app.js';
 
@@ -113,14 +114,31 @@ function showCommand(): Command {
       'one schedule: next 5 fire times in its zone, the cron in words, recent runs and decisions',
     )
     .argument('<id>')
+    .option(
+      '--decisions <n>',
+      'how many decisions, newest first (default 20)',
+      intFlag('--decisions', { min: 1, max: 1_000 }),
+      20,
+    )
+    .option('--before <cursor>', 'the older page of decisions that the last page named')
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
-      await withApp(cmd, async (app) => {
-        const detail = await app.schedules.show(id);
-        if (flags.json) printJson(scheduleDetailJson(detail));
-        else process.stdout.write(scheduleDetailText(detail) + '\n');
-      });
-    });
+    .action(
+      async (
+        id: string,
+        flags: { json?: boolean; decisions: number; before?: string },
+        cmd: Command,
+      ) => {
+        const page = {
+          limit: flags.decisions,
+          ...(flags.before ? { before: decodeDecisionCursor(flags.before, '--before') } : {}),
+        };
+        await withApp(cmd, async (app) => {
+          const detail = await app.schedules.show(id, page);
+          if (flags.json) printJson(scheduleDetailJson(detail));
+          else process.stdout.write(scheduleDetailText(detail) + '\n');
+        });
+      },
+    );
 }
 
 function nextCommand(): Command {

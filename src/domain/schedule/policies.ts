@@ -3,7 +3,10 @@ import { Decision, OverlapPolicy, type Schedule, type ScheduleState } from './mo
 
 /**
  * A scheduler never fires at the exact millisecond: an occurrence decided within this long after
- * its time is on time, whatever the catch-up window. (Temporal's smallest catch-up window is 10 s.)
+ * its time is on time, whatever the catch-up window — so the default window of 0 ("record missed
+ * occurrences, never replay them") still starts an occurrence up to 10 s late, and any window
+ * under 10 s acts as 10 s. Temporal's shortest catch-up window is the same 10 s, so both engines
+ * agree.
  */
 export const ON_TIME_TOLERANCE_MS = 10_000;
 

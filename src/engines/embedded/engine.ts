@@ -140,6 +140,7 @@ export class EmbeddedEngine implements Engine {
       retried: [] as string[],
       failed: [] as string[],
       resumed: [] as string[],
+      claimed: [] as string[],
     };
     const claimed: ClaimedRun[] = [];
     for (const orphan of this.findOrphans()) {
@@ -151,7 +152,13 @@ export class EmbeddedEngine implements Engine {
       if (resumption.kind === 'settled') report.failed.push(orphan.id);
       if (resumption.kind === 'adopt') report.adopted.push(orphan.id);
       if (resumption.kind === 'continue') {
-        (orphan.status === RunStatus.running ? report.retried : report.resumed).push(orphan.id);
+        const list =
+          orphan.owner === null
+            ? report.claimed
+            : orphan.status === RunStatus.running
+              ? report.retried
+              : report.resumed;
+        list.push(orphan.id);
       }
       if (resumption.kind === 'adopt')
         claimed.push({ runId: orphan.id, adopt: resumption.attempt });

@@ -49,10 +49,16 @@ export function findOrphans(
  */
 export async function claimOrphan(deps: RecoveryDeps, run: Run): Promise<Resumption | null> {
   if (!deps.store.claimOwner(run.id, run.owner, deps.self)) return null;
-  deps.store.appendEvent(run.id, {
-    type: EventType.ownerLost,
-    data: { previousOwner: run.owner?.pid ?? null, newOwner: deps.self.pid },
-  });
+  // A run that never had an owner was handed over (trigger, `run --detach`): an ordinary start.
+  deps.store.appendEvent(
+    run.id,
+    run.owner
+      ? {
+          type: EventType.ownerLost,
+          data: { previousOwner: run.owner.pid, newOwner: deps.self.pid },
+        }
+      : { type: EventType.claimed, data: { by: deps.self.pid } },
+  );
   const attempt = deps.store.currentAttempt(run.id);
   if (run.status !== RunStatus.running || !attempt || attempt.status !== AttemptStatus.running) {
     return { kind: 'continue' };

@@ -65,7 +65,16 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.dispatcher = new Dispatcher(
-      (runId, adopt) => deps.engine.driveRun(runId, {}, adopt),
+      (runId, adopt) => {
+        const run = deps.runs.getRun(runId);
+        if (run && !adopt && !isTerminal(run.status))
+          deps.log('run_started', {
+            runId,
+            scheduleId: run.scheduleId,
+            trigger: run.trigger,
+          });
+        return deps.engine.driveRun(runId, {}, adopt);
+      },
       deps.maxConcurrent ?? Infinity,
       (run) => this.afterRun(run),
       (runId, err) => deps.log('run_error', { runId, error: (err as Error).message }),
@@ -138,8 +147,11 @@ export class Scheduler {
   async recover(): Promise<RecoveryReport> {
     const { report, claimed } = await this.deps.engine.claimOrphans();
     for (const c of claimed) this.dispatcher.submit(c.runId, c.adopt);
-    const total = claimed.length + report.failed.length;
-    if (total > 0) this.deps.log('runs_recovered', { ...report });
+    // Runs handed over by a trigger or `run --detach` are ordinary starts (logged as they start);
+    // recovery words are for what a dead goose-flow left.
+    const { adopted, retried, failed, resumed } = report;
+    if ([adopted, retried, failed, resumed].some((ids) => ids.length > 0))
+      this.deps.log('runs_recovered', { adopted, retried, failed, resumed });
     return report;
   }
 

@@ -10,6 +10,7 @@ import { nextTimes } from '../../domain/schedule/next-fire.js';
 import { decideOccurrence, stateAfterStart } from '../../domain/schedule/policies.js';
 import type {
   BackfillResult,
+  DecisionPage,
   ScheduleBackend,
   ScheduleInsight,
   TriggerResult,
@@ -69,10 +70,21 @@ export class EmbeddedSchedules implements ScheduleBackend {
     return this.deps.store.removeSchedule(id);
   }
 
-  async insight(schedule: Schedule, count: number): Promise<ScheduleInsight> {
+  async insight(
+    schedule: Schedule,
+    count: number,
+    page: DecisionPage = { limit: 20 },
+  ): Promise<ScheduleInsight> {
+    const found = this.deps.store.occurrences(schedule.id, page.limit + 1, page.before);
+    const decisions = found.slice(0, page.limit);
+    const last = decisions.at(-1);
     return {
       next: nextTimes(schedule, count, this.deps.clock.now()),
-      decisions: this.deps.store.occurrences(schedule.id, 20),
+      decisions,
+      moreDecisions:
+        found.length > page.limit && last
+          ? { scheduledAt: last.scheduledAt, source: last.source }
+          : null,
       waiting: this.deps.store.waiting(schedule.id).length,
       counts: null,
     };

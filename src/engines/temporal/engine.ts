@@ -310,7 +310,7 @@ export class TemporalEngine implements Engine {
   }
 
   async recoverOrphans(): Promise<RecoveryReport> {
-    return { adopted: [], retried: [], failed: [], resumed: [] };
+    return { adopted: [], retried: [], failed: [], resumed: [], claimed: [] };
   }
 
   /**

@@ -24,6 +24,11 @@ export class VisibilityFeed implements EventFeed {
     return `${this.now()}.0`;
   }
 
+  /** Visibility has no global sequence: the last day stands for "recent". */
+  async recent(): Promise<string> {
+    return `${this.now() - 86_400_000}.0`;
+  }
+
   async since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }> {
     const [after] = parseCursor(cursor);
     const at = new Date(after).toISOString();

@@ -191,11 +191,25 @@ export function buildTimeline(
   }
   return {
     attempts: [...attempts.values()].sort((a, b) => a.number - b.number),
-    events,
+    events: inTimeOrder(events),
     sessionId,
     exitCode,
     error,
     cancelRequestedAt,
     terminated,
   };
+}
+
+/**
+ * Attempt reports carry the worker's time of what happened, Temporal's own events the server's
+ * time of arrival: ordered by time (stable), the run's creation first and its completion last
+ * whatever the clocks say, then numbered again.
+ */
+function inTimeOrder(events: readonly RunEvent[]): RunEvent[] {
+  const rank = (e: RunEvent) =>
+    e.type === EventType.created ? 0 : e.type === EventType.completed ? 2 : 1;
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e) - rank(b.e) || a.e.at - b.e.at || a.i - b.i)
+    .map(({ e }, i) => ({ ...e, seq: i + 1 }));
 }

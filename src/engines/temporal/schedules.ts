@@ -199,7 +199,9 @@ export class TemporalSchedules implements ScheduleBackend {
       .reverse();
     return {
       next: desc.info.nextActionTimes.slice(0, count).map((d) => d.getTime()),
+      // Temporal keeps its last 10 actions and counts of the rest: nothing to page through.
       decisions,
+      moreDecisions: null,
       waiting: Number(desc.raw.info?.bufferSize ?? 0),
       counts: {
         taken: desc.info.numActionsTaken,

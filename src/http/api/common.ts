@@ -14,6 +14,11 @@ export const errors = {
   404: json(S.ErrorBody, 'not found'),
   409: json(S.ErrorBody, 'conflicts with the current state'),
 };
+/** The errors of a route that takes a JSON body. */
+export const bodyErrors = {
+  ...errors,
+  415: json(S.ErrorBody, 'the body is not sent as application/json'),
+};
 export const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });

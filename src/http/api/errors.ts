@@ -8,7 +8,7 @@ export interface ErrorBody {
 }
 
 /** The one place errors become HTTP statuses. Bad input is 4xx; only our own faults are 5xx. */
-export function statusOf(err: unknown): 400 | 401 | 404 | 409 | 413 | 500 | 503 {
+export function statusOf(err: unknown): 400 | 401 | 404 | 409 | 413 | 415 | 500 | 503 {
   if (err instanceof GooseFlowError) {
     switch (err.kind) {
       case ErrorKind.usage:
@@ -23,7 +23,11 @@ export function statusOf(err: unknown): 400 | 401 | 404 | 409 | 413 | 500 | 503 
   }
   if (err instanceof HTTPException) {
     const s = err.status;
-    return s === 401 || s === 404 || s === 409 || s === 413 ? s : s >= 400 && s < 500 ? 400 : 500;
+    return s === 401 || s === 404 || s === 409 || s === 413 || s === 415
+      ? s
+      : s >= 400 && s < 500
+        ? 400
+        : 500;
   }
   return 500;
 }
@@ -32,6 +36,14 @@ export function errorBody(err: unknown): ErrorBody {
   if (err instanceof GooseFlowError)
     return { error: { code: err.code, message: err.message, details: err.details } };
   if (err instanceof HTTPException) {
+    if (err.status === 415)
+      return {
+        error: {
+          code: 'unsupported_media_type',
+          message: 'send the body as JSON, with Content-Type: application/json',
+          details: {},
+        },
+      };
     const code =
       err.status === 413
         ? 'body_too_large'

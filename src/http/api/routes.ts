@@ -9,7 +9,7 @@ import { errorBody, invalidRequest, statusOf } from './errors.js';
 import * as S from './schemas.js';
 import { registerEvents } from './events.js';
 import type { FeedHub } from '../feed-hub.js';
-import { body, errors, json, recipePath } from './common.js';
+import { body, bodyErrors, errors, json, recipePath } from './common.js';
 import { registerSchedules } from './schedule-routes.js';
 import { registerRuns } from './run-routes.js';
 
@@ -69,7 +69,7 @@ export function apiV1(app: App, hub: FeedHub, tokenRequired = false): OpenAPIHon
       tags: ['recipes'],
       summary: 'check a recipe file on the server against the Goose recipe format',
       request: body(S.RecipeCheck),
-      responses: { 200: json(S.RecipeVerdict, 'the verdict (valid or not)'), ...errors },
+      responses: { 200: json(S.RecipeVerdict, 'the verdict (valid or not)'), ...bodyErrors },
     }),
     async (c) => {
       const b = c.req.valid('json');

@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
 import type { RunStatus as RunStatusType } from '../../domain/run-status.js';
 import { runDetailJson, runJson } from '../../views/json.js';
-import { decodeRunCursor, encodeRunCursor } from '../../views/run-cursor.js';
+import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 import * as S from './schemas.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
 import { errors, IdParam, json } from './common.js';

@@ -6,12 +6,13 @@ import type { OverlapPolicy } from '../../domain/schedule/model.js';
 import { defaultDraft, draftOf, type ScheduleDraft } from '../../domain/schedule/transfer-draft.js';
 import { draftFromFlags, type ScheduleFlags } from '../../cli/schedule-flags.js';
 import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
+import { decodeDecisionCursor } from '../../views/cursors.js';
 import { invalidRequest } from './errors.js';
 import * as S from './schemas.js';
 import { UsageError } from '../../domain/errors.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
-import { body, errors, IdParam, json, recipePath } from './common.js';
+import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
 
 const SchedulesList = S.SchedulePage;
 
@@ -96,7 +97,7 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
       tags: ['schedules'],
       summary: 'create a schedule (the recipe is validated and snapshotted)',
       request: body(S.ScheduleCreate),
-      responses: { 201: json(S.Schedule, 'created'), ...errors },
+      responses: { 201: json(S.Schedule, 'created'), ...bodyErrors },
     }),
     async (c) => {
       const b = c.req.valid('json');
@@ -113,15 +114,40 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
       method: 'get',
       path: '/schedules/{id}',
       tags: ['schedules'],
-      summary: 'one schedule: next fire times, recent runs and decisions',
-      request: { params: IdParam },
+      summary: 'one schedule: next fire times, recent runs and decisions (paged)',
+      request: {
+        params: IdParam,
+        query: z.object({
+          decisions: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(1000)
+            .optional()
+            .openapi({ description: 'how many decisions (default 20)' }),
+          before: z
+            .string()
+            .optional()
+            .openapi({ description: 'a moreDecisions cursor: the page after it' }),
+        }),
+      },
       responses: {
         200: json(S.ScheduleDetail, 'the schedule'),
         401: errors[401],
         404: errors[404],
       },
     }),
-    async (c) => c.json(scheduleDetailJson(await app.schedules.show(c.req.valid('param').id)), 200),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = {
+        limit: q.decisions ?? 20,
+        ...(q.before ? { before: decodeDecisionCursor(q.before, "query 'before'") } : {}),
+      };
+      return c.json(
+        scheduleDetailJson(await app.schedules.show(c.req.valid('param').id, page)),
+        200,
+      );
+    },
   );
 
   api.openapi(
@@ -131,7 +157,7 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
       tags: ['schedules'],
       summary: 'change a schedule; fields not given keep their value',
       request: { params: IdParam, ...body(S.SchedulePatch) },
-      responses: { 200: json(S.Schedule, 'updated'), ...errors },
+      responses: { 200: json(S.Schedule, 'updated'), ...bodyErrors },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -229,7 +255,7 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
       tags: ['schedules'],
       summary: 'run the occurrences of a range, each at most once',
       request: { params: IdParam, ...body(S.BackfillBody) },
-      responses: { 200: json(S.BackfillResult, 'the decisions'), ...errors },
+      responses: { 200: json(S.BackfillResult, 'the decisions'), ...bodyErrors },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

@@ -178,6 +178,9 @@ export const ScheduleDetail = Schedule.extend({
   waiting: z.number().int(),
   recentRuns: z.array(Run),
   decisions: z.array(Decision),
+  moreDecisions: z.string().nullable().openapi({
+    description: 'pass as `before` for the next, older page of decisions; null: no more',
+  }),
   counts: z
     .object({ taken: z.number(), skippedOverlap: z.number(), missedCatchup: z.number() })
     .nullable(),
