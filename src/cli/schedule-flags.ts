@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { CountLimit, DurationLimit, parseDurationIn } from '../domain/limits.js';
+import { CountLimit, DurationLimit, parseDurationIn, type Range } from '../domain/limits.js';
+import { applyChanges, defined, type DraftChanges } from '../domain/schedule/draft-changes.js';
 import { UsageError } from '../domain/errors.js';
 import { parseParamArgs } from '../domain/recipe/index.js';
 import { OVERLAP_POLICIES, ExecutionMode, type OverlapPolicy } from '../domain/schedule/model.js';
@@ -90,46 +91,33 @@ export function draftFromFlags(
   flags: ScheduleFlags,
   base: ScheduleDraft,
 ): ScheduleDraft {
-  const draft: ScheduleDraft = {
-    ...base,
-    id,
-    expression: flags.cron ?? base.expression,
-    timezone: flags.tz ?? base.timezone,
-    jitterMs:
-      flags.jitter === undefined
-        ? base.jitterMs
-        : parseDurationIn(flags.jitter, '--jitter', DurationLimit.jitter),
-    startAt: flags.start === undefined ? base.startAt : instant(flags.start, '--start'),
-    endAt: flags.end === undefined ? base.endAt : instant(flags.end, '--end'),
-    overlap: flags.overlap ?? base.overlap,
-    catchupWindowMs:
-      flags.catchupWindow === undefined
-        ? base.catchupWindowMs
-        : parseDurationIn(flags.catchupWindow, '--catchup-window', DurationLimit.catchupWindow),
-    catchupLatestOnly:
-      flags.catchup === undefined ? base.catchupLatestOnly : flags.catchup === 'latest',
-    pauseOnFailure: flags.pauseOnFailure ?? base.pauseOnFailure,
-    remainingActions: flags.remaining ?? base.remainingActions,
-    recipePath: flags.recipe ?? base.recipePath,
-    params:
-      flags.param.length > 0 ? { ...base.params, ...parseParamArgs(flags.param) } : base.params,
-    timeoutMs:
-      flags.timeout === undefined
-        ? base.timeoutMs
-        : parseDurationIn(flags.timeout, '--timeout', DurationLimit.timeout),
-    retries: flags.retries ?? base.retries,
-    cwd: flags.cwd ?? base.cwd,
-    mode: flags.mode ?? base.mode,
-    paused: flags.paused ?? base.paused,
-    note: flags.note ?? base.note,
-    followSource: flags.followSource ?? base.followSource,
+  const dur = (text: string | undefined, flag: string, range: Range) =>
+    text === undefined ? undefined : parseDurationIn(text, flag, range);
+  const changes: DraftChanges = {
+    ...defined({
+      expression: flags.cron,
+      timezone: flags.tz,
+      jitterMs: dur(flags.jitter, '--jitter', DurationLimit.jitter),
+      startAt: flags.start === undefined ? undefined : instant(flags.start, '--start'),
+      endAt: flags.end === undefined ? undefined : instant(flags.end, '--end'),
+      overlap: flags.overlap,
+      catchupWindowMs: dur(flags.catchupWindow, '--catchup-window', DurationLimit.catchupWindow),
+      catchupLatestOnly: flags.catchup === undefined ? undefined : flags.catchup === 'latest',
+      pauseOnFailure: flags.pauseOnFailure,
+      remainingActions: flags.remaining,
+      recipePath: flags.recipe,
+      params: flags.param.length > 0 ? parseParamArgs(flags.param) : undefined,
+      timeoutMs: dur(flags.timeout, '--timeout', DurationLimit.timeout),
+      retries: flags.retries,
+      cwd: flags.cwd,
+      mode: flags.mode,
+      paused: flags.paused,
+      note: flags.note,
+      followSource: flags.followSource,
+    }),
   };
-  if (draft.catchupLatestOnly && draft.catchupWindowMs === 0) {
-    throw new UsageError(
-      '--catchup latest needs a --catchup-window greater than 0 (with 0, missed occurrences are never replayed)',
-    );
-  }
-  if (draft.timeoutMs !== null && draft.timeoutMs <= 0)
-    throw new UsageError('--timeout must be greater than zero');
-  return draft;
+  return applyChanges(id, base, changes, {
+    catchup: '--catchup',
+    catchupWindow: '--catchup-window',
+  });
 }

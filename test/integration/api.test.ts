@@ -272,7 +272,22 @@ forEachEngineOverHttp('REST /api/v1', (c) => {
       /field 'extra': unknown field/,
     );
     await bad('POST', '/schedules', 400, { id: 'x', cron: 5, recipe }, /field 'cron'/);
-    await bad('POST', '/schedules', 400, { id: 'x', cron: '61 * * * *', recipe }, /minute/);
+    await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: 'x', cron: '61 * * * *', recipe },
+      /field 'cron': invalid cron .*minute/,
+    );
+    // Errors name the API's fields, never a CLI flag.
+    const long = await bad(
+      'POST',
+      '/schedules',
+      400,
+      { id: 'x', cron: '@daily', recipe, timeout: '400d' },
+      /field 'timeout': '400d' is out of range: allowed 100ms to 365d/,
+    );
+    expect(long.error.message).not.toContain('--');
     await bad(
       'POST',
       '/schedules',

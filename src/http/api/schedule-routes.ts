@@ -2,45 +2,69 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
-import type { OverlapPolicy } from '../../domain/schedule/model.js';
+import type { ExecutionMode, OverlapPolicy } from '../../domain/schedule/model.js';
 import { defaultDraft, draftOf, type ScheduleDraft } from '../../domain/schedule/transfer-draft.js';
-import { draftFromFlags, type ScheduleFlags } from '../../cli/schedule-flags.js';
+import { applyChanges, defined, type DraftChanges } from '../../domain/schedule/draft-changes.js';
+import { DurationLimit, parseDurationIn, type Range } from '../../domain/limits.js';
 import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
 import { decodeDecisionCursor } from '../../views/cursors.js';
 import { invalidRequest } from './errors.js';
 import * as S from './schemas.js';
 import { UsageError } from '../../domain/errors.js';
+import { SpecError } from '../../domain/schedule/spec.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
 import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
 
 const SchedulesList = S.SchedulePage;
 
-/** The API's schedule body in the CLI's flag vocabulary: one mapping, one set of checks. */
-function flagsOf(b: Record<string, unknown>): ScheduleFlags {
-  const params = (b.params ?? {}) as Record<string, string>;
-  return {
-    ...(b.cron !== undefined ? { cron: b.cron as string } : {}),
-    ...(b.recipe !== undefined ? { recipe: b.recipe as string } : {}),
-    ...(b.timezone !== undefined ? { tz: b.timezone as string } : {}),
-    ...(b.jitter !== undefined ? { jitter: b.jitter as string } : {}),
-    ...(b.start !== undefined ? { start: b.start as string } : {}),
-    ...(b.end !== undefined ? { end: b.end as string } : {}),
-    ...(b.overlap !== undefined ? { overlap: b.overlap as OverlapPolicy } : {}),
-    ...(b.catchupWindow !== undefined ? { catchupWindow: b.catchupWindow as string } : {}),
-    ...(b.catchup !== undefined ? { catchup: b.catchup as 'all' | 'latest' } : {}),
-    ...(b.pauseOnFailure !== undefined ? { pauseOnFailure: b.pauseOnFailure as boolean } : {}),
-    ...(b.remaining !== undefined ? { remaining: b.remaining as number } : {}),
-    param: Object.entries(params).map(([k, v]) => `${k}=${v}`),
-    ...(b.timeout !== undefined ? { timeout: b.timeout as string } : {}),
-    ...(b.retries !== undefined ? { retries: b.retries as number } : {}),
-    ...(b.cwd !== undefined ? { cwd: b.cwd as string } : {}),
-    ...(b.mode !== undefined ? { mode: b.mode as 'background' | 'foreground' } : {}),
-    ...(b.paused !== undefined ? { paused: b.paused as boolean } : {}),
-    ...(b.note !== undefined ? { note: b.note as string } : {}),
-    ...(b.followSource !== undefined ? { followSource: b.followSource as boolean } : {}),
-  };
+/** The API's schedule body (validated by its schema) as draft changes, named as the API names them. */
+function changesOf(b: z.infer<typeof S.SchedulePatch>): DraftChanges {
+  const dur = (text: unknown, field: string, range: Range) =>
+    typeof text === 'string' ? parseDurationIn(text, `field '${field}':`, range) : undefined;
+  const time = (text: unknown) => (typeof text === 'string' ? Date.parse(text) : undefined);
+  return defined({
+    expression: b.cron as string | undefined,
+    timezone: b.timezone as string | undefined,
+    jitterMs: dur(b.jitter, 'jitter', DurationLimit.jitter),
+    startAt: time(b.start),
+    endAt: time(b.end),
+    overlap: b.overlap as OverlapPolicy | undefined,
+    catchupWindowMs: dur(b.catchupWindow, 'catchupWindow', DurationLimit.catchupWindow),
+    catchupLatestOnly: b.catchup === undefined ? undefined : b.catchup === 'latest',
+    pauseOnFailure: b.pauseOnFailure as boolean | undefined,
+    remainingActions: b.remaining as number | undefined,
+    recipePath: b.recipe as string | undefined,
+    params: b.params as Record<string, string> | undefined,
+    timeoutMs: dur(b.timeout, 'timeout', DurationLimit.timeout),
+    retries: b.retries as number | undefined,
+    cwd: b.cwd as string | undefined,
+    mode: b.mode as ExecutionMode | undefined,
+    paused: b.paused as boolean | undefined,
+    note: b.note as string | undefined,
+    followSource: b.followSource as boolean | undefined,
+  });
 }
+
+const API_NAMES = { catchup: "field 'catchup':", catchupWindow: "'catchupWindow'" };
+
+/** The spec's fields as the API names them (the domain says `expression` for `cron`). */
+const SPEC_FIELDS: Record<string, string> = { expression: 'cron' };
+
+/** Runs a change; a spec the domain refuses is answered naming the API's field. */
+async function namingFields<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (err) {
+    if (err instanceof SpecError) {
+      const field = String(err.details.field ?? '');
+      const name = SPEC_FIELDS[field] ?? field;
+      throw new UsageError(`field '${name}': ${err.message}`, { ...err.details, field: name });
+    }
+    throw err;
+  }
+}
+
 export function registerSchedules(api: OpenAPIHono, app: App): void {
   const schedulesListing = new KeyedListingCache<EncodedBody>(() => app.stateVersion());
 
@@ -102,8 +126,13 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
     async (c) => {
       const b = c.req.valid('json');
       recipePath(b.recipe);
-      const draft: ScheduleDraft = draftFromFlags(b.id, flagsOf(b), defaultDraft(b.id, '', ''));
-      const created = await app.schedules.add(draft);
+      const draft: ScheduleDraft = applyChanges(
+        b.id,
+        defaultDraft(b.id, '', ''),
+        changesOf(b),
+        API_NAMES,
+      );
+      const created = await namingFields(() => app.schedules.add(draft));
       const detail = await app.schedules.show(created.id);
       return c.json(scheduleJson(detail.schedule, detail.next), 201);
     },
@@ -170,9 +199,10 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
       const b = c.req.valid('json');
       if (b.recipe !== undefined) recipePath(b.recipe as string);
       const current = await app.schedules.get(id);
-      await app.schedules.update(id, draftFromFlags(id, flagsOf(b), draftOf(current)), undefined, {
-        reloadRecipe: b.recipe !== undefined,
-      });
+      const draft = applyChanges(id, draftOf(current), changesOf(b), API_NAMES);
+      await namingFields(() =>
+        app.schedules.update(id, draft, undefined, { reloadRecipe: b.recipe !== undefined }),
+      );
       const detail = await app.schedules.show(id);
       return c.json(scheduleJson(detail.schedule, detail.next), 200);
     },
