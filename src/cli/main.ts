@@ -12,6 +12,7 @@ import { statusCommand } from './commands/status.js';
 import { eventsCommand } from './commands/events.js';
 import { engineCommand } from './commands/engine.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
+import { environmentHelp } from './help.js';
 import { describeError, errorJson, exitCodeForError } from './exit-codes.js';
 import { VERSION } from '../version.js';
 
@@ -23,7 +24,8 @@ function program(): Command {
     .addOption(
       new Option(
         '--engine <engine>',
-        'embedded (default) or temporal (default: temporal when a `serve --engine temporal` runs on the data dir)',
+        'embedded or temporal, for a data dir with none recorded yet (default embedded; ' +
+          '`engine move` changes a recorded one)',
       ).choices(['embedded', 'temporal']),
     )
     .option(
@@ -44,15 +46,10 @@ function program(): Command {
     .addHelpText(
       'after',
       `
+Global options go before the command (goose-flow --engine temporal serve); after it they work too.
+
 Environment:
-  GOOSE_FLOW_HOME          data dir (runs, logs, recipe snapshots, schedules)
-  GOOSE_FLOW_GOOSE_BIN     the goose executable (default: goose on PATH)
-  GOOSE_FLOW_RUN_TIMEOUT   default per-attempt timeout (e.g. 30m)
-  GOOSE_FLOW_KILL_GRACE    time between SIGTERM and SIGKILL (e.g. 10s)
-  GOOSE_FLOW_ORPHANS       adopt | kill: what to do with a live attempt of a dead goose-flow
-  GOOSE_FLOW_ENGINE        embedded | temporal
-  GOOSE_FLOW_TEMPORAL_ADDRESS, GOOSE_FLOW_TEMPORAL_NAMESPACE, GOOSE_FLOW_TEMPORAL_TASK_QUEUE,
-  GOOSE_FLOW_TEMPORAL_API_KEY, GOOSE_FLOW_TEMPORAL_BIN (the temporal CLI for the dev server)
+${environmentHelp()}
 
 Exit codes: 0 ok, 1 failure, 2 usage error; \`run\` also 124 timed out, 130 cancelled.
 Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, benchmarks).`,

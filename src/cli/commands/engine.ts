@@ -7,6 +7,7 @@ import { daemonLogger } from '../../adapters/log/logger.js';
 import { EnvironmentError } from '../../domain/errors.js';
 import { moveSchedules, type MoveReport } from '../../services/engine-move.js';
 import { globalOverrides, printJson } from '../context.js';
+import { withHelp } from '../help.js';
 import { startLocalDevServer, type LocalDevServer } from '../temporal-daemon.js';
 
 export function engineCommand(): Command {
@@ -22,32 +23,19 @@ export function engineCommand(): Command {
       );
     });
   engine.addCommand(moveCommand());
-  return engine;
+  return withHelp(engine, {
+    examples: ['goose-flow engine', 'goose-flow --data-dir /srv/goose-flow engine --json'],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_ENGINE'],
+  });
 }
 
 function moveCommand(): Command {
-  return new Command('move')
+  const moveCmd = new Command('move')
     .description(
       'move the data dir to the other engine: its schedules are carried over (all or none), then removed from this one',
     )
     .addArgument(new Argument('<engine>', 'embedded or temporal').choices(ENGINES))
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      `
-What moves: every schedule, with its cron, zone, policies, pause state and note, remaining actions,
-recipe snapshot, params and run options. What stays: the run history and logs (they stay with the
-old engine — in goose-flow.db, or in Temporal's temporal.db — and show again if you move back), each
-schedule's decision ledger, and Temporal's counts of skipped and missed actions.
-
-Stop \`goose-flow serve\` first, and let running runs end. Without --temporal-address, moving to or
-from Temporal starts the data dir's dev server (temporal.db) for the move and stops it after.
-
-Examples:
-  goose-flow engine move temporal
-  goose-flow --temporal-address tq.example:7233 engine move temporal
-  goose-flow engine move embedded`,
-    )
     .action(async (target: EngineKind, flags: { json?: boolean }, cmd: Command) => {
       const overrides = globalOverrides(cmd);
       // The engine the data dir has now, whatever GOOSE_FLOW_ENGINE asks for.
@@ -64,6 +52,28 @@ Examples:
       if (flags.json) return printJson(report);
       process.stdout.write(describeMove(source.dataDir, report));
     });
+  return withHelp(moveCmd, {
+    notes: `What moves: every schedule, with its cron, zone, policies, pause state and note, remaining
+actions, recipe snapshot, params and run options. What stays: the run history and logs (they stay
+with the old engine — in goose-flow.db, or in Temporal's temporal.db — and show again if you move
+back), each schedule's decision ledger, and Temporal's counts of skipped and missed actions.
+
+Stop \`goose-flow serve\` first, and let running runs end. Without --temporal-address, moving to or
+from Temporal starts the data dir's dev server (temporal.db) for the move and stops it after.`,
+    examples: [
+      'goose-flow engine move temporal',
+      'goose-flow --temporal-address tq.example:7233 engine move temporal',
+      'goose-flow engine move embedded',
+    ],
+    env: [
+      'GOOSE_FLOW_HOME',
+      'GOOSE_FLOW_TEMPORAL_ADDRESS',
+      'GOOSE_FLOW_TEMPORAL_NAMESPACE',
+      'GOOSE_FLOW_TEMPORAL_TASK_QUEUE',
+      'GOOSE_FLOW_TEMPORAL_API_KEY',
+      'GOOSE_FLOW_TEMPORAL_BIN',
+    ],
+  });
 }
 
 async function move(source: Config, target: EngineKind): Promise<MoveReport> {

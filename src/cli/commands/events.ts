@@ -10,12 +10,13 @@ import { parseCursor } from '../../engines/feed.js';
 import { UsageError } from '../../domain/errors.js';
 import { LogTail, type TailedLine } from '../../services/log-tail.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
+import { withHelp } from '../help.js';
 
 const POLL_MS = 100;
 
 /** The live event feed in the terminal: what `GET /api/v1/events` streams, as lines or JSON lines. */
 export function eventsCommand(): Command {
-  return new Command('events')
+  const events = new Command('events')
     .description('run events and schedule decisions as they happen (the feed behind the SSE API)')
     .option('--follow', 'keep printing new events until interrupted')
     .option(
@@ -31,19 +32,6 @@ export function eventsCommand(): Command {
     .option('--schedule <id>', 'only the decisions and runs of this schedule')
     .option('--logs', 'with --follow: also the log lines of the runs it covers (live only)')
     .option('--json', 'one JSON object per line')
-    .addHelpText(
-      'after',
-      `
-Without flags it prints the newest 20 events; --follow then keeps printing new ones (from now,
-or after --last n of the newest); --after prints everything since that id.
-On the Temporal engine the feed comes from visibility: run starts and ends (a run's own timeline,
-\`runs show\`, has its attempts), and "newest" means of the last day.
-
-Examples:
-  goose-flow events
-  goose-flow events --follow --logs
-  goose-flow events --after 0 --json --schedule nightly`,
-    )
     .action(
       async (
         flags: {
@@ -119,6 +107,18 @@ Examples:
         );
       },
     );
+  return withHelp(events, {
+    notes: `Without flags it prints the newest 20 events; --follow then keeps printing new ones (from now,
+or after --last n of the newest); --after prints everything since that id.
+On the Temporal engine the feed comes from visibility: run starts and ends (a run's own timeline,
+\`runs show\`, has its attempts), and "newest" means of the last day.`,
+    examples: [
+      'goose-flow events',
+      'goose-flow events --follow --logs',
+      'goose-flow events --after 0 --json --schedule nightly',
+      'goose-flow events --last 5 --follow --run r-20261127-041327-3727365010',
+    ],
+  });
 }
 
 /** The newest `count` items (of those `accept` takes), oldest first, and the cursor after them. */

@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import { printJson, withApp } from '../context.js';
 import { runJson } from '../render.js';
 import { ExitCode } from '../exit-codes.js';
+import { withHelp } from '../help.js';
 
 export function killCommand(): Command {
-  return new Command('kill')
+  const kill = new Command('kill')
     .description(
       'cancel a run: SIGTERM to its whole process tree, then SIGKILL after the grace period',
     )
@@ -22,4 +23,13 @@ export function killCommand(): Command {
         if (!outcome.settled) process.exitCode = ExitCode.failure;
       });
     });
+  return withHelp(kill, {
+    notes:
+      "The grace period is the run's own (from when it started). Exit code 1 when the run has\n" +
+      'not stopped yet as the command ends (it goes on stopping).',
+    examples: [
+      'goose-flow kill r-20261127-041327-3727365010',
+      'goose-flow kill r-20261127-041327-3727365010 --json',
+    ],
+  });
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../domain/errors.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
 import { intFlag, printJson, withApp } from '../context.js';
+import { withHelp } from '../help.js';
 
 interface LogsFlags {
   attempt?: number;
@@ -12,7 +13,7 @@ interface LogsFlags {
 }
 
 export function logsCommand(): Command {
-  return new Command('logs')
+  const logs = new Command('logs')
     .description("print a run's log (all attempts, or one); --follow streams it until the run ends")
     .argument('<runId>')
     .option('--attempt <n>', 'only this attempt', intFlag('--attempt', { min: 1, max: 1_000 }))
@@ -71,4 +72,12 @@ export function logsCommand(): Command {
         }
       });
     });
+  return withHelp(logs, {
+    examples: [
+      'goose-flow logs r-20261127-041327-3727365010',
+      'goose-flow logs r-20261127-041327-3727365010 --follow',
+      'goose-flow logs r-20261127-041327-3727365010 --attempt 2',
+      'goose-flow logs r-20261127-041327-3727365010 --offset 0 --limit 65536 --json',
+    ],
+  });
 }

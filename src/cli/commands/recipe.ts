@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { collect, printJson, withApp } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatProblems, parseParamArgs } from '../../domain/recipe/index.js';
+import { withHelp } from '../help.js';
 import type { RecipeReport } from '../../services/recipes.js';
 
 export function recipeCommand(): Command {
   const recipe = new Command('recipe').description('work with recipe files');
-  recipe
+  withHelp(recipe, { examples: ['goose-flow recipe validate review.yaml -p repo=.'] });
+  const validate = recipe
     .command('validate')
     .description(
       'check a recipe against the Goose recipe format and say whether it can run headless',
@@ -14,10 +16,6 @@ export function recipeCommand(): Command {
     .argument('<file>')
     .option('-p, --param <key=value>', 'parameter value to check (repeatable)', collect, [])
     .option('--json', 'print the report as JSON')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 valid and runnable headless, 1 valid but not headless, 2 invalid.',
-    )
     .action(async (file: string, flags: { param: string[]; json?: boolean }, cmd: Command) => {
       await withApp(
         cmd,
@@ -35,6 +33,13 @@ export function recipeCommand(): Command {
         { recover: false },
       );
     });
+  withHelp(validate, {
+    notes: 'Exit codes: 0 valid and runnable headless, 1 valid but not headless, 2 invalid.',
+    examples: [
+      'goose-flow recipe validate review.yaml',
+      'goose-flow recipe validate review.yaml -p repo=. -p branch=main --json',
+    ],
+  });
   return recipe;
 }
 

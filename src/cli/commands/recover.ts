@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { printJson, withApp } from '../context.js';
+import { withHelp } from '../help.js';
 
 export function recoverCommand(): Command {
-  return new Command('recover')
+  const recover = new Command('recover')
     .description(
       'settle runs left behind by a goose-flow process that died: re-adopt or kill live attempts, ' +
         'record vanished ones as lost and retry them per policy (every command starts this in the background when needed)',
@@ -36,4 +37,8 @@ export function recoverCommand(): Command {
         { recover: false },
       );
     });
+  return withHelp(recover, {
+    examples: ['goose-flow recover', 'GOOSE_FLOW_ORPHANS=kill goose-flow recover --json'],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_ORPHANS', 'GOOSE_FLOW_GOOSE_BIN'],
+  });
 }

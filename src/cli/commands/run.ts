@@ -8,6 +8,7 @@ import { withRetries } from '../../domain/retry-policy.js';
 import { formatDuration, parseDuration } from '../../domain/duration.js';
 import { UsageError } from '../../domain/errors.js';
 import { resolve } from 'node:path';
+import { withHelp } from '../help.js';
 
 interface RunFlags {
   param: string[];
@@ -20,7 +21,7 @@ interface RunFlags {
 }
 
 export function runCommand(): Command {
-  return new Command('run')
+  const run = new Command('run')
     .description('run a recipe now, supervised: live log, retries, timeout; exit code = outcome')
     .argument('<recipe>', 'recipe file (.yaml, .yml or .json)')
     .option('-p, --param <key=value>', 'recipe parameter (repeatable)', collect, [])
@@ -34,23 +35,26 @@ export function runCommand(): Command {
     .option('--cwd <dir>', "working directory of goose (default: the data dir's work/)")
     .option('--json', 'print the settled run as JSON instead of streaming the log')
     .option('--detach', 'hand the run to the running `goose-flow serve` and return at once')
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 succeeded, 1 failed, 124 timed out, 130 cancelled, 2 usage error.
-Ctrl-C cancels the run and kills its whole process tree.
-
-Examples:
-  goose-flow run recipe.yaml --param pr_url=https://github.com/o/r/pull/1
-  goose-flow run nightly.yaml --timeout 30m --retries 0
-
-Environment:
-  GOOSE_FLOW_HOME        data dir (runs, logs, recipe snapshots)
-  GOOSE_FLOW_GOOSE_BIN   the goose executable (default: goose on PATH)`,
-    )
     .action(async (recipe: string, flags: RunFlags, cmd: Command) => {
       process.exitCode = await runRecipe(recipe, flags, cmd);
     });
+  return withHelp(run, {
+    notes:
+      'Exit codes: 0 succeeded, 1 failed, 124 timed out, 130 cancelled, 2 usage error.\n' +
+      'Ctrl-C cancels the run and kills its whole process tree.',
+    examples: [
+      'goose-flow run recipe.yaml --param pr_url=https://github.com/o/r/pull/1',
+      'goose-flow run nightly.yaml --timeout 30m --retries 0',
+      'goose-flow run review.yaml -p repo=. --cwd ~/src/app --json',
+      'goose-flow run report.yaml --detach   # hands it to the running serve (or Temporal)',
+    ],
+    env: [
+      'GOOSE_FLOW_HOME',
+      'GOOSE_FLOW_GOOSE_BIN',
+      'GOOSE_FLOW_RUN_TIMEOUT',
+      'GOOSE_FLOW_KILL_GRACE',
+    ],
+  });
 }
 
 async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise<number> {

@@ -3,6 +3,7 @@ import { CountLimit } from '../../domain/limits.js';
 import { intFlag, printJson, withApp } from '../context.js';
 import { runDetailJson, runDetailText, runJson, runsTable } from '../render.js';
 import { RUN_STATUSES, isRunStatus, type RunStatus } from '../../domain/run-status.js';
+import { withHelp } from '../help.js';
 import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 
 function parseStatus(value: string): RunStatus {
@@ -56,7 +57,18 @@ export function runsCommand(): Command {
           process.stderr.write(`(more: --cursor ${encodeRunCursor(last)})\n`);
       });
     });
-  runs
+  withHelp(runs, {
+    notes:
+      'With more than --limit runs it prints (more: --cursor <c>) on stderr: the same command\n' +
+      'with --cursor <c> prints the next page.',
+    examples: [
+      'goose-flow runs',
+      'goose-flow runs --status failed --limit 10',
+      'goose-flow runs --schedule nightly --json',
+      'goose-flow runs show r-20261127-041327-3727365010',
+    ],
+  });
+  const show = runs
     .command('show')
     .description('one run: attempts, exit codes, durations, session id and timeline')
     .argument('<runId>')
@@ -70,5 +82,11 @@ export function runsCommand(): Command {
         else process.stdout.write(runDetailText(detail, Date.now()) + '\n');
       });
     });
+  withHelp(show, {
+    examples: [
+      'goose-flow runs show r-20261127-041327-3727365010',
+      'goose-flow runs show r-20261127-041327-3727365010 --json',
+    ],
+  });
   return runs;
 }

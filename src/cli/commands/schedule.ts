@@ -13,6 +13,7 @@ import { exitCodeForRun } from '../exit-codes.js';
 import { UsageError } from '../../domain/errors.js';
 import { decodeDecisionCursor } from '../../views/cursors.js';
 import { OVERLAP_POLICIES, type OverlapPolicy } from '../../domain/schedule/model.js';
+import { withHelp } from '../help.js';
 import type { App } from '../../app.js';
 
 export function scheduleCommand(): Command {
@@ -29,36 +30,45 @@ export function scheduleCommand(): Command {
   schedule.addCommand(triggerCommand());
   schedule.addCommand(backfillCommand());
   schedule.addCommand(removeCommand());
-  return schedule;
+  return withHelp(schedule, {
+    examples: [
+      'goose-flow schedule add nightly --cron "0 2 * * *" --recipe review.yaml',
+      'goose-flow schedule list',
+      'goose-flow schedule show nightly',
+    ],
+  });
 }
 
 function addCommand(): Command {
-  return withScheduleFlags(
+  const add = withScheduleFlags(
     new Command('add')
       .description('create a schedule; the recipe is validated for a headless run and snapshotted')
-      .argument('<id>', 'schedule id (letters, digits, . _ -)'),
-  )
-    .addHelpText(
-      'after',
-      `
-Examples:
-  goose-flow schedule add nightly --cron "0 2 * * *" --tz Europe/Berlin --recipe review.yaml -p repo=.
-  goose-flow schedule add poll --cron "@every 30s" --recipe check.yaml --overlap buffer_one`,
-    )
-    .action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
-      if (!flags.cron || !flags.recipe)
-        throw new UsageError('schedule add needs --cron <expr> and --recipe <file>');
-      await withApp(cmd, async (app) => {
-        const created = await app.schedules.add(
-          draftFromFlags(id, flags, defaultDraft(id, '', '')),
-        );
-        await printSchedule(app, created.id, flags.json, 'created');
-      });
+      .argument(
+        '<id>',
+        "schedule id, free text as Goose names jobs: 1–200 characters, spaces inside allowed, no '/' " +
+          "or '\\', no control characters, no spaces at either end",
+      ),
+  ).action(async (id: string, flags: ScheduleFlags, cmd: Command) => {
+    if (!flags.cron || !flags.recipe)
+      throw new UsageError('schedule add needs --cron <expr> and --recipe <file>');
+    await withApp(cmd, async (app) => {
+      const created = await app.schedules.add(draftFromFlags(id, flags, defaultDraft(id, '', '')));
+      await printSchedule(app, created.id, flags.json, 'created');
     });
+  });
+  return withHelp(add, {
+    examples: [
+      'goose-flow schedule add nightly --cron "0 2 * * *" --tz Europe/Berlin --recipe review.yaml \\',
+      '    -p repo=.',
+      'goose-flow schedule add poll --cron "@every 30s" --recipe check.yaml --overlap buffer_one',
+      'goose-flow schedule add "Daily summary" --cron "0 9 * * 1-5" --recipe summary.yaml --paused',
+    ],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_RUN_TIMEOUT'],
+  });
 }
 
 function updateCommand(): Command {
-  return withScheduleFlags(
+  const update = withScheduleFlags(
     new Command('update')
       .description('change a schedule; flags not given keep their value')
       .argument('<id>'),
@@ -70,6 +80,18 @@ function updateCommand(): Command {
       });
       await printSchedule(app, id, flags.json, 'updated');
     });
+  });
+  return withHelp(update, {
+    notes:
+      'Flags not given keep their value, the recipe snapshot included: the schedule goes on running\n' +
+      'the recipe as it was snapshotted. Only --recipe re-reads the file and takes a new snapshot\n' +
+      '(give the same path again to pick up edits). -p adds to or replaces single parameters; the\n' +
+      'others are kept.',
+    examples: [
+      'goose-flow schedule update nightly --cron "0 3 * * *" --tz UTC',
+      'goose-flow schedule update nightly --recipe review.yaml   # re-snapshot the edited recipe',
+      'goose-flow schedule update nightly --timeout 45m --retries 1 -p branch=main',
+    ],
   });
 }
 
@@ -92,7 +114,7 @@ async function printSchedule(
 }
 
 function listCommand(): Command {
-  return new Command('list')
+  const list = new Command('list')
     .description('all schedules with their next run')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
@@ -106,10 +128,13 @@ function listCommand(): Command {
         else process.stdout.write(schedulesTable(rows) + '\n');
       });
     });
+  return withHelp(list, {
+    examples: ['goose-flow schedule list', 'goose-flow schedule list --json'],
+  });
 }
 
 function showCommand(): Command {
-  return new Command('show')
+  const show = new Command('show')
     .description(
       'one schedule: next 5 fire times in its zone, the cron in words, recent runs and decisions',
     )
@@ -139,10 +164,17 @@ function showCommand(): Command {
         });
       },
     );
+  return withHelp(show, {
+    examples: [
+      'goose-flow schedule show nightly',
+      'goose-flow schedule show "Daily summary" --decisions 50',
+      'goose-flow schedule show nightly --json',
+    ],
+  });
 }
 
 function nextCommand(): Command {
-  return new Command('next')
+  const nextCmd = new Command('next')
     .description('the next fire times (UTC; `show` prints them in the zone)')
     .argument('<id>')
     .option(
@@ -161,10 +193,16 @@ function nextCommand(): Command {
         else process.stdout.write(next.length ? next.join('\n') + '\n' : '(no more fire times)\n');
       });
     });
+  return withHelp(nextCmd, {
+    examples: [
+      'goose-flow schedule next nightly',
+      'goose-flow schedule next nightly --count 10 --json',
+    ],
+  });
 }
 
 function pauseCommand(verb: 'pause' | 'resume'): Command {
-  return new Command(verb)
+  const pauseOrResume = new Command(verb)
     .description(
       verb === 'pause' ? 'stop firing (occurrences are recorded as skipped_paused)' : 'fire again',
     )
@@ -181,10 +219,16 @@ function pauseCommand(verb: 'pause' | 'resume'): Command {
         else process.stdout.write(`schedule ${id} ${verb === 'pause' ? 'paused' : 'resumed'}\n`);
       });
     });
+  return withHelp(pauseOrResume, {
+    examples:
+      verb === 'pause'
+        ? ['goose-flow schedule pause nightly --note "repo frozen until Monday"']
+        : ['goose-flow schedule resume nightly', 'goose-flow schedule resume nightly --json'],
+  });
 }
 
 function triggerCommand(): Command {
-  return new Command('trigger')
+  const trigger = new Command('trigger')
     .description(
       'run the schedule now (with a daemon: hand the run to it; without: run it here, like `run`)',
     )
@@ -220,10 +264,20 @@ function triggerCommand(): Command {
         });
       },
     );
+  return withHelp(trigger, {
+    notes:
+      'With no daemon (embedded engine) it runs the run here, waits for it and exits with its\n' +
+      'exit code, as `run` does.',
+    examples: [
+      'goose-flow schedule trigger nightly',
+      'goose-flow schedule trigger nightly --overlap allow_all --json',
+    ],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_GOOSE_BIN', 'GOOSE_FLOW_KILL_GRACE'],
+  });
 }
 
 function removeCommand(): Command {
-  return new Command('remove')
+  const remove = new Command('remove')
     .description('delete a schedule (its runs and their logs stay)')
     .argument('<id>')
     .option('--json', 'print JSON')
@@ -234,10 +288,13 @@ function removeCommand(): Command {
         else process.stdout.write(`schedule ${id} removed\n`);
       });
     });
+  return withHelp(remove, {
+    examples: ['goose-flow schedule remove nightly', 'goose-flow schedule remove "Daily summary"'],
+  });
 }
 
 function backfillCommand(): Command {
-  return new Command('backfill')
+  const backfill = new Command('backfill')
     .description('run the occurrences of a past (or future) range now, each at most once')
     .argument('<id>')
     .requiredOption('--from <time>', 'first scheduled time to include (ISO-8601)')
@@ -249,10 +306,6 @@ function backfillCommand(): Command {
       ).choices(OVERLAP_POLICIES),
     )
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nWith overlap skip (the default), only the first backfilled run starts while it runs; use buffer_all or allow_all to run them all.',
-    )
     .action(
       async (
         id: string,
@@ -301,4 +354,15 @@ function backfillCommand(): Command {
         });
       },
     );
+  return withHelp(backfill, {
+    notes:
+      'With overlap skip (the default), only the first backfilled run starts while it runs; use\n' +
+      'buffer_all or allow_all to run them all. With no daemon (embedded engine) they run here.',
+    examples: [
+      'goose-flow schedule backfill nightly --from 2026-11-01T00:00:00Z --to 2026-11-07T23:59:59Z \\',
+      '    --overlap buffer_all',
+      'goose-flow schedule backfill nightly --from 2026-11-20T02:00:00Z --to 2026-11-20T02:00:00Z --json',
+    ],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_GOOSE_BIN', 'GOOSE_FLOW_KILL_GRACE'],
+  });
 }

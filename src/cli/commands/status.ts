@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import { printJson, withApp } from '../context.js';
 import { runJson, runsTable } from '../render.js';
 import { formatDuration } from '../../domain/duration.js';
+import { withHelp } from '../help.js';
 
 export function statusCommand(): Command {
-  return new Command('status')
+  const statusCmd = new Command('status')
     .description('the daemon, schedules and running runs of this data dir')
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
@@ -78,4 +79,12 @@ export function statusCommand(): Command {
         if (running.length) process.stdout.write('\n' + runsTable(running, Date.now()) + '\n');
       });
     });
+  return withHelp(statusCmd, {
+    examples: [
+      'goose-flow status',
+      'goose-flow status --json',
+      'goose-flow --data-dir /srv/goose-flow status',
+    ],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_ENGINE'],
+  });
 }

@@ -5,20 +5,15 @@ import { printJson, withApp } from '../context.js';
 import { scheduleJson } from '../render-schedule.js';
 import { exportSchedules, parseScheduleFile } from '../../domain/schedule/transfer.js';
 import { UsageError } from '../../domain/errors.js';
+import { withHelp } from '../help.js';
 
 export function importCommand(): Command {
-  return new Command('import')
+  const importCmd = new Command('import')
     .description(
       "create schedules from Goose's legacy schedules.json or a goose-flow export (all or none)",
     )
     .argument('<file>')
     .option('--json', 'print the created schedules as JSON')
-    .addHelpText(
-      'after',
-      `
-Reads Goose's own scheduler file (e.g. ~/.local/share/goose/schedule/schedules.json) or the YAML
-that \`goose-flow export\` writes. Relative recipe paths are read against the file's folder.`,
-    )
     .action(async (file: string, flags: { json?: boolean }, cmd: Command) => {
       const path = resolve(file);
       let text: string;
@@ -40,10 +35,19 @@ that \`goose-flow export\` writes. Relative recipe paths are read against the fi
         process.stdout.write(`${created.length} schedule(s) imported\n`);
       });
     });
+  return withHelp(importCmd, {
+    notes: `Reads Goose's own scheduler file (e.g. ~/.local/share/goose/schedule/schedules.json) or the YAML
+that \`goose-flow export\` writes. Relative recipe paths are read against the file's folder.`,
+    examples: [
+      'goose-flow import ~/.local/share/goose/schedule/schedules.json',
+      'goose-flow --data-dir /srv/goose-flow import schedules.yaml --json',
+    ],
+    env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_RUN_TIMEOUT'],
+  });
 }
 
 export function exportCommand(): Command {
-  return new Command('export')
+  const exportCmd = new Command('export')
     .description(
       'write every schedule as YAML (for `goose-flow import` here, elsewhere, or on another engine)',
     )
@@ -55,4 +59,7 @@ export function exportCommand(): Command {
         else process.stdout.write(yaml);
       });
     });
+  return withHelp(exportCmd, {
+    examples: ['goose-flow export -o schedules.yaml', 'goose-flow export > backup.yaml'],
+  });
 }
