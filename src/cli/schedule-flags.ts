@@ -46,7 +46,7 @@ export function withScheduleFlags(cmd: Command): Command {
     )
     .option(
       '--catchup-window <duration>',
-      'replay occurrences missed while down if not older than this (default 0: record them as missed)',
+      'replay occurrences missed while down if not older than this (default 0: record them as missed; an occurrence up to 10 s late is on time and starts, on both engines)',
     )
     .addOption(
       new Option(
