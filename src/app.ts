@@ -35,6 +35,7 @@ import type { TemporalTarget } from './engines/temporal/connection.js';
 import type { GooseWorker } from './engines/temporal/worker.js';
 import { StoreFeed, type EventFeed } from './engines/feed.js';
 import { EmbeddedSchedules } from './engines/embedded/schedules.js';
+import { afterRunSettled } from './engines/embedded/after-run.js';
 import { pruneSnapshots } from './adapters/recipe/snapshot.js';
 import type { ProcessIdentity } from './domain/run.js';
 
@@ -157,6 +158,17 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
     runFor: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
   });
   engine.schedules = backend;
+  // Settling a schedule's run and what follows from it is one transaction, whoever settles it.
+  store.whenSettled((run) =>
+    afterRunSettled(
+      {
+        schedules: scheduleStore,
+        runs: store,
+        newRun: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
+      },
+      run,
+    ),
+  );
   const schedules: ScheduleService = new ScheduleService({
     config,
     backend,

@@ -274,9 +274,16 @@ export interface ScheduleStore {
     decision: typeof Decision.missedCatchup | typeof Decision.skippedPaused,
     range: { first: number; last: number; count: number },
   ): OccurrenceRecord | null;
-  /** Creates the run of a buffered occurrence; false if it was already released. */
-  releaseBuffered(occurrence: OccurrenceRecord, run: NewRun): boolean;
+  /**
+   * Creates the run of a buffered occurrence and sets the schedule's state (remaining actions)
+   * in one transaction; false if it was already released.
+   */
+  releaseBuffered(occurrence: OccurrenceRecord, run: NewRun, state: ScheduleState): boolean;
+  /** Ends a buffered occurrence without a run (its schedule can start nothing more), saying why. */
+  dropBuffered(occurrence: OccurrenceRecord, reason: string): void;
   waiting(scheduleId: string): OccurrenceRecord[];
+  /** Ids of schedules that have a buffered occurrence not yet released. */
+  schedulesWaiting(): string[];
   /** Newest first; `before` pages on (a decision's scheduledAt and source, as the last page ended). */
   occurrences(
     scheduleId: string,

@@ -184,6 +184,16 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toRun);
   }
 
+  /**
+   * What follows from a run settling (its schedule's pause on failure and buffer), run inside the
+   * transaction that settles it; set once by the composition root.
+   */
+  private settledHook: ((run: Run) => void) | null = null;
+
+  whenSettled(hook: (run: Run) => void): void {
+    this.settledHook = hook;
+  }
+
   transition(runId: string, to: RunStatus, patch: RunPatch, event: NewEvent): Run {
     return this.db
       .transaction(() => {
@@ -192,7 +202,18 @@ export class SqliteRunStore implements RunStore {
         const ended = isTerminal(to) ? { endedAt: patch.endedAt ?? this.clock.now() } : {};
         this.applyPatch(runId, { ...patch, ...ended }, to);
         this.insertEvent(runId, event);
-        return this.mustGet(runId);
+        const run = this.mustGet(runId);
+        if (isTerminal(to) && this.settledHook) {
+          const hook = this.settledHook;
+          try {
+            // A savepoint: should the effects fail, the run still settles (the daemon's run
+            // scanner releases a buffer left waiting).
+            this.db.transaction(() => hook(run))();
+          } catch {
+            // below: settled regardless
+          }
+        }
+        return run;
       })
       .immediate();
   }

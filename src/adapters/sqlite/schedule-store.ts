@@ -19,7 +19,7 @@ import type {
   ScheduleStore,
 } from '../../engines/ports.js';
 import type { ProcessIdentity } from '../../domain/run.js';
-import type { Decision, Schedule } from '../../domain/schedule/model.js';
+import type { Decision, Schedule, ScheduleState } from '../../domain/schedule/model.js';
 import { nextFire, SpecCache } from '../../domain/schedule/next-fire.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 
@@ -206,7 +206,7 @@ export class SqliteScheduleStore implements ScheduleStore {
       .immediate();
   }
 
-  releaseBuffered(o: OccurrenceRecord, run: NewRun): boolean {
+  releaseBuffered(o: OccurrenceRecord, run: NewRun, state: ScheduleState): boolean {
     return this.db
       .transaction(() => {
         const released = this.statements
@@ -217,9 +217,30 @@ export class SqliteScheduleStore implements ScheduleStore {
           .run(run.id, this.clock.now(), o.scheduleId, o.scheduledAt, o.source);
         if (released.changes === 0) return false;
         this.runs.createRun(run);
+        const schedule = this.mustGet(o.scheduleId);
+        if (state.remainingActions !== schedule.state.remainingActions)
+          this.write({ ...schedule, state });
         return true;
       })
       .immediate();
+  }
+
+  dropBuffered(o: OccurrenceRecord, reason: string): void {
+    this.statements
+      .get(
+        `UPDATE occurrences SET released_at = ?, detail = json_set(detail, '$.dropped', ?)
+         WHERE schedule_id = ? AND scheduled_at = ? AND source = ? AND released_at IS NULL AND decision = 'buffered'`,
+      )
+      .run(this.clock.now(), reason, o.scheduleId, o.scheduledAt, o.source);
+  }
+
+  schedulesWaiting(): string[] {
+    return this.statements
+      .get(
+        "SELECT DISTINCT schedule_id FROM occurrences WHERE decision = 'buffered' AND released_at IS NULL",
+      )
+      .pluck()
+      .all() as string[];
   }
 
   waiting(scheduleId: string): OccurrenceRecord[] {

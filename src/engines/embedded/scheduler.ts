@@ -6,7 +6,6 @@ import { Decision, occurrenceRunId, type Schedule } from '../../domain/schedule/
 import {
   decideOccurrence,
   ON_TIME_TOLERANCE_MS,
-  stateAfterRun,
   stateAfterStart,
   type OccurrenceOutcome,
 } from '../../domain/schedule/policies.js';
@@ -14,6 +13,7 @@ import type { Clock, NewRun, OccurrenceSource, RunStore, ScheduleStore } from '.
 import type { EmbeddedEngine } from './engine.js';
 import type { RecoveryReport } from '../contract.js';
 import { Dispatcher } from './dispatcher.js';
+import { releaseIdle } from './after-run.js';
 
 /** Places where a test may inject a crash; production passes no hook. */
 export type FaultPoint = 'before-decision' | 'after-decision' | 'after-dispatch';
@@ -91,6 +91,7 @@ export class Scheduler {
 
   start(): void {
     this.reload();
+    this.repairBuffers();
     this.adoptPending();
     this.poller = setInterval(() => this.poll(), this.deps.pollMs);
     this.tick();
@@ -145,6 +146,7 @@ export class Scheduler {
 
   /** Claims orphaned runs and hands them to the dispatcher (the run scanner calls this too). */
   async recover(): Promise<RecoveryReport> {
+    this.repairBuffers();
     const { report, claimed } = await this.deps.engine.claimOrphans();
     for (const c of claimed) this.dispatcher.submit(c.runId, c.adopt);
     // Runs handed over by a trigger or `run --detach` are ordinary starts (logged as they start);
@@ -315,38 +317,30 @@ export class Scheduler {
     this.deps.faults?.hit('after-dispatch');
   }
 
-  /** A run of a schedule settled: pause on failure, and release the next buffered occurrence. */
+  /**
+   * A run of a schedule settled. Its effects (pause on failure, the next buffered occurrence's
+   * run) were applied in the transaction that settled it; the released run, created without an
+   * owner, reaches this daemon through the dispatch counter. Here they are only logged.
+   */
   private afterRun(run: Run): void {
     if (!run.scheduleId || !isTerminal(run.status)) return;
+    this.deps.log('run_settled', { runId: run.id, scheduleId: run.scheduleId, status: run.status });
     const schedule = this.deps.schedules.getSchedule(run.scheduleId);
-    if (!schedule) return;
-    this.deps.log('run_settled', { runId: run.id, scheduleId: schedule.id, status: run.status });
-    const paused = stateAfterRun(schedule, run.id, run.status);
-    if (paused) {
-      this.deps.schedules.updateSchedule(schedule.id, { state: paused });
-      this.deps.log('schedule_paused', { scheduleId: schedule.id, note: paused.note });
-    }
-    this.releaseNext(schedule);
+    if (
+      schedule?.state.paused &&
+      schedule.state.note === `paused after run ${run.id} ${run.status}`
+    )
+      this.deps.log('schedule_paused', { scheduleId: schedule.id, note: schedule.state.note });
   }
 
-  private releaseNext(schedule: Schedule): void {
-    if (this.deps.runs.activeRuns(schedule.id).length > 0) return;
-    const next = this.deps.schedules.waiting(schedule.id)[0];
-    if (!next) return;
-    const run = this.deps.newRun(
-      schedule,
-      occurrenceRunId(schedule.id, next.scheduledAt),
-      next.source,
-      this.deps.self,
-    );
-    if (this.deps.schedules.releaseBuffered(next, run)) {
-      this.deps.log('occurrence_released', {
-        scheduleId: schedule.id,
-        scheduledAt: iso(next.scheduledAt),
-        runId: run.id,
-      });
-      this.submit(run.id);
-    }
+  /** Buffered occurrences an older goose-flow left waiting while nothing of their schedule runs. */
+  private repairBuffers(): void {
+    const released = releaseIdle({
+      schedules: this.deps.schedules,
+      runs: this.deps.runs,
+      newRun: this.deps.newRun,
+    });
+    if (released.length > 0) this.deps.log('occurrences_released', { runIds: released });
   }
 }
 

@@ -1,0 +1,328 @@
+#!/usr/bin/env node
+/**
+ * Chaos: `kill -9` of `goose-flow serve` at random moments under seven schedules (every overlap
+ * policy; long, short, failing and tree-spawning recipes), sometimes with the attempts' process
+ * groups killed too (a goose that dies while no goose-flow watches it). Then a last daemon runs,
+ * the schedules are paused, everything is let settle, the daemon is stopped, and the store and the
+ * stand-in's own records are checked:
+ *
+ *   - every occurrence of every schedule has exactly one fate (no gap, no second decision);
+ *   - every started (or released) occurrence has its run (run ids are the schedule time, so no
+ *     time can have two);
+ *   - no buffered occurrence is left waiting while nothing of its schedule runs;
+ *   - every run settled; no process is left; `PRAGMA integrity_check` is ok.
+ *
+ * It also counts goose invocations against attempt rows (an attempt executed twice shows as more
+ * invocations than attempts).
+ *
+ *   node scripts/chaos.mjs [--kills 100] [--min-ms 500] [--max-ms 3000] [--scale 1] [--seed 1] [--json] [--keep]
+ *
+ * Needs `npm run build`. Exit 0 when every check holds, 1 otherwise. The test suite runs a short
+ * form (test/integration/chaos.test.ts); the long form's figures are in docs/BENCHMARKS.md.
+ */
+/* global process, setTimeout, clearTimeout */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist/cli/main.js');
+const standin = join(root, 'test/goose-standin/goose');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const flag = (name) => process.argv.includes(`--${name}`);
+
+const KILLS = Number(option('kills', '100'));
+const MIN_MS = Number(option('min-ms', '500'));
+const MAX_MS = Number(option('max-ms', '3000'));
+/** Recipe durations are multiplied by this (the suite's short form runs shorter recipes). */
+const SCALE = Number(option('scale', '1'));
+let seed = Number(option('seed', String(Date.now() % 100000)));
+/** mulberry32: a seeded random, so a failing run can be replayed with --seed. */
+function random() {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const startSeed = seed;
+const between = (a, b) => a + Math.floor(random() * (b - a));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const work = mkdtempSync(join(tmpdir(), 'goose-flow-chaos-'));
+const dataDir = join(work, 'data');
+const pidfile = join(work, 'pids.txt');
+const invocations = join(work, 'invocations.jsonl');
+const env = {
+  ...process.env,
+  GOOSE_FLOW_HOME: dataDir,
+  GOOSE_FLOW_GOOSE_BIN: standin,
+  STANDIN_PIDFILE: pidfile,
+  STANDIN_RECORD: invocations,
+  GOOSE_FLOW_KILL_GRACE: '500ms',
+};
+for (const key of Object.keys(env))
+  if (key.startsWith('STANDIN_') && !['STANDIN_PIDFILE', 'STANDIN_RECORD'].includes(key))
+    delete env[key];
+
+function recipe(name, directives) {
+  const file = join(work, `${name}.yaml`);
+  const line = Object.entries(directives)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  writeFileSync(
+    file,
+    `# goose-standin: ${line}\nversion: "1.0.0"\ntitle: ${name}\ndescription: chaos\nprompt: do the thing\n`,
+  );
+  return file;
+}
+
+function run(args, opts = {}) {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, out, err });
+    });
+  });
+}
+
+function startServe(index) {
+  const log = join(work, `serve-${index}.log`);
+  const child = spawn(process.execPath, [cli, 'serve', '--log-format', 'json'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const closed = new Promise((r) => child.on('close', () => r(writeFileSync(log, out))));
+  const started = (async () => {
+    const until = Date.now() + 30_000;
+    while (!out.includes('serve_started')) {
+      if (child.exitCode !== null || Date.now() > until)
+        throw new Error(`serve ${index} did not start: ${out.slice(-800)}`);
+      await sleep(25);
+    }
+  })();
+  return { child, closed, started, output: () => out };
+}
+
+function readPids() {
+  if (!existsSync(pidfile)) return [];
+  return readFileSync(pidfile, 'utf8').split('\n').filter(Boolean).map(Number);
+}
+
+function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function db() {
+  return new Database(join(dataDir, 'goose-flow.db'), { readonly: true, fileMustExist: true });
+}
+
+function query(sql, ...args) {
+  const d = db();
+  try {
+    d.pragma('busy_timeout = 5000');
+    return d.prepare(sql).all(...args);
+  } finally {
+    d.close();
+  }
+}
+
+const SCHEDULES = [
+  ['buf-one', '* * * * * *', 'buffer_one', { sleep: 2.5, lines: 1 }],
+  ['buf-all', '*/2 * * * * *', 'buffer_all', { sleep: 3, lines: 1 }],
+  ['skip', '* * * * * *', 'skip', { sleep: 2, lines: 1 }],
+  ['allow', '*/2 * * * * *', 'allow_all', { sleep: 0.5, lines: 1 }],
+  ['cancel', '*/2 * * * * *', 'cancel_other', { sleep: 3, children: 2, lines: 1 }],
+  ['terminate', '*/3 * * * * *', 'terminate_other', { sleep: 4, lines: 1 }],
+  ['fail', '* * * * * *', 'skip', { exit: 1, sleep: 0.3, lines: 1 }],
+];
+
+async function main() {
+  const report = { seed: startSeed, kills: 0, attemptGroupsKilled: 0, violations: [] };
+  for (const [id, cron, overlap, directives] of SCHEDULES) {
+    const added = await run([
+      'schedule',
+      'add',
+      id,
+      '--cron',
+      cron,
+      '--tz',
+      'UTC',
+      '--overlap',
+      overlap,
+      '--retries',
+      id === 'fail' ? '1' : '0',
+      '--recipe',
+      recipe(id, {
+        ...directives,
+        ...(directives.sleep ? { sleep: Math.round(directives.sleep * SCALE * 100) / 100 } : {}),
+      }),
+    ]);
+    if (added.code !== 0) throw new Error(`schedule add ${id}: ${added.err}`);
+  }
+  for (let i = 0; i < KILLS; i++) {
+    const serve = startServe(i);
+    await serve.started;
+    await sleep(between(MIN_MS, MAX_MS));
+    serve.child.kill('SIGKILL');
+    await serve.closed;
+    report.kills++;
+    // Now and then the attempts die too, while no goose-flow watches them.
+    if (random() < 0.3) {
+      for (const pid of readPids().filter(alive)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+          report.attemptGroupsKilled++;
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    await sleep(between(0, 800));
+  }
+  // The last daemon settles everything: the schedules are paused, then it runs until nothing is
+  // going and nothing waits.
+  const last = startServe('final');
+  await last.started;
+  await sleep(2_000);
+  for (const [id] of SCHEDULES) await run(['schedule', 'pause', id]);
+  const until = Date.now() + 120_000;
+  let state;
+  for (;;) {
+    state = {
+      active: query("SELECT id, status FROM runs WHERE status IN ('pending','running','retrying')"),
+      waiting: query(
+        "SELECT schedule_id, scheduled_at FROM occurrences WHERE decision = 'buffered' AND released_at IS NULL",
+      ),
+    };
+    if (state.active.length === 0 && state.waiting.length === 0) break;
+    if (Date.now() > until) break;
+    await sleep(250);
+  }
+  if (state.waiting.length > 0 && state.active.length === 0)
+    report.violations.push(
+      `buffered occurrences left waiting while nothing of their schedule runs: ${JSON.stringify(state.waiting)}`,
+    );
+  if (state.active.length > 0)
+    report.violations.push(`runs not settled within 120 s: ${JSON.stringify(state.active)}`);
+  last.child.kill('SIGTERM');
+  await last.closed;
+  await sleep(500);
+  checkStore(report);
+  const left = [...new Set(readPids())].filter(alive);
+  if (left.length > 0)
+    report.violations.push(`processes left after the final stop: ${left.join(', ')}`);
+  return report;
+}
+
+function checkStore(report) {
+  const d = db();
+  try {
+    const integrity = d.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') report.violations.push(`integrity_check: ${integrity}`);
+    const decisions = d
+      .prepare('SELECT decision, count(*) AS n FROM occurrences GROUP BY decision')
+      .all();
+    report.decisions = Object.fromEntries(decisions.map((r) => [r.decision, r.n]));
+    const runs = d.prepare('SELECT status, count(*) AS n FROM runs GROUP BY status').all();
+    report.runs = Object.fromEntries(runs.map((r) => [r.status, r.n]));
+    report.attempts = d.prepare('SELECT count(*) FROM attempts').pluck().get();
+    report.occurrences = 0;
+    for (const [id, cron] of SCHEDULES) checkLedger(d, id, cron, report);
+    const started = d
+      .prepare(
+        "SELECT o.schedule_id, o.scheduled_at, o.run_id, r.id AS run FROM occurrences o LEFT JOIN runs r ON r.id = o.run_id WHERE o.decision = 'started' OR (o.decision = 'buffered' AND o.run_id IS NOT NULL)",
+      )
+      .all();
+    const missing = started.filter((o) => o.run === null);
+    if (missing.length > 0)
+      report.violations.push(`started occurrences without a run: ${missing.length}`);
+  } finally {
+    d.close();
+  }
+  const calls = existsSync(invocations)
+    ? readFileSync(invocations, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+  report.gooseInvocations = calls.length;
+  const byAttempt = new Map();
+  for (const c of calls) {
+    const key = `${c.env.GOOSE_FLOW_RUN_ID}#${c.env.GOOSE_FLOW_ATTEMPT}`;
+    byAttempt.set(key, (byAttempt.get(key) ?? 0) + 1);
+  }
+  report.attemptsExecutedTwice = [...byAttempt.values()].filter((n) => n > 1).length;
+}
+
+/** Every cron time from the first decision to the last has exactly one fate (ranges collapse many). */
+function checkLedger(d, id, cron, report) {
+  const rows = d
+    .prepare(
+      "SELECT scheduled_at, decision, detail FROM occurrences WHERE schedule_id = ? AND source = 'schedule' ORDER BY scheduled_at",
+    )
+    .all(id);
+  const step = cron.startsWith('*/') ? Number(cron.slice(2).split(' ')[0]) * 1000 : 1000;
+  let expected = rows[0]?.scheduled_at;
+  for (const row of rows) {
+    if (row.scheduled_at !== expected) {
+      report.violations.push(
+        `${id}: occurrence ${new Date(expected).toISOString()} has no fate (next decided: ${new Date(row.scheduled_at).toISOString()})`,
+      );
+    }
+    const detail = JSON.parse(row.detail);
+    const through = detail.through ? Date.parse(detail.through) : row.scheduled_at;
+    report.occurrences += detail.count ?? 1;
+    expected = through + step;
+  }
+}
+
+try {
+  const report = await main();
+  if (flag('json')) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    process.stdout.write(
+      `chaos: seed ${report.seed}, ${report.kills} kill(s) of serve, ${report.attemptGroupsKilled} attempt process(es) killed\n` +
+        `  occurrences ${report.occurrences}: ${JSON.stringify(report.decisions)}\n` +
+        `  runs: ${JSON.stringify(report.runs)}; attempts ${report.attempts}; goose invocations ${report.gooseInvocations}; attempts executed twice ${report.attemptsExecutedTwice}\n` +
+        (report.violations.length
+          ? `  VIOLATIONS:\n${report.violations.map((v) => `    - ${v}`).join('\n')}\n`
+          : '  every check holds\n'),
+    );
+  }
+  process.exitCode = report.violations.length > 0 ? 1 : 0;
+} finally {
+  for (const pid of readPids().filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  if (!flag('keep')) rmSync(work, { recursive: true, force: true });
+  else process.stderr.write(`chaos: kept ${work}\n`);
+}
