@@ -21,6 +21,7 @@ import { EmbeddedEngine } from './engines/embedded/engine.js';
 import type { Run } from './domain/run.js';
 import { NotFoundError, UsageError } from './domain/errors.js';
 import { RecipeService } from './services/recipes.js';
+import { WorkerChecker } from './adapters/recipe/recipe-checker.js';
 import { RunService } from './services/runs.js';
 import { LogService } from './services/logs.js';
 import { ScheduleService } from './services/schedules.js';
@@ -91,6 +92,8 @@ export interface AppOptions {
   readonly warn?: (message: string, fields: Record<string, unknown>) => void;
   /** The Temporal server to use (a dev server this process just started). */
   readonly temporalAddress?: string;
+  /** Check recipes on a worker thread (the daemon: its event loop must not wait for a file). */
+  readonly isolateRecipes?: boolean;
   /** That dev server's web UI port. */
   readonly temporalUiPort?: number;
 }
@@ -140,7 +143,10 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
       return recipeDeepLink(readRecipeObject(entry), run.scheduleId ?? run.id);
     },
   });
-  const recipes = new RecipeService(dataDir.recipes);
+  const recipes = new RecipeService(
+    dataDir.recipes,
+    options.isolateRecipes ? new WorkerChecker() : undefined,
+  );
   const scheduleStore = new SqliteScheduleStore(db, store, systemClock);
   const currentDaemon = () => {
     const holder = scheduleStore.daemon();
@@ -247,6 +253,7 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
       maintenance?.stop();
       scheduler?.stop();
       if (scheduler) scheduleStore.releaseDaemonLock(self);
+      await recipes.close();
       db.close();
     },
     close: async () => {
@@ -254,6 +261,7 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
       scheduler?.stop();
       await engine.close();
       if (scheduler) scheduleStore.releaseDaemonLock(self);
+      await recipes.close();
       db.close();
     },
   };
@@ -300,9 +308,20 @@ export function readDevServerFile(dataDir: string): DevServerRecord | null {
   }
 }
 
+/**
+ * goose-flow's own secrets, which the agent must never see: a prompt-injected goose that read
+ * them could drive the scheduler (or Temporal) with them.
+ */
+export const SECRET_VARIABLES = [
+  'GOOSE_FLOW_TOKEN',
+  'GOOSE_FLOW_JOBS_KEY',
+  'GOOSE_FLOW_TEMPORAL_API_KEY',
+] as const;
+
 export function childEnv(env: NodeJS.ProcessEnv, jobId: string, runId: string, attempt: number) {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v !== undefined && !(SECRET_VARIABLES as readonly string[]).includes(k)) out[k] = v;
   Object.assign(out, {
     GOOSE_JOB_ID: jobId,
     GOOSE_FLOW_RUN_ID: runId,
@@ -342,7 +361,7 @@ export function gooseAttempt(
 /** Recovery may take as long as the runs it re-adopts: it runs detached, logging beside the store. */
 function launchRecovery(dataDir: DataDirLayout, env: NodeJS.ProcessEnv): void {
   const cli = fileURLToPath(new URL('./cli/main.js', import.meta.url));
-  const log = openSync(join(dataDir.root, 'recovery.log'), 'a');
+  const log = openSync(join(dataDir.root, 'recovery.log'), 'a', 0o600);
   const child = spawn(process.execPath, [cli, 'recover', '--data-dir', dataDir.root], {
     detached: true,
     stdio: ['ignore', log, log],

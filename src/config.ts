@@ -12,6 +12,7 @@ import { UsageError } from './domain/errors.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './domain/retry-policy.js';
 import { defaultDataDir, layout } from './adapters/data-dir.js';
 import { chooseEngine } from './adapters/engine-binding.js';
+import { parseAllowedHosts, parseCorsOrigins } from './domain/origins.js';
 
 export const OrphanPolicy = { adopt: 'adopt', kill: 'kill' } as const;
 export type OrphanPolicy = (typeof OrphanPolicy)[keyof typeof OrphanPolicy];
@@ -47,6 +48,10 @@ export interface Config {
      * `TEMPORAL_SECRET_KEY`: Goose's environment may carry that, and Goose's client sends no key.
      */
     readonly jobsKey: string | null;
+    /** `GOOSE_FLOW_CORS_ORIGINS` (serve's `--cors-origin` adds to them). */
+    readonly corsOrigins: readonly string[];
+    /** `GOOSE_FLOW_ALLOWED_HOSTS` (serve's `--allowed-host` adds to them). */
+    readonly allowedHosts: readonly string[];
   };
 }
 
@@ -197,6 +202,14 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
     http: Object.freeze({
       token: env.GOOSE_FLOW_TOKEN || null,
       jobsKey: env.GOOSE_FLOW_JOBS_KEY || null,
+      corsOrigins: parseCorsOrigins(
+        env.GOOSE_FLOW_CORS_ORIGINS ? [env.GOOSE_FLOW_CORS_ORIGINS] : [],
+        'GOOSE_FLOW_CORS_ORIGINS',
+      ),
+      allowedHosts: parseAllowedHosts(
+        (env.GOOSE_FLOW_ALLOWED_HOSTS ?? '').split(','),
+        'GOOSE_FLOW_ALLOWED_HOSTS',
+      ),
     }),
   });
 }

@@ -20,6 +20,7 @@ import { systemClock } from './adapters/clock.js';
 import { readSnapshotFiles, storeSnapshotFiles } from './adapters/recipe/snapshot.js';
 import { EnvironmentError, UsageError } from './domain/errors.js';
 import { RecipeService } from './services/recipes.js';
+import { WorkerChecker } from './adapters/recipe/recipe-checker.js';
 import { RunService } from './services/runs.js';
 import { LogService } from './services/logs.js';
 import { ScheduleService } from './services/schedules.js';
@@ -70,7 +71,10 @@ export async function openTemporalApp(
   });
   const scheduleBackend = new TemporalSchedules(engine, systemClock);
   engine.schedules = scheduleBackend;
-  const recipes = new RecipeService(dataDir.recipes);
+  const recipes = new RecipeService(
+    dataDir.recipes,
+    options.isolateRecipes ? new WorkerChecker() : undefined,
+  );
   // goose runs on the worker hosts: a missing goose here is not this command's problem.
   const runs = new RunService(config, engine, recipes, () => undefined, {
     current: () => null,
@@ -169,11 +173,13 @@ export async function openTemporalApp(
       await Promise.allSettled(workers.map((w) => w.shutdown()));
       await Promise.allSettled(reapers.map((r) => r.stop()));
       await engine.close();
+      await recipes.close();
     },
     close: async () => {
       await Promise.allSettled(workers.map((w) => w.shutdown()));
       await Promise.allSettled(reapers.map((r) => r.stop()));
       await engine.close();
+      await recipes.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   accessSync,
+  chmodSync,
   constants,
   mkdirSync,
   readdirSync,
@@ -45,7 +46,12 @@ export function layout(root: string): DataDirLayout {
 export function prepareDataDir(root: string): DataDirLayout {
   const dirs = layout(root);
   try {
-    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work]) ensureDir(dir);
+    for (const dir of [dirs.root, dirs.recipes, dirs.logs, dirs.work]) {
+      ensureDir(dir);
+      // Owner-only (0700), also when an older goose-flow made it under umask 022.
+      secure(dir, 0o700);
+    }
+    secureFile(dirs.config);
     accessSync(dirs.root, constants.W_OK);
   } catch (cause) {
     throw new EnvironmentError(
@@ -80,11 +86,57 @@ export function ensureDir(path: string): void {
   }
   for (const dir of missing.reverse()) {
     try {
-      mkdirSync(dir);
+      mkdirSync(dir, { mode: 0o700 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+}
+
+/** Owner-only (0600) if the file exists and is ours; nothing otherwise. */
+export function secureFile(path: string): void {
+  secure(path, 0o600);
+}
+
+function secure(path: string, mode: number): void {
+  try {
+    if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
+  } catch {
+    // Absent, or not ours to change: reading and writing it will say what is wrong.
+  }
+}
+
+/**
+ * Makes what an older goose-flow wrote under umask 022 owner-only: every folder 0700 and file
+ * 0600 under `recipes/` and `logs/`. The daemon does this once at start; the data dir itself is
+ * 0700 already, so nothing in it was reachable by others meanwhile.
+ */
+export function secureTree(root: string): number {
+  let changed = 0;
+  const walk = (dir: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      const want = e.isDirectory() ? 0o700 : 0o600;
+      try {
+        if (e.isSymbolicLink()) continue;
+        if ((statSync(path).mode & 0o777) !== want) {
+          chmodSync(path, want);
+          changed++;
+        }
+      } catch {
+        // gone meanwhile
+      }
+      if (e.isDirectory()) walk(path);
+    }
+  };
+  walk(root);
+  return changed;
 }
 
 export function attemptLogPath(logsDir: string, runId: string, attempt: number): string {

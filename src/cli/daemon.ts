@@ -5,6 +5,7 @@ import { resolveConfig, type Config, type ConfigOverrides } from '../config.js';
 import { EnvironmentError } from '../domain/errors.js';
 import type { FaultPoint } from '../engines/embedded/scheduler.js';
 import { daemonLogger } from '../adapters/log/logger.js';
+import { prepareDataDir, secureTree } from '../adapters/data-dir.js';
 
 export interface DaemonOptions {
   readonly dataDir?: string | undefined;
@@ -24,6 +25,8 @@ export interface DaemonOptions {
     readonly probe: boolean;
     /** Browser origins allowed to call `/api` (CORS off when empty). */
     readonly corsOrigins?: readonly string[];
+    /** Host names served besides the loopback ones. */
+    readonly allowedHosts?: readonly string[];
   };
   /** Tests only: crash points. The CLI never passes one. */
   readonly faults?: { hit(point: FaultPoint): void };
@@ -36,6 +39,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const signals = listenForSignals(log);
   try {
     const config = resolveConfig({ dataDir: options.dataDir, ...options.overrides });
+    // What an older goose-flow wrote under umask 022 becomes owner-only, once per daemon start.
+    const dirs = prepareDataDir(config.dataDir);
+    const secured = secureTree(dirs.recipes) + secureTree(dirs.logs);
+    if (secured > 0) log.info({ files: secured }, 'data_dir_made_owner_only');
     if (options.workerOnly || config.engine === 'temporal') {
       const { runTemporal } = await import('./temporal-daemon.js');
       return await runTemporal(config, options, log, signals.received);
@@ -55,6 +62,7 @@ async function runEmbedded(
 ): Promise<number> {
   const app = await openApp(config, process.env, {
     warn: (message, fields) => log.warn(fields, message),
+    isolateRecipes: true,
   });
   const refuse = async (holder: { pid: number }) => {
     await app.close();
@@ -108,6 +116,12 @@ export async function listen(
   const temporalPort = app.temporal ? Number(app.temporal.target.address.split(':').pop()) : 0;
   const uiPort = app.temporal?.uiPort ?? 0;
   const { token, jobsKey } = app.config.http;
+  const corsOrigins = [
+    ...new Set([...(options.http.corsOrigins ?? []), ...app.config.http.corsOrigins]),
+  ];
+  const allowedHosts = [
+    ...new Set([...(options.http.allowedHosts ?? []), ...app.config.http.allowedHosts]),
+  ];
   if (process.env.TEMPORAL_SECRET_KEY && !jobsKey)
     log.warn(
       {},
@@ -115,6 +129,8 @@ export async function listen(
     );
   const server = await startHttp(app, {
     ...options.http,
+    corsOrigins,
+    allowedHosts,
     secretKey: jobsKey,
     token,
     temporalPorts: () => ({ temporal_port: temporalPort, ui_port: uiPort }),

@@ -14,6 +14,8 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   GOOSE_FLOW_MAX_CONCURRENT: 'run at most this many recipes at once (default: no limit)',
   GOOSE_FLOW_TOKEN: 'bearer token for /api and /metrics (needed to bind off loopback)',
   GOOSE_FLOW_JOBS_KEY: "opt-in X-Secret-Key for Goose's /jobs (Goose's client sends none)",
+  GOOSE_FLOW_ALLOWED_HOSTS:
+    'host names served besides localhost on a loopback bind, comma-separated',
   GOOSE_FLOW_CORS_ORIGINS: 'browser origins allowed to call /api, comma-separated',
   PORT: "temporal-service's HTTP port (Goose sets it)",
   GOOSE_FLOW_TEMPORAL_ADDRESS: 'Temporal frontend host:port (default: the dev server serve starts)',

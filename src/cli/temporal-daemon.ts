@@ -11,7 +11,7 @@ import {
 } from '../app.js';
 import type { Config } from '../config.js';
 import { EnvironmentError } from '../domain/errors.js';
-import { prepareDataDir, pruneLogs } from '../adapters/data-dir.js';
+import { prepareDataDir, pruneLogs, secureFile } from '../adapters/data-dir.js';
 import {
   requireTemporalBinary,
   startDevServer,
@@ -56,6 +56,7 @@ export async function runTemporal(
     app = await openApp(config, process.env, {
       warn: (message, fields) => log.warn(fields, message),
       temporalAddress: address,
+      isolateRecipes: true,
       ...(devServer ? { temporalUiPort: devServer.uiPort } : {}),
     });
     const worker = await app.startWorker({ maxConcurrent: options.maxConcurrent });
@@ -155,7 +156,8 @@ export async function startLocalDevServer(config: Config, log: Logger): Promise<
     pid: server.pid,
     servePid: process.pid,
   };
-  writeFileSync(devServerFile(config.dataDir), JSON.stringify(record) + '\n');
+  writeFileSync(devServerFile(config.dataDir), JSON.stringify(record) + '\n', { mode: 0o600 });
+  secureFile(dbFile);
   log.info(
     {
       address: server.address,

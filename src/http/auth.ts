@@ -1,11 +1,6 @@
 /** Who may call: loopback clients, the Goose secret key, the bearer token. */
 import { timingSafeEqual } from 'node:crypto';
 
-export function isLoopback(host: string): boolean {
-  const h = host.startsWith('::ffff:') ? host.slice('::ffff:'.length) : host;
-  return h === '127.0.0.1' || h === '::1' || h === 'localhost' || h.startsWith('127.');
-}
-
 /** Constant-time comparison of a presented secret with the configured one. */
 export function sameSecret(presented: string | undefined | null, expected: string): boolean {
   if (presented === undefined || presented === null) return false;

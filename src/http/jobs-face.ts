@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodedFor, encodedHeaders, type EncodedBody } from './encoded-body.js';
-import { isLoopback, sameSecret } from './auth.js';
+import { sameSecret } from './auth.js';
+import { isLoopbackAddress } from './guards.js';
 import type { GooseJobs } from './goose-jobs.js';
 
 export interface JobsFaceOptions {
@@ -49,7 +50,7 @@ export function jobsFace(jobs: GooseJobs, opts: JobsFaceOptions) {
         req.resume();
         return fail(res, 401, 'missing or wrong X-Secret-Key');
       }
-    } else if (!isLoopback(req.socket.remoteAddress ?? '')) {
+    } else if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) {
       req.resume();
       return fail(res, 403, 'no secret key is configured: only loopback clients may use /jobs');
     }

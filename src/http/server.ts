@@ -1,11 +1,12 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { App } from '../app.js';
 import { EnvironmentError, UsageError } from '../domain/errors.js';
-import { bearerOf, isLoopback, sameSecret } from './auth.js';
+import { bearerOf, sameSecret } from './auth.js';
+import { bindsLoopbackOnly, refusal, type GuardOptions, type Refusal } from './guards.js';
 import { GooseJobs } from './goose-jobs.js';
 import { isJobsPath, jobsFace } from './jobs-face.js';
 import { apiV1 } from './api/routes.js';
@@ -23,6 +24,8 @@ export interface HttpOptions {
   readonly token: string | null;
   /** Browser origins allowed to call `/api` (CORS); empty: CORS off. */
   readonly corsOrigins?: readonly string[];
+  /** Host names served besides the loopback ones, on a loopback bind (DNS rebinding). */
+  readonly allowedHosts?: readonly string[];
   /** The Temporal ports to report on `/ports` (0 without Temporal). */
   readonly temporalPorts: () => { temporal_port: number; ui_port: number };
 }
@@ -111,8 +114,22 @@ export function httpApp(
   web.get('/metrics', async (c) =>
     c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
-  web.notFound((c) =>
-    c.json(
+  web.notFound((c) => {
+    // A route that exists for other methods (TRACE, or DELETE on a listing) is 405, with Allow.
+    const allowed = methodsOf(web, c.req.path);
+    if (allowed.length > 0)
+      return c.json(
+        {
+          error: {
+            code: 'method_not_allowed',
+            message: `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`,
+            details: { allowed },
+          },
+        },
+        405,
+        { Allow: allowed.join(', ') },
+      );
+    return c.json(
       {
         error: {
           code: 'not_found',
@@ -121,8 +138,8 @@ export function httpApp(
         },
       },
       404,
-    ),
-  );
+    );
+  });
   web.onError((err, c) =>
     c.json({ error: { code: 'internal', message: err.message, details: {} } }, 500),
   );
@@ -131,7 +148,8 @@ export function httpApp(
 
 /** Listens on host:port (probing upward in compat mode); resolves with the port it got. */
 export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer> {
-  if (!isLoopback(opts.host) && !opts.token) {
+  const loopbackBind = await bindsLoopbackOnly(opts.host);
+  if (!loopbackBind && !opts.token) {
     throw new EnvironmentError(
       'token_required',
       `binding ${opts.host} exposes goose-flow beyond this machine: set GOOSE_FLOW_TOKEN (clients send it as a bearer token), or bind 127.0.0.1`,
@@ -145,7 +163,11 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
   const hub = new FeedHub(app.feed);
   const metrics = new Metrics(app);
   try {
-    return await listenOn(app, opts, hub, metrics);
+    return await listenOn(app, opts, hub, metrics, {
+      loopbackBind,
+      allowedHosts: opts.allowedHosts ?? [],
+      corsOrigins: opts.corsOrigins ?? [],
+    });
   } catch (err) {
     // Nothing of a server that never listened may keep the process alive.
     metrics.close();
@@ -159,6 +181,7 @@ async function listenOn(
   opts: HttpOptions,
   hub: FeedHub,
   metrics: Metrics,
+  guard: GuardOptions,
 ): Promise<HttpServer> {
   let bound = 0;
   await metrics.start(hub);
@@ -171,9 +194,13 @@ async function listenOn(
   const last = opts.probe && opts.port !== 0 ? Math.min(65535, opts.port + PROBE_SPAN) : opts.port;
   for (let port = opts.port; port <= last; port++) {
     // Goose's /jobs first, on plain node:http; everything else through the Hono app.
-    const server = createServer((req, res) =>
-      isJobsPath(req.url) ? jobs(req, res) : void hono(req, res),
-    );
+    const server = createServer((req, res) => {
+      const forJobs = isJobsPath(req.url);
+      const refused = refusal(req, forJobs, guard);
+      if (refused) return refuse(req, res, refused, forJobs);
+      if (forJobs) jobs(req, res);
+      else void hono(req, res);
+    });
     const result = await new Promise<number | NodeJS.ErrnoException>((resolve) => {
       server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
       server.listen(port, opts.host, () => {
@@ -209,4 +236,35 @@ async function listenOn(
     }
   }
   throw new EnvironmentError('port_in_use', `no free port from ${opts.port}`);
+}
+
+/** A refused request: its body is read into nothing, the answer is in the face's error shape. */
+function refuse(req: IncomingMessage, res: ServerResponse, r: Refusal, jobs: boolean): void {
+  req.resume();
+  const body = JSON.stringify(
+    jobs
+      ? { success: false, message: r.message }
+      : { error: { code: r.code, message: r.message, details: {} } },
+  );
+  res.writeHead(r.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** The methods routes of `web` answer on `path` (middleware, `ALL` routes, excluded). */
+function methodsOf(web: Hono, path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of web.routes) {
+    if (route.method === 'ALL') continue;
+    const pattern = new RegExp(
+      '^' +
+        route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\?:[A-Za-z0-9_]+/g, '[^/]+') +
+        '/?$',
+    );
+    if (pattern.test(path)) methods.add(route.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }

@@ -1,4 +1,5 @@
 import { RecipeFileCache, type LoadedRecipe } from '../adapters/recipe/recipe-file.js';
+import { inThreadChecker, type RecipeChecker } from '../adapters/recipe/recipe-checker.js';
 import { writeSnapshot, type Snapshot } from '../adapters/recipe/snapshot.js';
 import { UsageError } from '../domain/errors.js';
 import { RecipeInvalidError, type RecipeProblem } from '../domain/recipe/index.js';
@@ -23,40 +24,34 @@ export interface RunnableRecipe {
 export class RecipeService {
   private readonly files = new RecipeFileCache();
 
-  constructor(private readonly recipesDir: string) {}
+  /**
+   * `checker`: where the `…Checked` methods parse (the daemon passes a worker thread, so that a
+   * large or tangled file never holds up its scheduler); the plain methods parse in this thread.
+   */
+  constructor(
+    private readonly recipesDir: string,
+    private readonly checker: RecipeChecker = inThreadChecker(),
+  ) {}
 
   validate(file: string, params: Record<string, string>): RecipeReport {
-    const loaded = this.files.load(file, { params, headless: false });
-    const { check } = loaded;
-    return {
-      file: loaded.file,
-      format: loaded.format,
-      valid: check.problems.every((p) => p.severity !== 'error'),
-      headless: check.headless,
-      params: check.params,
-      errors: check.problems.filter((p) => p.severity === 'error'),
-      warnings: check.problems.filter((p) => p.severity === 'warning'),
-    };
+    return reportOf(this.files.load(file, { params, headless: false }));
+  }
+
+  async validateChecked(file: string, params: Record<string, string>): Promise<RecipeReport> {
+    return reportOf(await this.checker.load(file, { params, headless: false }));
   }
 
   /** Loads a recipe for a headless run: refuses it, with every reason, unless it can run. */
   loadRunnable(file: string, params: Record<string, string>): RunnableRecipe {
-    const loaded = this.files.load(file, { params, headless: false });
-    const { check } = loaded;
-    const errors = check.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) throw new RecipeInvalidError(loaded.file, errors);
-    if (!check.headless.ok) {
-      throw new UsageError(
-        `recipe ${loaded.file} cannot run headless:\n` +
-          check.headless.reasons.map((r) => `  - ${r}`).join('\n'),
-        { file: loaded.file, reasons: check.headless.reasons },
-      );
-    }
-    return {
-      loaded,
-      params: check.params,
-      warnings: check.problems.filter((p) => p.severity === 'warning'),
-    };
+    return runnableOf(this.files.load(file, { params, headless: false }));
+  }
+
+  async loadRunnableChecked(file: string, params: Record<string, string>): Promise<RunnableRecipe> {
+    return runnableOf(await this.checker.load(file, { params, headless: false }));
+  }
+
+  close(): Promise<void> {
+    return this.checker.close();
   }
 
   snapshot(recipe: RunnableRecipe): Snapshot {
@@ -68,4 +63,35 @@ export class RecipeService {
       : recipe.loaded.text;
     return writeSnapshot(this.recipesDir, { file, text, subRecipePaths });
   }
+}
+
+function reportOf(loaded: LoadedRecipe): RecipeReport {
+  const { check } = loaded;
+  return {
+    file: loaded.file,
+    format: loaded.format,
+    valid: check.problems.every((p) => p.severity !== 'error'),
+    headless: check.headless,
+    params: check.params,
+    errors: check.problems.filter((p) => p.severity === 'error'),
+    warnings: check.problems.filter((p) => p.severity === 'warning'),
+  };
+}
+
+function runnableOf(loaded: LoadedRecipe): RunnableRecipe {
+  const { check } = loaded;
+  const errors = check.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new RecipeInvalidError(loaded.file, errors);
+  if (!check.headless.ok) {
+    throw new UsageError(
+      `recipe ${loaded.file} cannot run headless:\n` +
+        check.headless.reasons.map((r) => `  - ${r}`).join('\n'),
+      { file: loaded.file, reasons: check.headless.reasons },
+    );
+  }
+  return {
+    loaded,
+    params: check.params,
+    warnings: check.problems.filter((p) => p.severity === 'warning'),
+  };
 }

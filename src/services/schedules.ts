@@ -123,7 +123,7 @@ export class ScheduleService {
     }
     const schedule = {
       id: draft.id,
-      ...this.definitionOf(draft, baseDir),
+      ...(await this.definitionOf(draft, baseDir)),
       decidedThrough: this.deps.clock.now(),
     };
     this.check(schedule);
@@ -202,13 +202,17 @@ export class ScheduleService {
       resolve(baseDir, draft.recipePath) === current.action.recipePath
         ? current.action
         : null;
-    const change = this.definitionOf(draft, baseDir, keep);
+    const change = await this.definitionOf(draft, baseDir, keep);
     this.check({ id, ...change, decidedThrough: this.deps.clock.now() });
     return this.deps.backend.update(id, change, this.template({ id, ...change }));
   }
 
   /** Everything a draft defines, validated: spec, policies, state, and the snapshotted action. */
-  private definitionOf(draft: ScheduleDraft, baseDir: string, keep: ScheduleAction | null = null) {
+  private async definitionOf(
+    draft: ScheduleDraft,
+    baseDir: string,
+    keep: ScheduleAction | null = null,
+  ) {
     checkDraftLimits(draft);
     return {
       spec: this.specOf(draft),
@@ -219,7 +223,7 @@ export class ScheduleService {
         pauseOnFailure: draft.pauseOnFailure,
       },
       state: { paused: draft.paused, note: draft.note, remainingActions: draft.remainingActions },
-      action: this.actionOf(draft, baseDir, keep),
+      action: await this.actionOf(draft, baseDir, keep),
     };
   }
 
@@ -365,13 +369,13 @@ export class ScheduleService {
    * Validates the recipe for a headless run with the schedule's params, and snapshots it — or,
    * with `keep`, validates the snapshot the schedule has and keeps it.
    */
-  private actionOf(
+  private async actionOf(
     draft: ScheduleDraft,
     baseDir: string,
     keep: ScheduleAction | null,
-  ): ScheduleAction {
+  ): Promise<ScheduleAction> {
     const recipePath = resolve(baseDir, draft.recipePath);
-    const runnable = this.deps.recipes.loadRunnable(
+    const runnable = await this.deps.recipes.loadRunnableChecked(
       keep ? this.entryOf(keep) : recipePath,
       draft.params,
     );

@@ -3,6 +3,7 @@
  * the schema the OpenAPI document publishes for it, and the document itself is validated.
  */
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -511,4 +512,264 @@ describe('binding beyond loopback', () => {
       await d.closed;
     }
   });
+});
+
+describe('a web page in the browser cannot drive the daemon', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  /** node:http, so that Host and Origin are what a browser (or a rebinding page) would send. */
+  function raw(
+    port: number,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('refuses cross-site requests (CSRF) and foreign Host names (DNS rebinding); Goose and the CLI pass', async () => {
+    const d = startCli(
+      ['serve', '--port', '0', '--log-format', 'json', '--allowed-host', 'goose.internal'],
+      box.env,
+    );
+    try {
+      const line = await waitFor(
+        () => d.out.stdout.split('\n').find((l) => l.includes('http_listening')),
+        30_000,
+        'serve to listen',
+      );
+      const port = (JSON.parse(line) as { port: number }).port;
+      const host = `127.0.0.1:${port}`;
+      const create = JSON.stringify({
+        action: 'create',
+        job_id: 'csrf',
+        cron: '0 0 12 * * * *',
+        recipe_path: box.recipe('csrf.yaml'),
+      });
+      // A "simple" cross-site POST, as any page can send: refused, and nothing is created.
+      const simple = await raw(
+        port,
+        'POST',
+        '/jobs',
+        {
+          host,
+          origin: 'http://evil.example',
+          'content-type': 'text/plain',
+        },
+        create,
+      );
+      expect(simple.status).toBe(403);
+      expect(JSON.parse(simple.body)).toMatchObject({ success: false });
+      expect(
+        (await raw(port, 'POST', '/jobs', { host, 'content-type': 'text/plain' }, create)).status,
+      ).toBe(415);
+      const list = JSON.stringify({
+        action: 'list',
+        job_id: null,
+        cron: null,
+        recipe_path: null,
+        execution_mode: null,
+      });
+      const goose = await raw(
+        port,
+        'POST',
+        '/jobs',
+        {
+          host: `localhost:${port}`,
+          'content-type': 'application/json',
+        },
+        list,
+      );
+      expect(JSON.parse(goose.body)).toMatchObject({ success: true, jobs: [] });
+
+      // /api: a change from another origin is refused; this server's own pages reach the route.
+      const kill = (origin: string) =>
+        raw(port, 'POST', '/api/v1/runs/r-x/kill', {
+          host,
+          origin,
+          'sec-fetch-site': 'cross-site',
+        });
+      expect((await kill('http://evil.example')).status).toBe(403);
+      const own = await raw(port, 'POST', '/api/v1/runs/r-x/kill', {
+        host,
+        origin: `http://${host}`,
+        'sec-fetch-site': 'same-origin',
+      });
+      expect(own.status).toBe(404);
+
+      // A rebinding page sends its own name as Host.
+      for (const path of ['/api/v1/runs', '/health', '/ports']) {
+        const rebind = await raw(port, 'GET', path, { host: `rebind.evil.example:${port}` });
+        expect(rebind.status, path).toBe(403);
+      }
+      expect((await raw(port, 'GET', '/api/v1/runs', { host: `localhost:${port}` })).status).toBe(
+        200,
+      );
+      expect(
+        (await raw(port, 'GET', '/api/v1/runs', { host: `goose.internal:${port}` })).status,
+      ).toBe(200);
+    } finally {
+      d.kill('SIGTERM');
+      await d.closed;
+    }
+  });
+
+  it('a method a route does not take is 405 with Allow (TRACE too); the document bounds offset', async () => {
+    const d = startCli(['serve', '--port', '0', '--log-format', 'json'], box.env);
+    try {
+      const line = await waitFor(
+        () => d.out.stdout.split('\n').find((l) => l.includes('http_listening')),
+        30_000,
+        'serve to listen',
+      );
+      const port = (JSON.parse(line) as { port: number }).port;
+      const host = `127.0.0.1:${port}`;
+      for (const [method, path] of [
+        ['TRACE', '/api/v1/runs'],
+        ['DELETE', '/api/v1/runs'],
+        ['PUT', '/api/v1/schedules/x'],
+      ] as const) {
+        const r = await raw(port, method, path, { host });
+        expect(r.status, `${method} ${path}`).toBe(405);
+        expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'method_not_allowed' } });
+      }
+      expect((await raw(port, 'TRACE', '/nowhere', { host })).status).toBe(404);
+      const doc = JSON.parse((await raw(port, 'GET', '/api/v1/openapi.json', { host })).body) as {
+        paths: Record<
+          string,
+          Record<string, { parameters?: { name: string; schema: { minimum?: number } }[] }>
+        >;
+      };
+      const logs = Object.entries(doc.paths).find(([p]) => p.endsWith('/logs'))![1].get!;
+      expect(logs.parameters!.find((p) => p.name === 'offset')!.schema.minimum).toBe(0);
+    } finally {
+      d.kill('SIGTERM');
+      await d.closed;
+    }
+  });
+
+  it('a bind address is checked by what it is, not by how it starts', async () => {
+    const refused = await cli(
+      ['serve', '--port', '0', '--host', '127.0.0.1.example.invalid'],
+      box.env,
+      { timeoutMs: 30_000 },
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/binding 127\.0\.0\.1\.example\.invalid .*GOOSE_FLOW_TOKEN/);
+  });
+});
+
+describe('hostile recipes', () => {
+  let box: Sandbox;
+  beforeEach(() => {
+    box = sandbox();
+  });
+  afterEach(() => box.cleanup());
+
+  it('each is a clear answer (4xx or a finding) while the daemon stays up and keeps firing on time', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { symlinkSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const head = 'version: 1.0.0\ntitle: t\ndescription: d\nprompt: p\n';
+    const write = (name: string, text: string) => {
+      const p = join(box.root, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    const fifo = join(box.root, 'pipe.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const zero = join(box.root, 'zero.yaml');
+    symlinkSync('/dev/zero', zero);
+    let keys = head;
+    for (let i = 0; keys.length < 120 * 1024; i++) keys += `k${i}: 1\n`;
+    const hostile = [
+      write('deep.json', '{"title":"t","x":' + '['.repeat(60_000) + ']'.repeat(60_000) + '}'),
+      write(
+        'bomb.yaml',
+        head +
+          'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+      ),
+      write('unset.yaml', head + 'settings: *nowhere\n'),
+      write('binary.yaml', head + `settings: !!binary ${'QUFB'.repeat(20_000)}\n`),
+      write('keys.yaml', keys),
+      fifo,
+      zero,
+    ];
+    // A schedule that fires every second: the daemon must stay on time through all of it.
+    const tick = box.recipe('tick.yaml', { lines: 0 });
+    expect(
+      (
+        await cli(
+          [
+            'schedule',
+            'add',
+            'tick',
+            '--cron',
+            '* * * * * *',
+            '--overlap',
+            'allow_all',
+            '--recipe',
+            tick,
+          ],
+          box.env,
+        )
+      ).code,
+    ).toBe(0);
+    const d = startCli(['serve', '--port', '0', '--log-format', 'json'], box.env);
+    try {
+      const line = await waitFor(
+        () => d.out.stdout.split('\n').find((l) => l.includes('http_listening')),
+        30_000,
+        'serve to listen',
+      );
+      const base = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
+      for (const recipe of hostile) {
+        const r = await fetch(`${base}/api/v1/recipes/validate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ recipe }),
+        });
+        expect([200, 400], recipe).toContain(r.status);
+        const body = (await r.json()) as {
+          valid?: boolean;
+          warnings?: unknown[];
+          error?: { message: string };
+        };
+        // Thousands of unknown keys are only warnings (Goose ignores them): the rest is invalid.
+        if (r.status === 200)
+          expect(!body.valid || body.warnings!.length === 21, recipe).toBe(true);
+        else expect(body.error!.message, recipe).toMatch(/cannot read recipe/);
+        expect((await fetch(`${base}/health`)).status).toBe(200);
+      }
+      expect(d.exitCode).toBeNull();
+      // Every occurrence of the every-second schedule started: none was missed meanwhile.
+      const show = JSON.parse(
+        (await cli(['schedule', 'show', 'tick', '--json', '--decisions', '100'], box.env)).stdout,
+      ) as { decisions: { decision: string; detail: { lateMs?: number } }[] };
+      expect(show.decisions.length).toBeGreaterThan(0);
+      expect(show.decisions.every((o) => o.decision === 'started')).toBe(true);
+    } finally {
+      d.kill('SIGTERM');
+      await d.closed;
+    }
+    // The CLI answers the same, with exit 2 and no stack trace.
+    for (const recipe of [fifo, zero, hostile[0]!]) {
+      const r = await cli(['recipe', 'validate', recipe], box.env, { timeoutMs: 30_000 });
+      expect(r.code, recipe).toBe(2);
+      expect(r.stderr + r.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
+    }
+  }, 180_000);
 });

@@ -295,6 +295,52 @@ forEachEngineOverHttp('temporal-service drop-in, driven like Goose', (c) => {
     );
   });
 
+  it("a job id that looks like an option stays a value, and goose never sees goose-flow's secrets", async () => {
+    const record = join(c().box.root, 'record.jsonl');
+    const env = gooseEnv({
+      PORT: String(await freePort()),
+      STANDIN_RECORD: record,
+      GOOSE_FLOW_TOKEN: 'tok-never-in-goose',
+      GOOSE_FLOW_JOBS_KEY: 'key-never-in-goose',
+    });
+    const service = c().track(startScript(SERVICE, [], env));
+    const port = await listeningPort(service);
+    const jobs = (body: Record<string, unknown>) =>
+      fetch(`http://127.0.0.1:${port}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-secret-key': 'key-never-in-goose' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<JobsBody>);
+    const made = await jobs({
+      action: 'create',
+      job_id: '--help',
+      cron: '0 0 12 * * * *',
+      recipe_path: c().box.recipe('dash.yaml'),
+    });
+    expect(made.success, made.message).toBe(true);
+    expect((await jobs({ action: 'run_now', job_id: '--help' })).success).toBe(true);
+    const call = await waitFor(
+      () => {
+        try {
+          return JSON.parse(readFileSync(record, 'utf8').split('\n')[0]!) as {
+            argv: string[];
+            env: Record<string, string>;
+          };
+        } catch {
+          return undefined;
+        }
+      },
+      30_000,
+      'goose to be called',
+    );
+    expect(call.argv).toContain('--scheduled-job-id=--help');
+    expect(call.argv.some((a) => a.startsWith('--name=--help'))).toBe(true);
+    expect(call.argv).not.toContain('--help');
+    expect(call.env.GOOSE_JOB_ID).toBe('--help');
+    expect(Object.keys(call.env)).not.toContain('GOOSE_FLOW_TOKEN');
+    expect(Object.keys(call.env)).not.toContain('GOOSE_FLOW_JOBS_KEY');
+  });
+
   it('discovers a service on the default ports (58080–58085) when PORT is not set', async () => {
     let port = 0;
     for (const p of [58080, 58081, 58082, 58083, 58084, 58085]) {

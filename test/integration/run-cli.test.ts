@@ -100,11 +100,12 @@ describe('goose-flow run', () => {
     );
     const id = await onlyRunId();
     expect(call.argv[0]).toBe('run');
-    expect(call.argv[call.argv.indexOf('--recipe') + 1]).toMatch(
-      /recipes\/[0-9a-f]{64}\/params\.yaml$/,
+    // Each value in its option's own argument: nothing a user wrote can be read as an option.
+    expect(call.argv.find((a) => a.startsWith('--recipe='))).toMatch(
+      /^--recipe=.*recipes\/[0-9a-f]{64}\/params\.yaml$/,
     );
-    expect(call.argv.join(' ')).toContain('--params who=a=b --params n=3');
-    expect(call.argv[call.argv.indexOf('--name') + 1]).toBe(`${id}-a1`);
+    expect(call.argv.join(' ')).toContain('--params=who=a=b --params=n=3');
+    expect(call.argv).toContain(`--name=${id}-a1`);
     expect(call.env).toMatchObject({
       GOOSE_FLOW_RUN_ID: id,
       GOOSE_FLOW_ATTEMPT: '1',
@@ -416,7 +417,10 @@ describe('desktop wrapper recipes', () => {
     const res = await cli(['run', file], { ...box.env, STANDIN_RECORD: record });
     expect(res.code, res.stderr).toBe(0);
     const call = json<{ argv: string[] }>(readFileSync(record, 'utf8').trim());
-    const snapshot = readFileSync(call.argv[call.argv.indexOf('--recipe') + 1]!, 'utf8');
+    const snapshot = readFileSync(
+      call.argv.find((a) => a.startsWith('--recipe='))!.slice('--recipe='.length),
+      'utf8',
+    );
     expect(json(snapshot)).toEqual({
       title: 'wrapped',
       description: 'saved by Goose desktop',

@@ -341,8 +341,11 @@ describe('a recipe file deleted after scheduling', () => {
     expect((await cli(['schedule', 'trigger', 'live'], box.env)).code).toBe(0);
     const { readFileSync } = await import('node:fs');
     const call = json<{ argv: string[] }>(readFileSync(record, 'utf8').trim());
-    expect(readFileSync(call.argv[call.argv.indexOf('--recipe') + 1]!, 'utf8')).toContain(
-      'new prompt',
-    );
+    expect(
+      readFileSync(
+        call.argv.find((a) => a.startsWith('--recipe='))!.slice('--recipe='.length),
+        'utf8',
+      ),
+    ).toContain('new prompt');
   });
 });

@@ -521,7 +521,9 @@ describe('serve shutdown', () => {
   });
 
   it('--on-shutdown leave exits at once and the next daemon re-adopts the run', async () => {
-    const recipe = box.recipe('quiet.yaml', { sleep: 2, sleep_attempts: 1, lines: 0 });
+    // The attempt lives until the test has seen it re-adopted (no race with a slow machine).
+    const done = join(box.root, 'quiet.done');
+    const recipe = box.recipe('quiet.yaml', { wait_file: done, sleep_attempts: 1, lines: 0 });
     await cli(['schedule', 'add', 'quiet', '--cron', '0 0 1 1 *', '--recipe', recipe], box.env);
     const first = await serve(box.env, ['--on-shutdown', 'leave']);
     await cli(['schedule', 'trigger', 'quiet'], box.env);
@@ -534,17 +536,31 @@ describe('serve shutdown', () => {
     expect(livePids(readPids(box.pidfile))).toHaveLength(1);
     const second = await serve();
     await waitFor(
+      () => eventTypes(runsOf('quiet')[0]!.id).includes('attempt_adopted'),
+      30_000,
+      'adoption',
+    );
+    writeFileSync(done, '');
+    await waitFor(
       () => runsOf('quiet').every((r) => r.status === 'succeeded'),
-      15_000,
+      30_000,
       'the re-adopted run to settle',
     );
     await stop(second);
-    const show = json<{ attempts: { status: string }[]; timeline: { type: string }[] }>(
-      (await cli(['runs', 'show', runsOf('quiet')[0]!.id, '--json'], box.env)).stdout,
-    );
-    expect(show.timeline.map((e) => e.type)).toContain('attempt_adopted');
   });
 });
+
+function eventTypes(runId: string): string[] {
+  const db = new Database(join(box.dataDir, 'goose-flow.db'), { readonly: true });
+  try {
+    return db
+      .prepare('SELECT type FROM events WHERE run_id = ? ORDER BY seq')
+      .pluck()
+      .all(runId) as string[];
+  } finally {
+    db.close();
+  }
+}
 
 describe('serve under a locked store', () => {
   it('survives the store staying locked past its busy timeout, and then decides every occurrence once', async () => {
@@ -603,5 +619,36 @@ describe('serve that cannot start exits at once', () => {
     const unknown = await finished(startScript(script, ['--port', '1'], box.env), 20_000);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unexpected argument '--port'");
+  });
+});
+
+describe('the data dir is owner-only', () => {
+  it('is created 0700 / 0600 under umask 022, and serve fixes what an older version left', async () => {
+    const { chmodSync, readdirSync, statSync } = await import('node:fs');
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect((await cli(['run', box.recipe('perm.yaml')], box.env)).code).toBe(0);
+    expect(mode(box.dataDir)).toBe(0o700);
+    expect(mode(join(box.dataDir, 'goose-flow.db'))).toBe(0o600);
+    const runDir = join(box.dataDir, 'logs', readdirSync(join(box.dataDir, 'logs'))[0]!);
+    const log = join(runDir, '1.log');
+    expect(mode(runDir)).toBe(0o700);
+    expect(mode(log)).toBe(0o600);
+    const snapshot = join(box.dataDir, 'recipes', readdirSync(join(box.dataDir, 'recipes'))[0]!);
+    expect(mode(snapshot)).toBe(0o700);
+    expect(mode(join(snapshot, 'perm.yaml'))).toBe(0o600);
+    // As an older goose-flow left them under umask 022.
+    for (const [p, m] of [
+      [box.dataDir, 0o755],
+      [runDir, 0o755],
+      [log, 0o644],
+      [snapshot, 0o755],
+      [join(snapshot, 'perm.yaml'), 0o644],
+    ] as const)
+      chmodSync(p, m);
+    const daemon = await serve();
+    expect(daemon.out.stdout).toContain('data_dir_made_owner_only');
+    expect([box.dataDir, runDir, snapshot].map(mode)).toEqual([0o700, 0o700, 0o700]);
+    expect([log, join(snapshot, 'perm.yaml')].map(mode)).toEqual([0o600, 0o600]);
+    await stop(daemon);
   });
 });

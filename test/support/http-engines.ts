@@ -105,7 +105,7 @@ export function forEachEngineOverHttp(
             const on = ['--engine', 'temporal', '--temporal-address', server.address];
             const list = await cli([...on, 'schedule', 'list', '--json'], c.box.env);
             for (const s of JSON.parse(list.stdout || '[]') as { id: string }[])
-              await cli([...on, 'schedule', 'remove', s.id], c.box.env);
+              await cli([...on, 'schedule', 'remove', '--', s.id], c.box.env);
           }
           c.box.cleanup();
         }, 60_000);

@@ -46,10 +46,14 @@ export interface GooseRunInvocation {
   readonly params: Readonly<Record<string, string>>;
 }
 
-/** The attempt command, exactly as the Go temporal-service ran it (plus our params). */
+/**
+ * The attempt command, as the Go temporal-service ran it (plus our params). Every value goes in
+ * its option's own argument (`--name=<value>`): a job id or parameter that starts with `-` (Goose
+ * names jobs in free text) can never be read by goose as an option of its own.
+ */
 export function gooseRunArgs(inv: GooseRunInvocation): { command: string; args: string[] } {
-  const args = ['run', '--recipe', inv.recipeFile, '--name', inv.sessionName];
-  if (inv.scheduleId) args.push('--scheduled-job-id', inv.scheduleId);
-  for (const [key, value] of Object.entries(inv.params)) args.push('--params', `${key}=${value}`);
+  const args = ['run', `--recipe=${inv.recipeFile}`, `--name=${inv.sessionName}`];
+  if (inv.scheduleId) args.push(`--scheduled-job-id=${inv.scheduleId}`);
+  for (const [key, value] of Object.entries(inv.params)) args.push(`--params=${key}=${value}`);
   return { command: inv.bin, args };
 }

@@ -32,9 +32,10 @@ export class LogSink {
   ) {
     // Creating the folder and the file costs milliseconds on some disks: do it on the thread
     // pool while the process is being spawned, and queue what arrives meanwhile.
-    this.ready = mkdir(dirname(path), { recursive: true })
+    // Owner-only: an agent's output may hold whatever it read.
+    this.ready = mkdir(dirname(path), { recursive: true, mode: 0o700 })
       // A plain fd, not a FileHandle: writes stay synchronous and ordered.
-      .then(() => promisify(open)(path, 'a'))
+      .then(() => promisify(open)(path, 'a', 0o600))
       .then((fd) => {
         this.fd = fd;
         for (const part of this.queued) writeSync(fd, part);

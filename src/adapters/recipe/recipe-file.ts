@@ -3,9 +3,10 @@
  * column), and runs the pure validation with file-system callbacks for sub-recipes and `file`
  * parameter values.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { nestingExcess, MAX_NESTING } from '../../domain/recipe/nesting.js';
 import {
   ProblemCode,
   RecipeFileError,
@@ -44,24 +45,60 @@ export function loadRecipeFile(file: string, opts: LoadRecipeOptions = {}): Load
   const absolute = path.resolve(cwd, file);
   const text = readText(absolute);
   const format = recipeFormat(absolute, text);
+  const unparsed = (problem: RecipeProblem): LoadedRecipe => ({
+    file: absolute,
+    text,
+    format,
+    check: unparsedCheck([problem]),
+    probes: [],
+  });
+  // Before any parser: a document nested thousands deep would exhaust a recursive parser.
+  const deep = nestingExcess(text, format);
+  if (deep)
+    return unparsed({
+      severity: 'error',
+      code: format === 'json' ? ProblemCode.jsonSyntax : ProblemCode.yamlSyntax,
+      message: `nested more than ${MAX_NESTING} levels deep: a recipe nests a handful`,
+      path: '',
+      line: deep.line,
+      column: deep.column,
+    });
   const lineCounter = new LineCounter();
-  // YAML reads a leading BOM as a byte-order mark; JSON.parse needs it stripped.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // YAML reads a leading BOM as a byte-order mark; JSON.parse needs it stripped. Duplicate keys
+  // are found below in one pass (the parser's own check is quadratic in a mapping's size), and
+  // only YAML 1.2's core tags are read (`!!binary`, `!!set`… stay text).
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    resolveKnownTags: false,
+    prettyErrors: false,
+  });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   const syntax = format === 'json' ? jsonProblem(text, position) : undefined;
-  const parseProblem = syntax ?? yamlProblem(doc, format, position);
-  if (parseProblem) {
-    return { file: absolute, text, format, check: unparsedCheck([parseProblem]), probes: [] };
+  const parseProblem =
+    syntax ?? yamlProblem(doc, format, position) ?? duplicateKey(doc, format, position);
+  if (parseProblem) return unparsed(parseProblem);
+  let document: unknown;
+  try {
+    // Aliases expand: a "billion laughs" document stops at the count, an unset one is named.
+    document = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return unparsed({
+      severity: 'error',
+      code: ProblemCode.yamlSyntax,
+      message: `invalid YAML: ${(err as Error).message.split('\n', 1)[0]}`,
+      path: '',
+    });
   }
   const probes: FileProbe[] = [];
   const check = validateRecipe({
     file: absolute,
     text,
     format,
-    document: doc.toJS({ maxAliasCount: 1000 }),
+    document,
     locate: (at) => locate(doc, at, position),
     params: opts.params,
     headless: opts.headless,
@@ -82,14 +119,57 @@ const OS_REASONS: Record<string, string> = {
   EPERM: 'permission denied',
 };
 
-function readText(file: string): string {
+/** A recipe is a small text file: 128 KiB is eight times the largest of Goose's cookbook. */
+export const MAX_RECIPE_BYTES = 128 * 1024;
+
+/**
+ * Reads a recipe (or sub-recipe) file: a regular file only, opened without blocking (a FIFO
+ * named `x.yaml` would wait for a writer forever; a link to /dev/zero never ends), and at most
+ * MAX_RECIPE_BYTES of it.
+ */
+export function readRecipeBytes(file: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     const reason = (err.code && OS_REASONS[err.code]) ?? err.message;
     throw new RecipeFileError(file, err.code ? `${reason} (${err.code})` : reason, error);
   }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile())
+      throw new RecipeFileError(
+        file,
+        `it is ${kindOf(stat)}, not a regular file: recipes are read from regular files only`,
+      );
+    if (stat.size > MAX_RECIPE_BYTES) throw new RecipeFileError(file, tooLarge(stat.size));
+    const buffer = Buffer.alloc(MAX_RECIPE_BYTES + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    // It grew while being read.
+    if (length > MAX_RECIPE_BYTES) throw new RecipeFileError(file, tooLarge(length));
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(bytes: number): string {
+  return `it is larger than ${MAX_RECIPE_BYTES / 1024} KiB (${Math.ceil(bytes / 1024)} KiB or more): a recipe may be at most ${MAX_RECIPE_BYTES / 1024} KiB`;
+}
+
+function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isDirectory()) return 'a directory (EISDIR)';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function readText(file: string): string {
+  return readRecipeBytes(file).toString('utf8');
 }
 
 /** By extension (as Goose does), else by the first meaningful character. */
@@ -131,7 +211,11 @@ function yamlProblem(
   };
 }
 
-/** JSON.parse is the authority on JSON; YAML's parser is only used for positions. */
+/**
+ * JSON.parse is the authority on JSON; YAML's parser is only used for positions. Its message
+ * quotes the file around the error: only the kind of error and the position are kept (whoever
+ * asks must not learn a file's content through a validation answer).
+ */
 function jsonProblem(text: string, position: Position): RecipeProblem | undefined {
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
   try {
@@ -143,11 +227,54 @@ function jsonProblem(text: string, position: Position): RecipeProblem | undefine
     return {
       severity: 'error',
       code: ProblemCode.jsonSyntax,
-      message: `invalid JSON: ${message}`,
+      message: `invalid JSON: ${jsonReason(message)}`,
       path: '',
       ...(at ? position(Number(at[1]) + bom) : {}),
     };
   }
+}
+
+function jsonReason(message: string): string {
+  if (/^Unexpected end of JSON/.test(message)) return 'the document ends too early';
+  if (/^Unexpected token/.test(message)) return 'an unexpected character';
+  if (/^Unexpected non-whitespace character after JSON/.test(message))
+    return 'something follows the document';
+  const expected = /^(Expected [^"]*?) (?:in JSON )?at position/.exec(message);
+  if (expected) return expected[1]!.replace(/'[^']*'/g, (m) => (m.length <= 4 ? m : "'…'"));
+  if (/^Bad (control|escaped) character/.test(message)) return message.split(' in JSON')[0]!;
+  return 'not valid JSON';
+}
+
+/** The first key a mapping repeats (one pass per mapping: a Set, not the parser's pairwise scan). */
+function duplicateKey(
+  doc: Document,
+  format: 'yaml' | 'json',
+  position: Position,
+): RecipeProblem | undefined {
+  let found: RecipeProblem | undefined;
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return undefined;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) {
+          found = {
+            severity: 'error',
+            code: format === 'json' ? ProblemCode.jsonSyntax : ProblemCode.yamlSyntax,
+            message: `invalid ${format.toUpperCase()}: the key \`${key.slice(0, 60)}\` appears twice in one mapping (Map keys must be unique)`,
+            path: '',
+            ...(pair.key.range ? position(pair.key.range[0]) : {}),
+          };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readRecipeBytes } from './recipe-file.js';
 
 export interface SnapshotInput {
   /** Absolute path of the recipe file. */
@@ -45,7 +46,7 @@ export function writeSnapshot(recipesDir: string, input: SnapshotInput): Snapsho
       notCopied.push(sub);
       continue;
     }
-    files.push([rel, readFileSync(abs)]);
+    files.push([rel, readRecipeBytes(abs)]);
   }
   const hash = hashFiles(files);
   const folder = storeFiles(recipesDir, hash, files);
@@ -97,8 +98,8 @@ function storeFiles(recipesDir: string, hash: string, files: readonly [string, B
     // Write beside, then rename: a crash never leaves a half-written snapshot under its hash.
     const staging = join(recipesDir, `.staging-${hash}-${randomBytes(4).toString('hex')}`);
     for (const [rel, bytes] of files) {
-      mkdirSync(dirname(join(staging, rel)), { recursive: true });
-      writeFileSync(join(staging, rel), bytes);
+      mkdirSync(dirname(join(staging, rel)), { recursive: true, mode: 0o700 });
+      writeFileSync(join(staging, rel), bytes, { mode: 0o600 });
     }
     try {
       renameSync(staging, folder);

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../domain/errors.js';
+import { secureFile } from '../data-dir.js';
 
 export type Db = Database.Database;
 
@@ -26,6 +27,8 @@ export function openDatabase(file: string): Db {
     );
   }
   db.pragma('busy_timeout = 5000');
+  // Owner-only, with its WAL and shared-memory files (SQLite creates them with the same mode).
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) secureFile(f);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   migrate(db);

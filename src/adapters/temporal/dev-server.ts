@@ -141,7 +141,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   ];
   for (const sa of opts.searchAttributes) args.push('--search-attribute', sa);
   for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
-  const log = openSync(opts.logFile, 'a');
+  const log = openSync(opts.logFile, 'a', 0o600);
   let child: ChildProcess;
   try {
     // Its own process group: the reaper (and stop) signal the server with all it started.

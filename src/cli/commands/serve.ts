@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { CountLimit } from '../../domain/limits.js';
 import { UsageError } from '../../domain/errors.js';
-import { parseCorsOrigins } from '../../http/cors-origins.js';
+import { parseAllowedHosts, parseCorsOrigins } from '../../domain/origins.js';
 import { defaultMaxConcurrent } from '../../config.js';
 import { runDaemon } from '../daemon.js';
 import { collect, globalOverrides, intFlag, type GlobalOptions } from '../context.js';
@@ -48,6 +48,11 @@ export function serveCommand(): Command {
       collect,
     )
     .option(
+      '--allowed-host <name>',
+      'serve requests for this host name too (repeatable; also $GOOSE_FLOW_ALLOWED_HOSTS); on a loopback bind only loopback names are served otherwise (DNS rebinding)',
+      collect,
+    )
+    .option(
       '--temporal-port <port>',
       "with --engine temporal and no --temporal-address: the dev server's gRPC port (default: a free one)",
       intFlag('--temporal-port', { min: 1, max: 65_535 }),
@@ -68,6 +73,7 @@ export function serveCommand(): Command {
           port?: number;
           host: string;
           corsOrigin?: string[];
+          allowedHost?: string[];
           temporalPort?: number;
           temporalUiPort?: number;
           sqlitePragma?: string[];
@@ -78,15 +84,10 @@ export function serveCommand(): Command {
         cmd: Command,
       ) => {
         const maxConcurrent = flags.maxConcurrent ?? defaultMaxConcurrent();
-        const corsOrigins = [
-          ...parseCorsOrigins(flags.corsOrigin ?? [], '--cors-origin'),
-          ...parseCorsOrigins(
-            process.env.GOOSE_FLOW_CORS_ORIGINS ? [process.env.GOOSE_FLOW_CORS_ORIGINS] : [],
-            'GOOSE_FLOW_CORS_ORIGINS',
-          ),
-        ];
+        const corsOrigins = parseCorsOrigins(flags.corsOrigin ?? [], '--cors-origin');
         if (flags.corsOrigin && flags.port === undefined)
           throw new UsageError('--cors-origin needs --port: HTTP is off without it');
+        const allowedHosts = parseAllowedHosts(flags.allowedHost ?? [], '--allowed-host');
         process.exitCode = await runDaemon({
           dataDir: cmd.optsWithGlobals<GlobalOptions>().dataDir,
           overrides: {
@@ -104,6 +105,7 @@ export function serveCommand(): Command {
                   port: flags.port,
                   probe: false,
                   corsOrigins,
+                  allowedHosts,
                 },
               }
             : {}),
@@ -144,6 +146,7 @@ REST API (OpenAPI at /api/v1/openapi.json, SSE at /api/v1/events); /metrics is f
       'GOOSE_FLOW_TOKEN',
       'GOOSE_FLOW_JOBS_KEY',
       'GOOSE_FLOW_CORS_ORIGINS',
+      'GOOSE_FLOW_ALLOWED_HOSTS',
       'GOOSE_FLOW_TEMPORAL_BIN',
       'GOOSE_FLOW_TEMPORAL_UI_PORT',
     ],

@@ -119,6 +119,8 @@ export const ProblemCode = {
   yamlSyntax: 'yaml_syntax',
   jsonSyntax: 'json_syntax',
   notAMapping: 'not_a_mapping',
+  notARecipe: 'not_a_recipe',
+  tooManyProblems: 'too_many_problems',
   missingField: 'missing_field',
   emptyField: 'empty_field',
   invalidType: 'invalid_type',

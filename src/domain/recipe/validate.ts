@@ -60,6 +60,17 @@ export interface ValidateRecipeInput {
   resolveFile?: (path: string, base: 'recipe' | 'cwd') => { path: string; exists: boolean };
 }
 
+/** A document with none of these is not a recipe. */
+const RECIPE_MARKERS = ['title', 'description', 'instructions', 'prompt'];
+
+/**
+ * A file can hold thousands of unknown keys or invalid entries: the first are named (each placed
+ * at its line), the rest counted — so a hostile file costs linear time, not one search per key.
+ */
+const MAX_UNKNOWN_FIELDS = 20;
+const MAX_SHAPE_ISSUES = 100;
+const MAX_PROBLEMS = 200;
+
 const NO_PROMPT_REASON =
   'recipe has no `prompt`; a headless (scheduled) run sends only the prompt — add a `prompt` field';
 
@@ -77,14 +88,35 @@ export function validateRecipe(input: ValidateRecipeInput): RecipeCheck {
   // The desktop app saves `{name, recipe: {...}, isGlobal, …}`; Goose reads the inner recipe.
   const wrapped = isRecord(input.document.recipe);
   const raw = wrapped ? (input.document.recipe as Record<string, unknown>) : input.document;
+  // Anything else is not described field by field: an answer must not list a stranger's keys.
+  if (!RECIPE_MARKERS.some((field) => field in raw)) {
+    return unparsedCheck([
+      {
+        severity: 'error',
+        code: ProblemCode.notARecipe,
+        message: `${input.file}: not a Goose recipe (it has none of the fields ${RECIPE_MARKERS.join(', ')})`,
+        path: '',
+      },
+    ]);
+  }
   const parsed = RecipeSchema.safeParse(raw);
   const params = declaredParameters(raw.parameters);
   const findings = recipeFindings(raw, parsed.success ? [] : parsed.error.issues, input);
   const binding = bindParams(params, input.params ?? {});
-  findings.push(...binding.findings, ...fileValueFindings(params, binding.values, input));
+  for (const f of [...binding.findings, ...fileValueFindings(params, binding.values, input)])
+    findings.push(f);
   const headless = headlessReasons(raw, binding.missing, findings);
-  if (input.headless) findings.push(...headlessFindings(raw, binding.missing));
-  const problems = place(findings, wrapped ? ['recipe'] : [], input.locate);
+  if (input.headless) for (const f of headlessFindings(raw, binding.missing)) findings.push(f);
+  // Errors first; each of the first MAX_PROBLEMS is placed at its line, the rest counted.
+  const ordered = [
+    ...findings.filter((f) => f.severity === 'error'),
+    ...findings.filter((f) => f.severity !== 'error'),
+  ];
+  const problems = place(
+    capped(ordered, MAX_PROBLEMS, 'problem(s)'),
+    wrapped ? ['recipe'] : [],
+    input.locate,
+  );
   const ok = !problems.some((p) => p.severity === 'error');
   return {
     recipe: ok && parsed.success ? parsed.data : undefined,
@@ -103,8 +135,12 @@ function recipeFindings(
 ): Finding[] {
   const legacy = legacyParameters(raw.parameters);
   const shape = [
-    ...issues.map((issue) => issueFinding(issue, raw)),
-    ...unknownFieldFindings(raw),
+    ...capped(
+      issues.map((issue) => issueFinding(issue, raw)),
+      MAX_SHAPE_ISSUES,
+      'problem(s) of shape',
+    ),
+    ...capped(unknownFieldFindings(raw), MAX_UNKNOWN_FIELDS, 'unknown field(s), ignored by Goose'),
   ].filter((f) => !(f.at[0] === 'parameters' && legacy.has(Number(f.at[1]))));
   return [
     ...shape,
@@ -136,7 +172,9 @@ function place(
     const position = rest.line === undefined ? nearestPosition(full, locate) : undefined;
     return { ...rest, path: formatPath(full), ...position };
   });
-  const rank = (p: RecipeProblem) => (p.severity === 'error' ? 0 : 1);
+  // Errors first, then warnings, each by line; a count of what was not named comes last.
+  const rank = (p: RecipeProblem) =>
+    p.code === ProblemCode.tooManyProblems ? 2 : p.severity === 'error' ? 0 : 1;
   return placed.sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
 }
 
@@ -292,4 +330,19 @@ function headlessFindings(raw: Record<string, unknown>, missing: Parameter[]): F
     });
   }
   return findings;
+}
+
+/** The first `max` findings, and one that counts the rest (as severe as the worst of them). */
+function capped(findings: Finding[], max: number, what: string): Finding[] {
+  if (findings.length <= max) return findings;
+  const rest = findings.slice(max);
+  return [
+    ...findings.slice(0, max),
+    {
+      severity: rest.some((f) => f.severity === 'error') ? 'error' : 'warning',
+      code: ProblemCode.tooManyProblems,
+      message: `and ${rest.length} more ${what}`,
+      at: [],
+    },
+  ];
 }

@@ -73,7 +73,8 @@ export function apiV1(app: App, hub: FeedHub, tokenRequired = false): OpenAPIHon
     }),
     async (c) => {
       const b = c.req.valid('json');
-      const report = app.recipes.validate(recipePath(b.recipe), b.params ?? {});
+      // Checked off the event loop (the daemon's worker thread): any file may be asked about.
+      const report = await app.recipes.validateChecked(recipePath(b.recipe), b.params ?? {});
       return c.json(
         {
           ...report,

@@ -93,7 +93,7 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
               .min(0)
               .max(Number.MAX_SAFE_INTEGER)
               .optional()
-              .openapi({ type: 'integer' }),
+              .openapi({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
             limit: z.coerce.number().int().min(1).max(MAX_LOG_RANGE).optional(),
           })
           .strict(),

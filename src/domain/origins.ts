@@ -1,9 +1,11 @@
 /**
+ * Browser origins and host names the HTTP faces accept beyond their defaults.
+ *
  * CORS is off unless configured: `serve --cors-origin <origin>` (repeatable) or
  * `GOOSE_FLOW_CORS_ORIGINS` (comma-separated) names the browser origins that may call `/api`.
  * Only exact origins: a page elsewhere that holds the token is the one risk CORS exists for.
  */
-import { UsageError } from '../domain/errors.js';
+import { UsageError } from './errors.js';
 
 export function parseCorsOrigins(values: readonly string[], source: string): string[] {
   const origins: string[] = [];
@@ -27,4 +29,16 @@ export function parseCorsOrigins(values: readonly string[], source: string): str
     if (!origins.includes(origin)) origins.push(origin);
   }
   return origins;
+}
+
+/** Host names as a Host header carries them: no scheme, port or path. */
+export function parseAllowedHosts(values: readonly string[], source: string): string[] {
+  const names = values.map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
+  for (const name of names)
+    if (!/^[a-z0-9.-]+$|^\[[0-9a-f:.]+\]$/.test(name))
+      throw new UsageError(
+        `${source}: '${name}' is not a host name (write it as a Host header names it, without scheme or port, e.g. goose.internal)`,
+        { value: name },
+      );
+  return [...new Set(names.map((n) => n.replace(/^\[|\]$/g, '')))];
 }
