@@ -3,12 +3,17 @@
 //   - 50 concurrent clients for 20 s (autocannon): GET /api/v1/schedules and Goose's `list`
 //     (POST /jobs) — target p99 ≤ 25 ms;
 //   - SSE: 100 clients on /api/v1/events, runs triggered one by one — each run's first event
-//     must reach every client within 50 ms (p99), measured from the event's own timestamp.
+//     must reach every client within 50 ms (p99), measured from the event's own timestamp;
+//   - lists under load (E6): 50 runs active, 200 clients for 30 s on GET /api/v1/runs (three
+//     filters) and /api/v1/schedules, while a probe opens a new connection to /health every
+//     100 ms and a schedule fires every second — /health and the scheduler must answer within
+//     50 ms (p99).
 //
 //   node bench/api.mjs [seconds=20] [embedded|temporal]
-/* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL */
+/* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL, performance */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,19 +30,23 @@ const RUNS = 10_000;
 const CLIENTS = 50;
 const SSE_CLIENTS = 100;
 const SSE_RUNS = 20;
-const SECRET = 'bench-secret';
+const LOAD_CLIENTS = 200;
+const LOAD_SECONDS = 30;
+const ACTIVE_RUNS = 50;
 const GOOSE_ACCEPT_ENCODING = 'gzip, br, zstd, deflate';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'goose-flow-bench-api-'));
 const home = join(tmp, 'data');
-const noop = noopGoose(tmp);
 const recipe = noopRecipe(tmp, 'api benchmark');
+// The runs of `sleepy.yaml` stay active (the load phase needs 50 going); the rest exit at once.
+const noop = noopGoose(tmp, 'case "$*" in *sleepy*) exec sleep 600 ;; esac');
+const sleepy = join(tmp, 'sleepy.yaml');
+writeFileSync(sleepy, readFileSync(recipe));
 const env = {
   ...process.env,
   GOOSE_FLOW_HOME: home,
   GOOSE_FLOW_GOOSE_BIN: noop,
-  TEMPORAL_SECRET_KEY: SECRET,
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -209,6 +218,110 @@ async function sseLatency(port) {
   };
 }
 
+/** GET /health on a new connection each time (no pool): what a fresh client waits. */
+function healthOnce(port) {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - t0));
+    });
+    req.on('error', () => resolve(Infinity));
+    req.end();
+  });
+}
+
+/**
+ * 50 runs going, 200 clients on the REST lists, a fresh-connection /health probe every 100 ms,
+ * and a schedule firing every second (its occurrences' lateness read from the store afterwards).
+ */
+async function listsUnderLoad(port) {
+  const base = `http://127.0.0.1:${port}`;
+  const post = (path, body) =>
+    fetch(`${base}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await post('/schedules', {
+    id: 'sleepy',
+    cron: '0 0 1 1 *',
+    recipe: sleepy,
+    overlap: 'allow_all',
+  });
+  for (let i = 0; i < ACTIVE_RUNS; i++) await post('/schedules/sleepy/trigger', {});
+  while (
+    (await (await fetch(`${base}/api/v1/runs?status=running&scheduleId=sleepy&limit=100`)).json())
+      .runs.length < ACTIVE_RUNS
+  )
+    await sleep(200);
+  await post('/schedules', { id: 'tick', cron: '* * * * * *', recipe, overlap: 'allow_all' });
+  const from = Date.now();
+  const health = [];
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      health.push(await healthOnce(port));
+      await sleep(100);
+    }
+  })();
+  const lists = await new Promise((resolve, reject) =>
+    autocannon(
+      {
+        url: base,
+        connections: LOAD_CLIENTS,
+        duration: LOAD_SECONDS,
+        requests: [
+          { path: '/api/v1/runs' },
+          { path: '/api/v1/runs?status=running' },
+          { path: '/api/v1/runs?scheduleId=sleepy&limit=20' },
+          { path: '/api/v1/schedules' },
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    ),
+  );
+  probing = false;
+  await probe;
+  const to = Date.now();
+  await fetch(`${base}/api/v1/schedules/tick/pause`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const db = new Database(join(home, 'goose-flow.db'), { readonly: true });
+  const lateness = db
+    .prepare(
+      "SELECT json_extract(detail, '$.lateMs') AS late FROM occurrences WHERE schedule_id = 'tick' AND source = 'schedule' AND scheduled_at BETWEEN ? AND ?",
+    )
+    .pluck()
+    .all(from, to)
+    .filter((x) => typeof x === 'number');
+  db.close();
+  return {
+    lists: {
+      rps: lists.requests.average,
+      p50: lists.latency.p50,
+      p99: lists.latency.p99,
+      max: lists.latency.max,
+      non2xx: lists.non2xx,
+      errors: lists.errors,
+    },
+    health: {
+      n: health.length,
+      p50: pct(health, 50),
+      p99: pct(health, 99),
+      max: Math.max(...health),
+    },
+    scheduler: {
+      occurrences: lateness.length,
+      p50: pct(lateness, 50),
+      p99: pct(lateness, 99),
+      max: Math.max(...lateness),
+    },
+  };
+}
+
 try {
   console.log(
     `api benchmark [${ENGINE}] — ${new Date().toISOString()}, ${ENGINE === 'embedded' ? `${SCHEDULES} schedules, ${RUNS} runs` : '100 schedules'}, ${CLIENTS} clients × ${SECONDS} s`,
@@ -249,7 +362,7 @@ try {
     cannon({
       url: `${base}/jobs`,
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-secret-key': SECRET, ...headers },
+      headers: { 'content-type': 'application/json', ...headers },
       body: listBody,
     });
   // What Goose's client sends: reqwest, built with the goose crate's gzip/brotli/zstd/deflate features.
@@ -269,10 +382,21 @@ try {
   console.log(
     `SSE: ${SSE_CLIENTS} clients, ${sse.runs} runs, ${sse.deliveries} deliveries (${sse.complete} runs reached every client): p50 ${sse.p50} ms, p99 ${sse.p99} ms, max ${sse.max} ms`,
   );
+  const loaded =
+    ENGINE === 'embedded'
+      ? await listsUnderLoad(port)
+      : { lists: null, health: null, scheduler: null };
+  if (loaded.lists)
+    console.log(
+      `lists under load (${ACTIVE_RUNS} runs going, ${LOAD_CLIENTS} clients × ${LOAD_SECONDS} s on /runs ×3, /schedules): ${loaded.lists.rps} req/s, p50 ${loaded.lists.p50} ms, p99 ${loaded.lists.p99} ms, max ${loaded.lists.max} ms, non-2xx ${loaded.lists.non2xx}, errors ${loaded.lists.errors}\n` +
+        `  /health on a new connection every 100 ms: n ${loaded.health.n}, p50 ${loaded.health.p50.toFixed(1)} ms, p99 ${loaded.health.p99.toFixed(1)} ms, max ${loaded.health.max.toFixed(1)} ms\n` +
+        `  scheduler (every-second schedule meanwhile): ${loaded.scheduler.occurrences} occurrences, lateness p50 ${loaded.scheduler.p50} ms, p99 ${loaded.scheduler.p99} ms, max ${loaded.scheduler.max} ms`,
+    );
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   console.log(
     JSON.stringify({
+      loaded,
       schedules: {
         p50: schedules.latency.p50,
         p99: schedules.latency.p99,

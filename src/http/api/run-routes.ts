@@ -8,8 +8,13 @@ import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 import * as S from './schemas.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
 import { errors, IdParam, json } from './common.js';
+import { EncodedBody, sendEncoded } from '../encoded-body.js';
+import { KeyedListingCache } from '../listing-cache.js';
 
 export function registerRuns(api: OpenAPIHono, app: App): void {
+  // Pages of runs are served from memory while nothing changed (the state version moves with
+  // every run event), so many clients polling the list cost one query per change, not one each.
+  const pages = new KeyedListingCache<EncodedBody>(() => app.stateVersion(), 64);
   api.openapi(
     createRoute({
       method: 'get',
@@ -31,21 +36,23 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
     async (c) => {
       const q = c.req.valid('query');
       const limit = q.limit ?? 50;
-      const runs = await app.runs.list({
-        status: q.status as RunStatusType | undefined,
-        scheduleId: q.scheduleId,
-        limit: limit + 1,
-        before: q.cursor ? decodeRunCursor(q.cursor, "query 'cursor'") : undefined,
-      });
-      const page = runs.slice(0, limit);
-      const last = page.at(-1);
-      return c.json(
-        {
+      const before = q.cursor ? decodeRunCursor(q.cursor, "query 'cursor'") : undefined;
+      const key = JSON.stringify([q.status ?? '', q.scheduleId ?? '', limit, q.cursor ?? '']);
+      const body = await pages.get(key, async () => {
+        const runs = await app.runs.list({
+          status: q.status as RunStatusType | undefined,
+          scheduleId: q.scheduleId,
+          limit: limit + 1,
+          before,
+        });
+        const page = runs.slice(0, limit);
+        const last = page.at(-1);
+        return EncodedBody.json({
           runs: page.map(runJson),
           nextCursor: runs.length > limit && last ? encodeRunCursor(last) : null,
-        },
-        200,
-      );
+        });
+      });
+      return (await sendEncoded(c, body)) as never;
     },
   );
 
