@@ -9,11 +9,10 @@
 //     100 ms and a schedule fires every second — /health and the scheduler must answer within
 //     50 ms (p99).
 //
-//   node bench/api.mjs [seconds=20] [embedded|temporal]
-/* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL, performance */
+//   node bench/api.mjs [seconds=20] [embedded|temporal] [all|load]
+/* global process, console, setTimeout, fetch, TextDecoder, AbortController, URL */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +24,8 @@ import { noopGoose, noopRecipe, pct } from './support.mjs';
 const SECONDS = Number(process.argv[2] ?? 20);
 /** `temporal`: the same requests against `serve --engine temporal` (its own dev server), 100 schedules created through the API. */
 const ENGINE = process.argv[3] ?? 'embedded';
+/** `load`: only the lists-under-load phase. */
+const ONLY = process.argv[4] ?? 'all';
 const SCHEDULES = 1000;
 const RUNS = 10_000;
 const CLIENTS = 50;
@@ -33,6 +34,8 @@ const SSE_RUNS = 20;
 const LOAD_CLIENTS = 200;
 const LOAD_SECONDS = 30;
 const ACTIVE_RUNS = 50;
+/** BENCH_WORKERS=n: autocannon in n worker threads, so the client is not what limits the rate. */
+const WORKERS = process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {};
 const GOOSE_ACCEPT_ENCODING = 'gzip, br, zstd, deflate';
 
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -135,7 +138,19 @@ async function startServe() {
   const engine = ENGINE === 'temporal' ? ['--engine', 'temporal'] : [];
   const child = spawn(
     process.execPath,
-    [cli, 'serve', '--port', '0', '--log-format', 'json', '--max-concurrent', '16', ...engine],
+    [
+      // BENCH_PROFILE=<dir>: a CPU profile of serve (chrome://inspect, or any .cpuprofile viewer).
+      ...(process.env.BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : []),
+      cli,
+      'serve',
+      '--port',
+      '0',
+      '--log-format',
+      'json',
+      ...engine,
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const port = await new Promise((resolve, reject) => {
@@ -154,7 +169,7 @@ async function startServe() {
 
 function cannon(opts) {
   return new Promise((resolve, reject) =>
-    autocannon({ connections: CLIENTS, duration: SECONDS, ...opts }, (err, res) =>
+    autocannon({ connections: CLIENTS, duration: SECONDS, ...WORKERS, ...opts }, (err, res) =>
       err ? reject(err) : resolve(res),
     ),
   );
@@ -218,17 +233,44 @@ async function sseLatency(port) {
   };
 }
 
-/** GET /health on a new connection each time (no pool): what a fresh client waits. */
-function healthOnce(port) {
+/**
+ * GET /health on a new connection every 100 ms, from a process of its own (in this one, the
+ * load generator's work would be counted as the server's): the latencies, when told to stop.
+ */
+const PROBE = `
+const { request } = require('node:http');
+const port = Number(process.argv[1]);
+const out = [];
+let on = true;
+process.on('SIGTERM', () => { on = false; });
+const once = () => new Promise((resolve) => {
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(performance.now() - t0));
-    });
-    req.on('error', () => resolve(Infinity));
-    req.end();
+  const req = request({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(performance.now() - t0));
   });
+  req.on('error', () => resolve(Infinity));
+  req.end();
+});
+(async () => {
+  while (on) { out.push(await once()); await new Promise((r) => setTimeout(r, 100)); }
+  process.stdout.write(JSON.stringify(out));
+})();
+`;
+
+function healthProbe(port) {
+  const child = spawn(process.execPath, ['-e', PROBE, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const done = new Promise((resolve) => child.on('close', () => resolve(JSON.parse(out || '[]'))));
+  return {
+    stop: () => {
+      child.kill('SIGTERM');
+      return done;
+    },
+  };
 }
 
 /**
@@ -257,14 +299,7 @@ async function listsUnderLoad(port) {
     await sleep(200);
   await post('/schedules', { id: 'tick', cron: '* * * * * *', recipe, overlap: 'allow_all' });
   const from = Date.now();
-  const health = [];
-  let probing = true;
-  const probe = (async () => {
-    while (probing) {
-      health.push(await healthOnce(port));
-      await sleep(100);
-    }
-  })();
+  const probe = healthProbe(port);
   const lists = await new Promise((resolve, reject) =>
     autocannon(
       {
@@ -281,9 +316,16 @@ async function listsUnderLoad(port) {
       (err, res) => (err ? reject(err) : resolve(res)),
     ),
   );
-  probing = false;
-  await probe;
+  const health = await probe.stop();
   const to = Date.now();
+  // The server's own view: how late its event loop ran (prom-client's monitor, in seconds).
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const lag = (name) =>
+    Number(
+      new RegExp(`^goose_flow_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(
+        metrics,
+      )?.[1],
+    ) * 1000;
   await fetch(`${base}/api/v1/schedules/tick/pause`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -313,6 +355,7 @@ async function listsUnderLoad(port) {
       p99: pct(health, 99),
       max: Math.max(...health),
     },
+    eventLoop: { p50: lag('p50'), p99: lag('p99'), max: lag('max') },
     scheduler: {
       occurrences: lateness.length,
       p50: pct(lateness, 50),
@@ -347,7 +390,8 @@ try {
     const status = await (await fetch(`${base}/api/v1/status`)).json();
     console.log(`${status.engine}: 100 schedules created through the API (no stored runs)`);
   }
-  const schedules = await cannon({ url: `${base}/api/v1/schedules` });
+  const skip = { requests: { average: null }, latency: {}, non2xx: 0, errors: 0, throughput: {} };
+  const schedules = ONLY === 'load' ? skip : await cannon({ url: `${base}/api/v1/schedules` });
   console.log(
     `GET /api/v1/schedules: ${schedules.requests.average} req/s, latency p50 ${schedules.latency.p50} ms, p99 ${schedules.latency.p99} ms, max ${schedules.latency.max} ms, non-2xx ${schedules.non2xx}, errors ${schedules.errors}, ${Math.round(schedules.throughput.average / 1024)} KB/s`,
   );
@@ -366,17 +410,18 @@ try {
       body: listBody,
     });
   // What Goose's client sends: reqwest, built with the goose crate's gzip/brotli/zstd/deflate features.
-  const jobs = await gooseList({ 'accept-encoding': GOOSE_ACCEPT_ENCODING });
+  const jobs =
+    ONLY === 'load' ? skip : await gooseList({ 'accept-encoding': GOOSE_ACCEPT_ENCODING });
   console.log(
     `POST /jobs list (Accept-Encoding: ${GOOSE_ACCEPT_ENCODING}): ${jobs.requests.average} req/s, latency p50 ${jobs.latency.p50} ms, p99 ${jobs.latency.p99} ms, max ${jobs.latency.max} ms, non-2xx ${jobs.non2xx}, errors ${jobs.errors}, ${Math.round(jobs.throughput.average / 1024)} KB/s`,
   );
   // A client that takes no compression: the whole ~250 KB text every time.
-  const jobsPlain = await gooseList({});
+  const jobsPlain = ONLY === 'load' ? skip : await gooseList({});
   console.log(
     `POST /jobs list (no Accept-Encoding): ${jobsPlain.requests.average} req/s, latency p50 ${jobsPlain.latency.p50} ms, p99 ${jobsPlain.latency.p99} ms, max ${jobsPlain.latency.max} ms, non-2xx ${jobsPlain.non2xx}, errors ${jobsPlain.errors}, ${Math.round(jobsPlain.throughput.average / 1024)} KB/s`,
   );
   const sse =
-    ENGINE === 'embedded'
+    ENGINE === 'embedded' && ONLY !== 'load'
       ? await sseLatency(port)
       : { runs: 0, deliveries: 0, complete: 0, p50: null, p99: null, max: null };
   console.log(
@@ -390,6 +435,7 @@ try {
     console.log(
       `lists under load (${ACTIVE_RUNS} runs going, ${LOAD_CLIENTS} clients × ${LOAD_SECONDS} s on /runs ×3, /schedules): ${loaded.lists.rps} req/s, p50 ${loaded.lists.p50} ms, p99 ${loaded.lists.p99} ms, max ${loaded.lists.max} ms, non-2xx ${loaded.lists.non2xx}, errors ${loaded.lists.errors}\n` +
         `  /health on a new connection every 100 ms: n ${loaded.health.n}, p50 ${loaded.health.p50.toFixed(1)} ms, p99 ${loaded.health.p99.toFixed(1)} ms, max ${loaded.health.max.toFixed(1)} ms\n` +
+        `  the server's event loop (its own monitor, since start): delay p50 ${loaded.eventLoop.p50.toFixed(1)} ms, p99 ${loaded.eventLoop.p99.toFixed(1)} ms, max ${loaded.eventLoop.max.toFixed(1)} ms\n` +
         `  scheduler (every-second schedule meanwhile): ${loaded.scheduler.occurrences} occurrences, lateness p50 ${loaded.scheduler.p50} ms, p99 ${loaded.scheduler.p99} ms, max ${loaded.scheduler.max} ms`,
     );
   child.kill('SIGTERM');

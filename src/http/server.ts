@@ -8,6 +8,7 @@ import { EnvironmentError, UsageError } from '../domain/errors.js';
 import { bearerOf, sameSecret } from './auth.js';
 import { bindsLoopbackOnly, refusal, type GuardOptions, type Refusal } from './guards.js';
 import { GooseJobs } from './goose-jobs.js';
+import { HotListings, isHotPath } from './hot-listings.js';
 import { isJobsPath, jobsFace } from './jobs-face.js';
 import { apiV1 } from './api/routes.js';
 import { FeedHub } from './feed-hub.js';
@@ -46,6 +47,7 @@ export function httpApp(
   port: () => number,
   hub: FeedHub = new FeedHub(app.feed),
   metrics: Metrics = new Metrics(app),
+  hot: HotListings | null = null,
 ): Hono {
   const web = new Hono();
 
@@ -101,7 +103,7 @@ export function httpApp(
         ),
     }),
   );
-  web.route('/api/v1', apiV1(app, hub, opts.token !== null));
+  web.route('/api/v1', apiV1(app, hub, opts.token !== null, hot));
   web.use('/metrics', async (c, next) => {
     if (opts.token !== null) {
       if (!sameSecret(bearerOf(c.req.header('authorization')), opts.token))
@@ -185,7 +187,15 @@ async function listenOn(
 ): Promise<HttpServer> {
   let bound = 0;
   await metrics.start(hub);
-  const web = httpApp(app, opts, () => bound, hub, metrics);
+  const hot = new HotListings(() => app.stateVersion());
+  const web = httpApp(app, opts, () => bound, hub, metrics, hot);
+  // A hit needs no CORS headers (no Origin) and the token when one is set; anything else goes
+  // through the app.
+  const fromMemory = (req: IncomingMessage, res: ServerResponse) =>
+    isHotPath(req.url) &&
+    req.headers.origin === undefined &&
+    (opts.token === null || sameSecret(bearerOf(req.headers.authorization), opts.token)) &&
+    hot.serve(req, res);
   const hono = getRequestListener(web.fetch, { hostname: opts.host });
   const jobs = jobsFace(new GooseJobs(app), {
     secretKey: opts.secretKey,
@@ -199,7 +209,8 @@ async function listenOn(
       const refused = refusal(req, forJobs, guard);
       if (refused) return refuse(req, res, refused, forJobs);
       if (forJobs) jobs(req, res);
-      else void hono(req, res);
+      else if (!answerProbe(req, res, () => bound, opts) && !fromMemory(req, res))
+        void hono(req, res);
     });
     const result = await new Promise<number | NodeJS.ErrnoException>((resolve) => {
       server.once('error', (err: NodeJS.ErrnoException) => resolve(err));
@@ -267,4 +278,25 @@ function methodsOf(web: Hono, path: string): string[] {
   }
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods].sort();
+}
+
+/**
+ * `/health` and `/ports` answered at once on plain node:http: what Goose's client polls (every
+ * 500 ms while it waits, and at each start) must not wait behind the app's machinery.
+ */
+function answerProbe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: () => number,
+  opts: HttpOptions,
+): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const path = (req.url ?? '').split('?', 1)[0];
+  let body: string;
+  if (path === '/health') body = '{"status":"healthy"}';
+  else if (path === '/ports') body = JSON.stringify({ http_port: port(), ...opts.temporalPorts() });
+  else return false;
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
 }

@@ -12,9 +12,15 @@ import type { FeedHub } from '../feed-hub.js';
 import { body, bodyErrors, errors, json, recipePath } from './common.js';
 import { registerSchedules } from './schedule-routes.js';
 import { registerRuns } from './run-routes.js';
+import type { HotListings } from '../hot-listings.js';
 
 /** `tokenRequired`: GOOSE_FLOW_TOKEN is set, so the document declares bearer auth on every route. */
-export function apiV1(app: App, hub: FeedHub, tokenRequired = false): OpenAPIHono {
+export function apiV1(
+  app: App,
+  hub: FeedHub,
+  tokenRequired = false,
+  hot: HotListings | null = null,
+): OpenAPIHono {
   const api = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json(invalidRequest(result.error), 400);
@@ -58,8 +64,8 @@ export function apiV1(app: App, hub: FeedHub, tokenRequired = false): OpenAPIHon
       );
     },
   );
-  registerSchedules(api, app);
-  registerRuns(api, app);
+  registerSchedules(api, app, hot);
+  registerRuns(api, app, hot);
 
   // ---- recipes ----------------------------------------------------------------------------
   api.openapi(

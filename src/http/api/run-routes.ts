@@ -10,8 +10,9 @@ import { MAX_LOG_RANGE } from '../../services/logs.js';
 import { errors, IdParam, json } from './common.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
+import { pathAndQuery, type HotListings } from '../hot-listings.js';
 
-export function registerRuns(api: OpenAPIHono, app: App): void {
+export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null = null): void {
   // Pages of runs are served from memory while nothing changed (the state version moves with
   // every run event), so many clients polling the list cost one query per change, not one each.
   const pages = new KeyedListingCache<EncodedBody>(() => app.stateVersion(), 64);
@@ -52,6 +53,7 @@ export function registerRuns(api: OpenAPIHono, app: App): void {
           nextCursor: runs.length > limit && last ? encodeRunCursor(last) : null,
         });
       });
+      hot?.remember(pathAndQuery(c.req.url), body);
       return (await sendEncoded(c, body)) as never;
     },
   );

@@ -14,6 +14,7 @@ import { UsageError } from '../../domain/errors.js';
 import { SpecError } from '../../domain/schedule/spec.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
+import { pathAndQuery, type HotListings } from '../hot-listings.js';
 import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
 
 const SchedulesList = S.SchedulePage;
@@ -65,7 +66,11 @@ async function namingFields<T>(change: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerSchedules(api: OpenAPIHono, app: App): void {
+export function registerSchedules(
+  api: OpenAPIHono,
+  app: App,
+  hot: HotListings | null = null,
+): void {
   const schedulesListing = new KeyedListingCache<EncodedBody>(() => app.stateVersion());
 
   api.openapi(
@@ -110,6 +115,7 @@ export function registerSchedules(api: OpenAPIHono, app: App): void {
         };
         return EncodedBody.json(body);
       });
+      hot?.remember(pathAndQuery(c.req.url), text);
       return (await sendEncoded(c, text)) as never;
     },
   );
