@@ -391,8 +391,10 @@ try {
     console.log(`${status.engine}: 100 schedules created through the API (no stored runs)`);
   }
   const skip = { requests: { average: null }, latency: {}, non2xx: 0, errors: 0, throughput: {} };
+  /** In `load` mode the phases before it are skipped, and say nothing. */
+  const say = (line) => ONLY !== 'load' && console.log(line);
   const schedules = ONLY === 'load' ? skip : await cannon({ url: `${base}/api/v1/schedules` });
-  console.log(
+  say(
     `GET /api/v1/schedules: ${schedules.requests.average} req/s, latency p50 ${schedules.latency.p50} ms, p99 ${schedules.latency.p99} ms, max ${schedules.latency.max} ms, non-2xx ${schedules.non2xx}, errors ${schedules.errors}, ${Math.round(schedules.throughput.average / 1024)} KB/s`,
   );
   const listBody = JSON.stringify({
@@ -412,19 +414,19 @@ try {
   // What Goose's client sends: reqwest, built with the goose crate's gzip/brotli/zstd/deflate features.
   const jobs =
     ONLY === 'load' ? skip : await gooseList({ 'accept-encoding': GOOSE_ACCEPT_ENCODING });
-  console.log(
+  say(
     `POST /jobs list (Accept-Encoding: ${GOOSE_ACCEPT_ENCODING}): ${jobs.requests.average} req/s, latency p50 ${jobs.latency.p50} ms, p99 ${jobs.latency.p99} ms, max ${jobs.latency.max} ms, non-2xx ${jobs.non2xx}, errors ${jobs.errors}, ${Math.round(jobs.throughput.average / 1024)} KB/s`,
   );
   // A client that takes no compression: the whole ~250 KB text every time.
   const jobsPlain = ONLY === 'load' ? skip : await gooseList({});
-  console.log(
+  say(
     `POST /jobs list (no Accept-Encoding): ${jobsPlain.requests.average} req/s, latency p50 ${jobsPlain.latency.p50} ms, p99 ${jobsPlain.latency.p99} ms, max ${jobsPlain.latency.max} ms, non-2xx ${jobsPlain.non2xx}, errors ${jobsPlain.errors}, ${Math.round(jobsPlain.throughput.average / 1024)} KB/s`,
   );
   const sse =
     ENGINE === 'embedded' && ONLY !== 'load'
       ? await sseLatency(port)
       : { runs: 0, deliveries: 0, complete: 0, p50: null, p99: null, max: null };
-  console.log(
+  say(
     `SSE: ${SSE_CLIENTS} clients, ${sse.runs} runs, ${sse.deliveries} deliveries (${sse.complete} runs reached every client): p50 ${sse.p50} ms, p99 ${sse.p99} ms, max ${sse.max} ms`,
   );
   const loaded =
