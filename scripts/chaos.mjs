@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Chaos: `kill -9` of `goose-flow serve` at random moments under seven schedules (every overlap
- * policy; long, short, failing and tree-spawning recipes), sometimes with the attempts' process
- * groups killed too (a goose that dies while no goose-flow watches it). Then a last daemon runs,
+ * policy; long, short, failing and tree-spawning recipes) and of an ad-hoc `goose-flow run` beside
+ * it, sometimes with the attempts' processes killed too (a goose that dies while no goose-flow
+ * watches it). Then a last daemon runs,
  * the schedules are paused, everything is let settle, the daemon is stopped, and the store and the
  * stand-in's own records are checked:
  *
@@ -11,10 +12,11 @@
  *     time can have two);
  *   - no buffered occurrence is left waiting while nothing of its schedule runs;
  *   - every run settled; `PRAGMA integrity_check` is ok;
- *   - (counted) processes left after the final stop.
- *
- * It also counts goose invocations against attempt rows (an attempt executed twice shows as more
- * invocations than attempts).
+ *   - no process left after the final stop;
+ *   - no attempt executed twice, no goose run without its attempt recorded (from the stand-in's
+ *     own invocation log), no attempt whose end went unrecorded (`lost`);
+ *   - every attempt that ended on its own has all its output in its log (20 numbered lines and
+ *     a last line).
  *
  *   node scripts/chaos.mjs [--kills 100] [--min-ms 500] [--max-ms 3000] [--scale 1] [--seed 1] [--json] [--keep]
  *
@@ -152,14 +154,22 @@ function query(sql, ...args) {
   }
 }
 
+/** Ad-hoc runs (`goose-flow run`), killed with -9 at random too: long, short, failing, a tree. */
+const ADHOC = [
+  ['adhoc-long', { sleep: 3, lines: 20 }],
+  ['adhoc-short', { sleep: 0.2, lines: 20 }],
+  ['adhoc-fail', { exit: 1, sleep: 0.5, lines: 20 }],
+  ['adhoc-tree', { sleep: 2, children: 2, lines: 20 }],
+];
+
 const SCHEDULES = [
-  ['buf-one', '* * * * * *', 'buffer_one', { sleep: 2.5, lines: 1 }],
-  ['buf-all', '*/2 * * * * *', 'buffer_all', { sleep: 3, lines: 1 }],
-  ['skip', '* * * * * *', 'skip', { sleep: 2, lines: 1 }],
-  ['allow', '*/2 * * * * *', 'allow_all', { sleep: 0.5, lines: 1 }],
-  ['cancel', '*/2 * * * * *', 'cancel_other', { sleep: 3, children: 2, lines: 1 }],
-  ['terminate', '*/3 * * * * *', 'terminate_other', { sleep: 4, lines: 1 }],
-  ['fail', '* * * * * *', 'skip', { exit: 1, sleep: 0.3, lines: 1 }],
+  ['buf-one', '* * * * * *', 'buffer_one', { sleep: 2.5, lines: 20 }],
+  ['buf-all', '*/2 * * * * *', 'buffer_all', { sleep: 3, lines: 20 }],
+  ['skip', '* * * * * *', 'skip', { sleep: 2, lines: 20 }],
+  ['allow', '*/2 * * * * *', 'allow_all', { sleep: 0.5, lines: 20 }],
+  ['cancel', '*/2 * * * * *', 'cancel_other', { sleep: 3, children: 2, lines: 20 }],
+  ['terminate', '*/3 * * * * *', 'terminate_other', { sleep: 4, lines: 20 }],
+  ['fail', '* * * * * *', 'skip', { exit: 1, sleep: 0.3, lines: 20 }],
 ];
 
 async function main() {
@@ -185,13 +195,39 @@ async function main() {
     ]);
     if (added.code !== 0) throw new Error(`schedule add ${id}: ${added.err}`);
   }
+  const adhoc = ADHOC.map(([name, directives]) => [
+    name,
+    recipe(name, {
+      ...directives,
+      sleep: Math.round(directives.sleep * SCALE * 100) / 100,
+    }),
+  ]);
+  report.runKills = 0;
   for (let i = 0; i < KILLS; i++) {
     const serve = startServe(i);
     await serve.started;
+    // An ad-hoc run beside the daemon; killed too, at its own random moment.
+    const [, adhocRecipe] = adhoc[between(0, adhoc.length)];
+    const runner = spawn(process.execPath, [cli, 'run', adhocRecipe, '--retries', '1'], {
+      env,
+      stdio: 'ignore',
+    });
+    const runnerClosed = new Promise((r) => runner.on('close', r));
+    const runnerKill = setTimeout(
+      () => {
+        if (runner.exitCode === null && runner.signalCode === null) {
+          runner.kill('SIGKILL');
+          report.runKills++;
+        }
+      },
+      between(100, MAX_MS),
+    );
     await sleep(between(MIN_MS, MAX_MS));
     serve.child.kill('SIGKILL');
     await serve.closed;
     report.kills++;
+    await runnerClosed;
+    clearTimeout(runnerKill);
     // Now and then the attempts die too, while no goose-flow watches them.
     if (random() < 0.3) {
       for (const pid of readPids().filter(alive)) {
@@ -234,9 +270,9 @@ async function main() {
   await last.closed;
   await sleep(500);
   checkStore(report);
-  // Until attempts are recorded before their process starts (E7), a daemon killed in between can
-  // leave a goose tree nothing knows of: counted here, not (yet) a violation.
   report.processesLeft = [...new Set(readPids())].filter(alive).length;
+  if (report.processesLeft > 0)
+    report.violations.push(`processes left after the final stop: ${report.processesLeft}`);
   return report;
 }
 
@@ -278,6 +314,43 @@ function checkStore(report) {
     byAttempt.set(key, (byAttempt.get(key) ?? 0) + 1);
   }
   report.attemptsExecutedTwice = [...byAttempt.values()].filter((n) => n > 1).length;
+  if (report.attemptsExecutedTwice > 0)
+    report.violations.push(`attempts executed twice: ${report.attemptsExecutedTwice}`);
+  const d2 = db();
+  try {
+    const rows = d2
+      .prepare('SELECT run_id, number, status, failure, exit_code, log_path FROM attempts')
+      .all();
+    const known = new Set(rows.map((r) => `${r.run_id}#${r.number}`));
+    const untracked = [...byAttempt.keys()].filter((k) => !known.has(k));
+    if (untracked.length > 0)
+      report.violations.push(`goose runs with no attempt recorded: ${untracked.length}`);
+    // The keepers outlive every kill of goose-flow here: no end may go unrecorded.
+    const unknown = rows.filter((r) => r.status === 'lost');
+    report.unknownExitStatuses = unknown.length;
+    if (unknown.length > 0)
+      report.violations.push(
+        `attempts lost (no exit status): ${JSON.stringify(unknown.slice(0, 5).map((r) => `${r.run_id}#${r.number} ${r.failure}`))}`,
+      );
+    // The stand-in writes 20 numbered lines, then a last line: an attempt that ended on its own
+    // has all of them in its log, whoever was alive to watch it.
+    let checked = 0;
+    const short = [];
+    for (const r of rows) {
+      if (r.status !== 'succeeded' && !(r.status === 'failed' && r.exit_code === 1)) continue;
+      const text = existsSync(r.log_path) ? readFileSync(r.log_path, 'utf8') : '';
+      const last = r.status === 'succeeded' ? 'stand-in: done' : 'failing with exit code 1';
+      checked++;
+      if (!text.includes('stand-in line 20 of 20') || !text.includes(last))
+        short.push(`${r.run_id}#${r.number}`);
+    }
+    report.logsChecked = checked;
+    report.logsIncomplete = short.length;
+    if (short.length > 0)
+      report.violations.push(`logs missing output: ${JSON.stringify(short.slice(0, 5))}`);
+  } finally {
+    d2.close();
+  }
 }
 
 /** Every cron time from the first decision to the last has exactly one fate (ranges collapse many). */
@@ -309,7 +382,8 @@ try {
     process.stdout.write(
       `chaos: seed ${report.seed}, ${report.kills} kill(s) of serve, ${report.attemptGroupsKilled} attempt process(es) killed\n` +
         `  occurrences ${report.occurrences}: ${JSON.stringify(report.decisions)}\n` +
-        `  runs: ${JSON.stringify(report.runs)}; attempts ${report.attempts}; goose invocations ${report.gooseInvocations}; attempts executed twice ${report.attemptsExecutedTwice}; processes left ${report.processesLeft}\n` +
+        `  ${report.runKills} kill(s) of an ad-hoc run\n` +
+        `  runs: ${JSON.stringify(report.runs)}; attempts ${report.attempts}; goose invocations ${report.gooseInvocations}; attempts executed twice ${report.attemptsExecutedTwice}; ends unknown ${report.unknownExitStatuses}; logs checked ${report.logsChecked} (incomplete ${report.logsIncomplete}); processes left ${report.processesLeft}\n` +
         (report.violations.length
           ? `  VIOLATIONS:\n${report.violations.map((v) => `    - ${v}`).join('\n')}\n`
           : '  every check holds\n'),

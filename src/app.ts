@@ -14,6 +14,7 @@ import {
 import { openDatabase, type Db } from './adapters/sqlite/database.js';
 import { SqliteRunStore } from './adapters/sqlite/run-store.js';
 import { processSupervisor } from './adapters/process/supervisor.js';
+import { keptAttempts } from './adapters/process/attempt-records.js';
 import { isAlive, self } from './adapters/process/proc.js';
 import { systemClock } from './adapters/clock.js';
 import { gooseRunArgs, resolveGooseBinary } from './adapters/goose/goose-cli.js';
@@ -125,6 +126,7 @@ function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options: AppOpt
   const engine = new EmbeddedEngine({
     store,
     supervisor: processSupervisor,
+    attempts: keptAttempts,
     clock: systemClock,
     self,
     isAlive,

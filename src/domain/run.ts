@@ -63,6 +63,8 @@ export interface Attempt {
   readonly number: number;
   readonly status: AttemptStatus;
   readonly process: ProcessIdentity | null;
+  /** The keeper that starts goose and records its end (recorded before goose starts). */
+  readonly keeper: ProcessIdentity | null;
   readonly startedAt: number;
   readonly endedAt: number | null;
   readonly deadlineAt: number;
@@ -86,6 +88,10 @@ export const EventType = {
   attemptTimedOut: 'attempt_timed_out',
   attemptLost: 'attempt_lost',
   attemptAdopted: 'attempt_adopted',
+  /** An attempt recorded but never started (its goose-flow died first): it will start again. */
+  attemptWithdrawn: 'attempt_withdrawn',
+  /** A goose that ended while no goose-flow process watched it, settled from its keeper's record. */
+  attemptRecovered: 'attempt_recovered',
   attemptCancelled: 'attempt_cancelled',
   killRequested: 'kill_requested',
   openedInDesktop: 'opened_in_desktop',

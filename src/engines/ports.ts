@@ -59,7 +59,8 @@ export type RunPatch = Partial<
 export type NewAttempt = Pick<
   Attempt,
   'number' | 'process' | 'startedAt' | 'deadlineAt' | 'logPath'
->;
+> &
+  Partial<Pick<Attempt, 'keeper'>>;
 
 export interface RunTransition {
   readonly to: RunStatus;
@@ -124,6 +125,13 @@ export interface RunStore {
     event: NewEvent,
     next: RunTransition,
   ): Run;
+  /** Records the process the keeper started for a recorded attempt. */
+  recordProcess(runId: string, number: number, process: ProcessIdentity): void;
+  /**
+   * Takes back an attempt that never started (its goose-flow died before its keeper got the
+   * request): the row goes, the run waits to start that attempt again. Null if it is not running.
+   */
+  withdrawAttempt(runId: string, number: number, reason: string): Run | null;
   heartbeat(runId: string, number: number): void;
   attempts(runId: string): Attempt[];
   currentAttempt(runId: string): Attempt | undefined;
@@ -180,22 +188,54 @@ export interface KillReport {
 }
 
 export interface AttemptProcess {
-  readonly identity: ProcessIdentity;
+  /** goose's identity once it runs; null when it could not be started (see `exit.spawnError`). */
+  readonly started: Promise<ProcessIdentity | null>;
   readonly exit: Promise<AttemptExit>;
   /** TERM to the group, grace, then KILL; resolves once the whole group is gone. */
   stop(reason: StopReason): Promise<KillReport>;
 }
 
+/** An attempt about to start: who will start it is known (and recorded) before it does. */
+export interface PreparedAttempt {
+  /** The keeper process that will start goose and record how it ends. */
+  readonly keeper: ProcessIdentity;
+  start(hooks: AttemptHooks): AttemptProcess;
+}
+
+/** What an adopter needs of an attempt another goose-flow process started. */
+export type AdoptSpec = Pick<
+  AttemptSpec,
+  'deadlineAt' | 'graceMs' | 'heartbeatMs' | 'logPath' | 'logCapBytes'
+>;
+
 export interface Supervisor {
-  start(spec: AttemptSpec, hooks: AttemptHooks): AttemptProcess;
-  /** Watches a live process that a dead goose-flow started (no output, exit status unknown). */
-  adopt(
-    identity: ProcessIdentity,
-    spec: Pick<AttemptSpec, 'deadlineAt' | 'graceMs' | 'heartbeatMs'>,
-    hooks: AttemptHooks,
-  ): AttemptProcess;
+  prepare(spec: AttemptSpec): PreparedAttempt;
+  /** Watches a live goose that a goose-flow process now gone started; reads how it ended. */
+  adopt(identity: ProcessIdentity, spec: AdoptSpec, hooks: AttemptHooks): AttemptProcess;
   /** Kills a process group we know only by identity (another goose-flow started it). */
   killTree(identity: ProcessIdentity, graceMs: number): Promise<KillReport>;
+}
+
+/** How goose ended, as its keeper recorded it. */
+export interface RecordedEnd {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** It could not be started at all. */
+  readonly spawnError: string | null;
+  /** Its keeper stopped it at the deadline while no goose-flow process was alive. */
+  readonly timedOut: boolean;
+}
+
+export interface AttemptRecords {
+  /**
+   * The goose a recorded attempt started (its row had no pid yet: its goose-flow died first), or
+   * 'never' when it never started — its keeper is gone and recorded no start.
+   */
+  findStarted(attempt: Attempt): Promise<ProcessIdentity | 'never'>;
+  /** The end recorded now, or null. */
+  endOf(attempt: Attempt): RecordedEnd | null;
+  /** The end, waiting a moment for a keeper to record a goose that has just ended. */
+  waitForEnd(attempt: Attempt): Promise<RecordedEnd | null>;
 }
 
 export interface NewSchedule {

@@ -44,6 +44,36 @@ afterEach(() => {
 });
 
 describe('SqliteRunStore', () => {
+  it('records an attempt with its keeper before goose starts, then its process; takes back one that never started', () => {
+    store.createRun(newRun('r1'));
+    store.startAttempt('r1', {
+      number: 1,
+      process: null,
+      keeper: { pid: 11, startTime: '12' },
+      startedAt: now,
+      deadlineAt: now + 1000,
+      logPath: '/l/1.log',
+    });
+    expect(store.currentAttempt('r1')).toMatchObject({
+      process: null,
+      keeper: { pid: 11, startTime: '12' },
+    });
+    store.recordProcess('r1', 1, { pid: 13, startTime: '14' });
+    expect(store.currentAttempt('r1')?.process).toEqual({ pid: 13, startTime: '14' });
+
+    // Never started (its goose-flow died before the keeper had it): the run waits to start it again.
+    const back = store.withdrawAttempt('r1', 1, 'died first');
+    expect(back).toMatchObject({ status: 'retrying', attemptCount: 0, nextAttemptAt: now });
+    expect(store.attempts('r1')).toEqual([]);
+    expect(store.events('r1').at(-1)).toMatchObject({
+      type: 'attempt_withdrawn',
+      attempt: 1,
+      data: { reason: 'died first' },
+    });
+    // Only the running attempt of a running run.
+    expect(store.withdrawAttempt('r1', 1, 'again')).toBeNull();
+  });
+
   it('creates a run with its snapshot and a created event, in WAL mode', () => {
     const run = store.createRun(newRun('r1'));
     expect(run).toMatchObject({

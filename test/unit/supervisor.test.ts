@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogSink } from '../../src/adapters/process/log-sink.js';
+import { capMarker, LogFollower } from '../../src/adapters/process/log-follower.js';
 import { processSupervisor } from '../../src/adapters/process/supervisor.js';
+import type { AttemptHooks, AttemptSpec } from '../../src/engines/ports.js';
 import { isAlive, processStartTime } from '../../src/adapters/process/proc.js';
 import { livePids, readPids, standinPath } from '../support/harness.js';
 
@@ -13,43 +14,44 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('LogSink', () => {
-  it('finds the session id even when the line is split across chunks', async () => {
+describe('LogFollower', () => {
+  it('finds the session id even when the line is split across writes', () => {
     const found: string[] = [];
-    const sink = new LogSink(
-      join(dir, 'a.log'),
-      1_000,
-      (id) => found.push(id),
-      () => undefined,
-    );
-    sink.write(Buffer.from('starting session | provider: x\n    session i'));
-    sink.write(Buffer.from('d: 20261127_7\n    working directory: /w\nsession id: other\n'));
-    await sink.close();
+    const path = join(dir, 'a.log');
+    writeFileSync(path, '');
+    const follower = new LogFollower(path, 1_000, { onSessionId: (id) => found.push(id) });
+    appendFileSync(path, 'starting session | provider: x\n    session i');
+    follower.poll();
+    appendFileSync(path, 'd: 20261127_7\n    working directory: /w\nsession id: other\n');
+    follower.close();
     expect(found).toEqual(['20261127_7']);
   });
 
-  it('caps the log at the limit and reports it once', async () => {
+  it('keeps the file at the cap with one marker line, and reports it once', () => {
     let capped = 0;
-    const sink = new LogSink(
-      join(dir, 'b.log'),
-      10,
-      () => undefined,
-      () => capped++,
-    );
-    sink.write(Buffer.from('12345678'));
-    sink.write(Buffer.from('abcdef'));
-    sink.write(Buffer.from('more'));
-    await sink.close();
-    expect(sink.bytes).toBe(10);
-    expect(sink.truncated).toBe(true);
+    const out: string[] = [];
+    const path = join(dir, 'b.log');
+    writeFileSync(path, '');
+    const follower = new LogFollower(path, 10, {
+      onCapped: () => capped++,
+      onOutput: (chunk) => out.push(chunk.toString()),
+    });
+    appendFileSync(path, '12345678');
+    follower.poll();
+    appendFileSync(path, 'abcdef');
+    follower.poll();
+    appendFileSync(path, 'more');
+    follower.close();
+    expect(follower.bytes).toBe(10);
+    expect(follower.truncated).toBe(true);
     expect(capped).toBe(1);
-    expect(readFileSync(join(dir, 'b.log'), 'utf8')).toBe(
-      '12345678ab\n[goose-flow] log capped at 10 bytes; further output dropped\n',
-    );
+    expect(out.join('')).toBe('12345678ab');
+    expect(readFileSync(path, 'utf8')).toBe('12345678ab' + capMarker(10));
   });
 });
 
 describe('process supervisor', () => {
+  const start = (s: AttemptSpec, hooks: AttemptHooks) => processSupervisor.prepare(s).start(hooks);
   const spec = (env: Record<string, string>, over: object = {}) => ({
     command: standinPath,
     args: ['run', '--recipe', '/dev/null'],
@@ -70,7 +72,7 @@ describe('process supervisor', () => {
   });
 
   it('stops a three-level tree that ignores SIGTERM by escalating to SIGKILL', async () => {
-    const proc = processSupervisor.start(
+    const proc = start(
       spec({ STANDIN_SLEEP: '60', STANDIN_CHILDREN: '2', STANDIN_IGNORE_TERM: '1' }),
       {},
     );
@@ -84,12 +86,9 @@ describe('process supervisor', () => {
 
   it('times out an attempt at its deadline, heartbeating meanwhile', async () => {
     let beats = 0;
-    const proc = processSupervisor.start(
-      spec({ STANDIN_SLEEP: '60' }, { deadlineAt: Date.now() + 400 }),
-      {
-        onHeartbeat: () => beats++,
-      },
-    );
+    const proc = start(spec({ STANDIN_SLEEP: '60' }, { deadlineAt: Date.now() + 400 }), {
+      onHeartbeat: () => beats++,
+    });
     const exit = await proc.exit;
     expect(exit.stoppedBy).toBe('timeout');
     expect(exit.signal).toBe('SIGTERM');
@@ -97,7 +96,7 @@ describe('process supervisor', () => {
   });
 
   it('stops processes an attempt leaves behind when it exits', async () => {
-    const proc = processSupervisor.start(spec({ STANDIN_CHILDREN: '1' }), {});
+    const proc = start(spec({ STANDIN_CHILDREN: '1' }), {});
     const exit = await proc.exit;
     expect(exit.exitCode).toBe(0);
     expect(livePids(readPids(join(dir, 'pids')))).toEqual([]);
@@ -107,10 +106,7 @@ describe('process supervisor', () => {
   });
 
   it('reports a missing executable as a spawn error', async () => {
-    const exit = await processSupervisor.start(
-      spec({}, { command: join(dir, 'no-such-goose') }),
-      {},
-    ).exit;
+    const exit = await start(spec({}, { command: join(dir, 'no-such-goose') }), {}).exit;
     expect(exit.spawnError).toMatch(/ENOENT/);
   });
 

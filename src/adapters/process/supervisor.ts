@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type {
+  AdoptSpec,
   AttemptExit,
   AttemptHooks,
   AttemptProcess,
@@ -9,13 +11,20 @@ import type {
   Supervisor,
 } from '../../engines/ports.js';
 import type { ProcessIdentity } from '../../domain/run.js';
-import { LogSink } from './log-sink.js';
+import { appendNote, LogFollower } from './log-follower.js';
+import { Keeper, type StartFn } from './keeper.js';
+import {
+  attemptBase,
+  endFromStatus,
+  failureText,
+  readEnd,
+  timedOutByKeeper,
+  type KeptEnd,
+} from './attempt-files.js';
 import { longTimeout } from '../clock.js';
 import { groupAlive, identify, isAlive, signalGroup } from './proc.js';
 
 const POLL_MS = 20;
-/** After the leader exits, give its pipes this long to drain the last lines. */
-const DRAIN_MS = 500;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -37,9 +46,22 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<Kil
   return { escalated: true, elapsedMs: performance.now() - started };
 }
 
-class ChildAttempt implements AttemptProcess {
-  readonly identity: ProcessIdentity;
+/** How goose ended, as the keeper told it (or recorded it in `<n>.exit`). */
+function exitFacts(end: KeptEnd | null, command: string, cwd?: string) {
+  if (end === null) return { exitCode: null, signal: null, spawnError: null };
+  if (end.kind === 'failed')
+    return { exitCode: null, signal: null, spawnError: failureText(end.code, command, cwd) };
+  return { exitCode: end.exitCode, signal: end.signal, spawnError: null };
+}
+
+/**
+ * An attempt started through the keeper: goose writes its log file itself; this follows the file,
+ * keeps the deadline and heartbeats while goose-flow lives, and stops the group on request.
+ */
+class KeptAttempt implements AttemptProcess {
+  readonly started: Promise<ProcessIdentity | null>;
   readonly exit: Promise<AttemptExit>;
+  private pid = 0;
   private stoppedBy: StopReason | null = null;
   private stopping: Promise<KillReport> | null = null;
   private timers: { clear(): void }[] = [];
@@ -47,49 +69,44 @@ class ChildAttempt implements AttemptProcess {
   constructor(
     private readonly spec: AttemptSpec,
     hooks: AttemptHooks,
+    start: StartFn,
   ) {
-    const sink = new LogSink(
-      spec.logPath,
-      spec.logCapBytes,
-      (id) => hooks.onSessionId?.(id),
-      (cap) => hooks.onLogCapped?.(cap),
-    );
-    // detached: the child leads a new session and process group, so one signal reaches its tree.
-    const child = spawn(spec.command, [...spec.args], {
-      cwd: spec.cwd,
-      env: spec.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      shell: false,
+    const follower = new LogFollower(spec.logPath, spec.logCapBytes, {
+      onOutput: hooks.onOutput,
+      onSessionId: hooks.onSessionId,
+      onCapped: hooks.onLogCapped,
     });
-    const onData = (chunk: Buffer) => {
-      sink.write(chunk);
-      hooks.onOutput?.(chunk);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    this.identity = child.pid ? identify(child.pid) : { pid: -1, startTime: null };
+    let started!: (identity: ProcessIdentity | null) => void;
+    this.started = new Promise((resolve) => (started = resolve));
     this.exit = new Promise<AttemptExit>((resolve) => {
-      let spawnError: string | null = null;
-      child.once('error', (err) => {
-        spawnError = err.message;
-        if (!child.pid) resolve(this.finish(sink, null, null, spawnError));
-      });
-      child.once('exit', (code, signal) => {
-        void this.afterExit(child, sink).then(() =>
-          resolve(this.finish(sink, code, signal, spawnError)),
+      start((answer) => {
+        if (answer.kind === 'started') {
+          this.pid = answer.pid;
+          started(identify(answer.pid));
+          this.arm(hooks);
+          return;
+        }
+        started(null);
+        const end: KeptEnd | null =
+          answer.kind === 'exited'
+            ? endFromStatus(answer.status)
+            : answer.kind === 'failed'
+              ? { kind: 'failed', code: answer.code }
+              : readEnd(spec.logPath);
+        void this.finish(follower, end, answer.kind === 'lost' ? answer.reason : null).then(
+          resolve,
         );
       });
-    });
-    if (child.pid) this.arm(hooks);
-    void sink.ready.then(() => {
-      if (sink.error && child.pid) void terminateGroup(child.pid, 0);
     });
   }
 
   stop(reason: StopReason): Promise<KillReport> {
     this.stoppedBy ??= reason;
-    this.stopping ??= terminateGroup(this.identity.pid, this.spec.graceMs);
+    this.stopping ??= this.started.then((identity) =>
+      identity
+        ? terminateGroup(identity.pid, this.spec.graceMs)
+        : { escalated: false, elapsedMs: 0 },
+    );
     return this.stopping;
   }
 
@@ -101,74 +118,53 @@ class ChildAttempt implements AttemptProcess {
     this.timers.push({ clear: () => clearInterval(beat) });
   }
 
-  /** The leader is gone; members it left in the group (MCP servers, shells) must not outlive it. */
-  private async afterExit(child: ReturnType<typeof spawn>, sink: LogSink): Promise<void> {
+  /** goose ended: what it left in its group must not outlive it; then the log is complete. */
+  private async finish(
+    follower: LogFollower,
+    end: KeptEnd | null,
+    lostReason: string | null,
+  ): Promise<AttemptExit> {
     for (const t of this.timers) t.clear();
-    if (groupAlive(this.identity.pid)) {
-      const report = await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
+    if (this.pid > 0 && groupAlive(this.pid)) {
+      const report = await (this.stopping ?? terminateGroup(this.pid, this.spec.graceMs));
       if (!this.stopping)
-        sink.note(
+        appendNote(
+          this.spec.logPath,
           `left-over processes of the attempt were stopped (${report.escalated ? 'SIGKILL' : 'SIGTERM'})`,
         );
     }
-    await waitForClose(child, DRAIN_MS);
-  }
-
-  private async finish(
-    sink: LogSink,
-    code: number | null,
-    signal: string | null,
-    spawnError: string | null,
-  ): Promise<AttemptExit> {
-    for (const t of this.timers) t.clear();
-    if (spawnError) sink.note(`could not start ${this.spec.command}: ${spawnError}`);
-    await sink.close();
+    follower.close();
+    const facts = exitFacts(end, this.spec.command, this.spec.cwd);
+    if (facts.spawnError) appendNote(this.spec.logPath, facts.spawnError);
     const stop = this.stopping ? await this.stopping : null;
-    const logError =
-      sink.error && `cannot write the log ${this.spec.logPath}: ${sink.error.message}`;
     return {
-      exitCode: code,
-      signal,
+      ...facts,
+      spawnError: facts.spawnError ?? (end === null ? lostReason : null),
       stoppedBy: this.stoppedBy,
-      logBytes: sink.bytes,
-      logTruncated: sink.truncated,
+      logBytes: follower.bytes,
+      logTruncated: follower.truncated,
       adopted: false,
       stop,
-      // An attempt whose output cannot be kept is not a success: it fails (and is retried).
-      spawnError: spawnError ?? logError ?? null,
     };
   }
 }
 
-function waitForClose(child: ReturnType<typeof spawn>, ms: number): Promise<void> {
-  const open = [child.stdout, child.stderr].filter((s) => s && !s.closed);
-  if (open.length === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      for (const s of open) s?.destroy();
-      resolve();
-    }, ms);
-    let pending = open.length;
-    for (const s of open) {
-      s?.once('close', () => {
-        if (--pending > 0) return;
-        clearTimeout(timer);
-        resolve();
-      });
-    }
-  });
-}
-
+/**
+ * An attempt that a goose-flow process now gone started: its goose runs on under its keeper. This
+ * follows its log, keeps its deadline and heartbeats, and reads how it ended from `<n>.exit`.
+ */
 class AdoptedAttempt implements AttemptProcess {
+  readonly started: Promise<ProcessIdentity | null>;
   readonly exit: Promise<AttemptExit>;
   private stoppedBy: StopReason | null = null;
   private stopping: Promise<KillReport> | null = null;
 
   constructor(
-    readonly identity: ProcessIdentity,
-    private readonly spec: Pick<AttemptSpec, 'deadlineAt' | 'graceMs' | 'heartbeatMs'>,
+    private readonly identity: ProcessIdentity,
+    private readonly spec: AdoptSpec,
     hooks: AttemptHooks,
   ) {
+    this.started = Promise.resolve(identity);
     this.exit = this.watch(hooks);
   }
 
@@ -178,27 +174,64 @@ class AdoptedAttempt implements AttemptProcess {
     return this.stopping;
   }
 
-  // Not our child: nobody tells us when it exits, so poll its identity.
+  // Not our child: poll its identity, and the keeper's record of how it ended.
   private async watch(hooks: AttemptHooks): Promise<AttemptExit> {
+    const follower = new LogFollower(this.spec.logPath, this.spec.logCapBytes, {
+      onSessionId: hooks.onSessionId,
+      onCapped: hooks.onLogCapped,
+    });
     let lastBeat = Date.now();
-    while (isAlive(this.identity)) {
-      if (Date.now() >= this.spec.deadlineAt) await this.stop('timeout');
+    while (isAlive(this.identity) && readEnd(this.spec.logPath) === null) {
+      if (Date.now() >= this.spec.deadlineAt) void this.stop('timeout');
       if (Date.now() - lastBeat >= this.spec.heartbeatMs) {
         hooks.onHeartbeat?.();
         lastBeat = Date.now();
       }
       await delay(200);
     }
+    const end = await endOf(this.spec.logPath);
     if (groupAlive(this.identity.pid))
       await (this.stopping ?? terminateGroup(this.identity.pid, this.spec.graceMs));
+    follower.close();
     const stop = this.stopping ? await this.stopping : null;
-    const base = { exitCode: null, signal: null, logBytes: 0, logTruncated: false, adopted: true };
-    return { ...base, spawnError: null, stoppedBy: this.stoppedBy, stop };
+    if (!this.stoppedBy && timedOutByKeeper(this.spec.logPath)) this.stoppedBy = 'timeout';
+    return {
+      ...exitFacts(end, 'goose'),
+      stoppedBy: this.stoppedBy,
+      logBytes: follower.bytes,
+      logTruncated: follower.truncated,
+      adopted: true,
+      stop,
+    };
   }
 }
 
+/** How long a waiter may take to record the end of a goose that has gone. */
+const RECORD_WAIT_MS = 3_000;
+
+/** The end the keeper recorded; waits a moment for a goose that has just gone. Null: none. */
+export async function endOf(logPath: string): Promise<KeptEnd | null> {
+  const until = Date.now() + RECORD_WAIT_MS;
+  for (;;) {
+    const end = readEnd(logPath);
+    if (end !== null || Date.now() >= until) return end;
+    await delay(50);
+  }
+}
+
+const keeper = new Keeper();
+
 export const processSupervisor: Supervisor = {
-  start: (spec, hooks) => new ChildAttempt(spec, hooks),
+  prepare: (spec) => {
+    // The log file exists, owner-only, before goose opens it (and before anything follows it).
+    mkdirSync(dirname(spec.logPath), { recursive: true, mode: 0o700 });
+    closeSync(openSync(spec.logPath, 'a', 0o600));
+    const { identity, start } = keeper.keeperFor({ ...spec, base: attemptBase(spec.logPath) });
+    return {
+      keeper: identity,
+      start: (hooks) => new KeptAttempt(spec, hooks, start),
+    };
+  },
   adopt: (identity, spec, hooks) => new AdoptedAttempt(identity, spec, hooks),
   killTree: async (identity, graceMs) => {
     // Linux never reuses a pid while a group of that id exists: if the pid now names another

@@ -62,6 +62,8 @@ export interface AttemptRow {
   status: string;
   pid: number | null;
   pid_start_time: string | null;
+  keeper_pid: number | null;
+  keeper_start_time: string | null;
   started_at: number;
   ended_at: number | null;
   deadline_at: number;
@@ -80,6 +82,7 @@ export function toAttempt(r: AttemptRow): Attempt {
     number: r.number,
     status: r.status as AttemptStatus,
     process: r.pid === null ? null : { pid: r.pid, startTime: r.pid_start_time },
+    keeper: r.keeper_pid === null ? null : { pid: r.keeper_pid, startTime: r.keeper_start_time },
     startedAt: r.started_at,
     endedAt: r.ended_at,
     deadlineAt: r.deadline_at,

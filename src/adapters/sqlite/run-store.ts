@@ -273,14 +273,16 @@ export class SqliteRunStore implements RunStore {
         assertTransition(runId, run.status, 'running');
         this.statements
           .get(
-            `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, started_at, deadline_at, heartbeat_at, log_path)
-           VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO attempts (run_id, number, status, pid, pid_start_time, keeper_pid, keeper_start_time, started_at, deadline_at, heartbeat_at, log_path)
+           VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             runId,
             a.number,
             a.process?.pid ?? null,
             a.process?.startTime ?? null,
+            a.keeper?.pid ?? null,
+            a.keeper?.startTime ?? null,
             a.startedAt,
             a.deadlineAt,
             a.startedAt,
@@ -329,6 +331,35 @@ export class SqliteRunStore implements RunStore {
           );
         this.insertEvent(runId, { ...event, attempt: number });
         return this.transition(runId, next.to, next.patch, next.event);
+      })
+      .immediate();
+  }
+
+  recordProcess(runId: string, number: number, process: ProcessIdentity): void {
+    this.statements
+      .get('UPDATE attempts SET pid = ?, pid_start_time = ? WHERE run_id = ? AND number = ?')
+      .run(process.pid, process.startTime, runId, number);
+  }
+
+  withdrawAttempt(runId: string, number: number, reason: string): Run | null {
+    return this.db
+      .transaction(() => {
+        const run = this.mustGet(runId);
+        if (run.status !== 'running' || run.attemptCount !== number) return null;
+        this.statements
+          .get('DELETE FROM attempts WHERE run_id = ? AND number = ?')
+          .run(runId, number);
+        this.statements
+          .get(
+            `UPDATE runs SET status = 'retrying', attempt_count = ?, next_attempt_at = ? WHERE id = ?`,
+          )
+          .run(number - 1, this.clock.now(), runId);
+        this.insertEvent(runId, {
+          type: EventType.attemptWithdrawn,
+          attempt: number,
+          data: { reason },
+        });
+        return this.mustGet(runId);
       })
       .immediate();
   }

@@ -49,14 +49,15 @@ export function judgeAttempt(exit: AttemptExit, cancelRequested: boolean): Attem
       event: { type: EventType.attemptSucceeded, data: facts },
     };
   }
-  if (exit.adopted) {
-    // A process we re-adopted was not our child: its exit status is not knowable.
+  if (exit.exitCode === null && exit.signal === null) {
+    // Its keeper recorded no end: the keeper itself was killed, or the machine went down.
     return {
       end: { ...base, status: AttemptStatus.lost, failure: AttemptFailure.exitUnknown },
       event: {
         type: EventType.attemptLost,
         data: {
-          reason: 'exit status unknown: the process was re-adopted after goose-flow restarted',
+          reason:
+            'exit status unknown: goose ended with no record of how (its keeper was gone too)',
         },
       },
     };

@@ -12,13 +12,14 @@ import type {
   ScheduleRunSummary,
   StartedRun,
 } from '../contract.js';
-import type { NewRun, RunQuery } from '../ports.js';
+import type { AttemptRecords, NewRun, RunQuery } from '../ports.js';
 import { RunDriver, type DriverDeps } from './run-driver.js';
 import { claimOrphan, findOrphans, type OrphanPolicy } from './recovery.js';
 
 export interface EmbeddedEngineDeps extends DriverDeps {
   readonly isAlive: (identity: ProcessIdentity) => boolean;
   readonly orphans: OrphanPolicy;
+  readonly attempts: AttemptRecords;
 }
 
 /** A run recovery claimed: resume it, watching `adopt` first when its attempt still lives. */

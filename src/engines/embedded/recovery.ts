@@ -1,9 +1,8 @@
 import type { Attempt, ProcessIdentity, Run } from '../../domain/run.js';
 import { AttemptStatus, EventType } from '../../domain/run.js';
-import { AttemptFailure } from '../../domain/retry-policy.js';
 import { RunStatus } from '../../domain/run-status.js';
-import type { RunStore, Supervisor } from '../ports.js';
-import { nextStep, transitionFor } from './attempt-outcome.js';
+import type { AttemptRecords, RecordedEnd, RunStore, Supervisor } from '../ports.js';
+import { judgeAttempt, nextStep, transitionFor } from './attempt-outcome.js';
 
 export type OrphanPolicy = 'adopt' | 'kill';
 
@@ -15,6 +14,8 @@ export interface RecoveryDeps {
   readonly orphans: OrphanPolicy;
   readonly now: () => number;
   readonly logBytesOf: (path: string) => number;
+  /** What the keepers recorded about attempts (their pid and end files). */
+  readonly attempts: AttemptRecords;
 }
 
 /** What the new owner must do with a run it claimed. */
@@ -63,55 +64,82 @@ export async function claimOrphan(deps: RecoveryDeps, run: Run): Promise<Resumpt
   if (run.status !== RunStatus.running || !attempt || attempt.status !== AttemptStatus.running) {
     return { kind: 'continue' };
   }
-  const alive = attempt.process !== null && deps.isAlive(attempt.process);
-  if (alive && deps.orphans === 'adopt' && run.cancelRequestedAt === null)
-    return { kind: 'adopt', attempt };
-  if (attempt.process) {
-    // Kill what is left: the leader if it lives, and any grandchildren still in its group.
-    const report = await deps.supervisor.killTree(attempt.process, run.options.graceMs);
-    if (alive) {
-      deps.store.appendEvent(run.id, {
-        type: EventType.processKilled,
-        attempt: attempt.number,
-        data: {
-          reason: run.cancelRequestedAt ? 'cancel' : 'orphan policy: kill',
-          escalated: report.escalated,
-        },
-      });
-    }
+  const found = attempt.process ?? (await deps.attempts.findStarted(attempt));
+  if (found === 'never') {
+    deps.store.withdrawAttempt(
+      run.id,
+      attempt.number,
+      'the goose-flow process that recorded it died before its keeper started goose',
+    );
+    return { kind: 'continue' };
   }
-  return settleLostAttempt(deps, run, attempt, alive);
+  if (found !== attempt.process) deps.store.recordProcess(run.id, attempt.number, found);
+  const alive = deps.attempts.endOf(attempt) === null && deps.isAlive(found);
+  if (alive && deps.orphans === 'adopt' && run.cancelRequestedAt === null)
+    return { kind: 'adopt', attempt: { ...attempt, process: found } };
+  if (alive) {
+    const report = await deps.supervisor.killTree(found, run.options.graceMs);
+    deps.store.appendEvent(run.id, {
+      type: EventType.processKilled,
+      attempt: attempt.number,
+      data: {
+        reason: run.cancelRequestedAt ? 'cancel' : 'orphan policy: kill',
+        escalated: report.escalated,
+      },
+    });
+  } else {
+    // goose has ended: what it left in its group goes too.
+    await deps.supervisor.killTree(found, run.options.graceMs);
+  }
+  const end = await deps.attempts.waitForEnd(attempt);
+  return settleFound(deps, run, attempt, end, alive);
 }
 
-function settleLostAttempt(
+/**
+ * Settles the attempt from what its keeper recorded — the real exit status, even when goose
+ * ended while no goose-flow process was alive — or as lost when nothing was recorded.
+ */
+function settleFound(
   deps: RecoveryDeps,
   run: Run,
   attempt: Attempt,
-  wasAlive: boolean,
+  end: RecordedEnd | null,
+  killedHere: boolean,
 ): Resumption {
   const cancelled = run.cancelRequestedAt !== null;
-  const end = {
-    status: cancelled ? AttemptStatus.cancelled : AttemptStatus.lost,
-    exitCode: null,
-    signal: null,
-    failure: cancelled ? null : AttemptFailure.lost,
-    logBytes: deps.logBytesOf(attempt.logPath),
-    logTruncated: attempt.logTruncated,
-  };
-  const reason = wasAlive
-    ? 'the goose-flow process that owned it died; the orphaned process was killed'
-    : 'the process vanished while no goose-flow process was watching it';
-  const step = nextStep(run, attempt.number, end);
-  const event = {
-    type: cancelled ? EventType.processKilled : EventType.attemptLost,
-    data: { reason },
-  };
+  const stoppedBy = cancelled ? 'cancel' : end?.timedOut ? 'timeout' : null;
+  const verdict = judgeAttempt(
+    {
+      exitCode: end?.exitCode ?? null,
+      signal: end?.signal ?? null,
+      spawnError: end?.spawnError ?? null,
+      stoppedBy,
+      stop: null,
+      adopted: true,
+      logBytes: deps.logBytesOf(attempt.logPath),
+      logTruncated: attempt.logTruncated,
+    },
+    cancelled,
+  );
+  const reason =
+    end === null
+      ? killedHere
+        ? 'the goose-flow process that owned it died; the orphaned process was killed and no exit status was recorded'
+        : 'goose ended with no record of how: its keeper was gone too (killed, or the machine went down)'
+      : killedHere
+        ? 'the goose-flow process that owned it died; the orphaned process was killed'
+        : 'goose ended while no goose-flow process watched it; its keeper recorded how';
+  const event =
+    verdict.end.status === AttemptStatus.lost
+      ? { type: EventType.attemptLost, data: { reason } }
+      : { ...verdict.event, data: { ...verdict.event.data, recovered: reason } };
+  const step = nextStep(run, attempt.number, verdict.end);
   deps.store.endAttempt(
     run.id,
     attempt.number,
-    end,
+    verdict.end,
     event,
-    transitionFor(step, attempt.number, deps.now(), null),
+    transitionFor(step, attempt.number, deps.now(), verdict.end.exitCode),
   );
   return step.kind === 'retry' ? { kind: 'continue' } : { kind: 'settled' };
 }

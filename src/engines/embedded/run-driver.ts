@@ -145,6 +145,10 @@ export class RunDriver {
     }
   }
 
+  /**
+   * Records the attempt — with the keeper that will start it — before anything starts, so every
+   * goose ever started is known to the store; then has the keeper start it, and records its pid.
+   */
   private async startAttempt(
     run: Run,
     number: number,
@@ -164,26 +168,35 @@ export class RunDriver {
       graceMs: run.options.graceMs,
       heartbeatMs: this.deps.heartbeatMs,
     };
-    const proc = this.deps.supervisor.start(spec, this.hooks(run.id, number, observer));
-    entry.proc = proc;
-    const process = proc.identity.pid > 0 ? proc.identity : null;
+    const prepared = this.deps.supervisor.prepare(spec);
     let recorded: Run;
     try {
       recorded = await this.persist('attempt start', () =>
-        store.startAttempt(run.id, { number, process, startedAt, deadlineAt, logPath }),
+        store.startAttempt(run.id, {
+          number,
+          process: null,
+          keeper: prepared.keeper,
+          startedAt,
+          deadlineAt,
+          logPath,
+        }),
       );
     } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      // The run was cancelled between our read and this write: its process must not live on.
-      await proc.stop('cancel');
-      await proc.exit;
-      return null;
+      // The run was cancelled between our read and this write: nothing was started.
+      if (err instanceof ConflictError) return null;
+      throw err;
     }
-    // A kill request that arrived while the attempt was being started finds no pid to signal.
+    const proc = prepared.start(this.hooks(run.id, number, observer));
+    entry.proc = proc;
+    // A kill request that arrived while the attempt was being recorded finds no pid to signal.
     if (recorded.cancelRequestedAt !== null) void proc.stop('cancel');
+    const identity = await proc.started;
+    if (identity) {
+      await this.persist('attempt process', () => store.recordProcess(run.id, number, identity));
+    }
     observer.onEvent?.(EventType.attemptStarted, {
       attempt: number,
-      pid: proc.identity.pid,
+      pid: identity?.pid ?? null,
       logPath,
     });
     return proc;
@@ -196,6 +209,8 @@ export class RunDriver {
         deadlineAt: attempt.deadlineAt,
         graceMs: run.options.graceMs,
         heartbeatMs: this.deps.heartbeatMs,
+        logPath: attempt.logPath,
+        logCapBytes: run.options.logCapBytes,
       },
       this.hooks(run.id, attempt.number, {}),
     );
@@ -249,11 +264,7 @@ export class RunDriver {
     proc: AttemptProcess,
     observer: RunObserver = {},
   ): Promise<Run> {
-    const exited: AttemptExit = await proc.exit;
-    // An adopted process wrote its log through a pipe that died with the old owner.
-    const exit = exited.adopted
-      ? { ...exited, logBytes: this.deps.logBytesOf(this.deps.logPathFor(run.id, number)) }
-      : exited;
+    const exit: AttemptExit = await proc.exit;
     const fresh = this.mustGet(run.id);
     const verdict = judgeAttempt(exit, fresh.cancelRequestedAt !== null);
     const step = nextStep(fresh, number, verdict.end);

@@ -99,39 +99,40 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
     const logPath = deps.logPathFor(runId, attempt);
     let sessionId: string | null = null;
     let tail = Buffer.alloc(0);
+    let pid: number | null = null;
     const beat = (): AttemptBeat => ({
       attempt,
       host,
-      pid: proc.identity.pid > 0 ? proc.identity.pid : null,
+      pid,
       logPath,
       sessionId,
       tail: tail.toString('utf8'),
     });
-    const proc = deps.supervisor.start(
-      {
+    const proc = deps.supervisor
+      .prepare({
         ...command,
         logPath,
         logCapBytes: options.logCapBytes,
         deadlineAt: Date.now() + options.timeoutMs,
         graceMs: options.graceMs,
         heartbeatMs: options.heartbeatMs,
-      },
-      {
+      })
+      .start({
         onSessionId: (id) => void (sessionId = id),
         onOutput: (chunk) => {
           tail = Buffer.concat([tail, chunk]);
           if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
         },
-      },
-    );
-    const pgid = proc.identity.pid > 0 ? proc.identity.pid : null;
+      });
+    pid = (await proc.started)?.pid ?? null;
+    const pgid = pid;
     if (pgid) deps.reaper?.watch(pgid);
     ctx.heartbeat(beat());
     // Heartbeats carry cancellation back: beat every second (the worker sends at most that often).
     const beating = setInterval(() => ctx.heartbeat(beat()), HEARTBEAT_EVERY_MS);
     await report({
       phase: 'started',
-      pid: proc.identity.pid > 0 ? proc.identity.pid : null,
+      pid,
       logPath,
     });
     const onCancel = () => void proc.stop('cancel');
