@@ -29,7 +29,8 @@ import { TemporalSchedules } from './engines/temporal/schedules.js';
 import { VisibilityFeed } from './engines/temporal/feed.js';
 import { connectTemporal, type TemporalTarget } from './engines/temporal/connection.js';
 import { createActivities } from './engines/temporal/activities.js';
-import { startWorker, type GooseWorker } from './engines/temporal/worker.js';
+import { homeQueue, startWorker, type GooseWorker } from './engines/temporal/worker.js';
+import { attemptOnThisHost } from './adapters/process/attempt-records.js';
 import { temporalSpecShape, temporalSpecWarnings } from './engines/temporal/spec-mapping.js';
 
 export async function openTemporalApp(
@@ -68,6 +69,7 @@ export async function openTemporalApp(
     heartbeatMs: config.run.heartbeatMs,
     readSnapshot: readSnapshotFiles,
     executing,
+    hostDefaultCwd: dataDir.work,
   });
   const scheduleBackend = new TemporalSchedules(engine, systemClock);
   engine.schedules = scheduleBackend;
@@ -136,8 +138,13 @@ export async function openTemporalApp(
       // If this worker dies, its attempts die with it (no duplicate goose beside Temporal's retry).
       const reaper = startReaper(config.run.graceMs);
       reapers.push(reaper);
+      // Only the workers of this host and data dir poll it: an attempt whose worker died resumes
+      // here, where its goose may still run.
+      const home = homeQueue(target.taskQueue, dataDir.root);
       const activities = createActivities({
         worker: identity,
+        home,
+        found: (runId, attempt, logPath) => attemptOnThisHost(runId, attempt, logPath),
         reaper,
         executing,
         supervisor: processSupervisor,
@@ -159,6 +166,7 @@ export async function openTemporalApp(
       const worker = await startWorker(target, activities, {
         maxConcurrent: opts.maxConcurrent,
         identity,
+        home,
         env,
         warn: (message, meta) => warn(`temporal: ${message}`, meta ?? {}),
       });

@@ -238,6 +238,11 @@ export interface AttemptRecords {
   waitForEnd(attempt: Attempt): Promise<RecordedEnd | null>;
 }
 
+/** An attempt a worker finds on its own host: a goose still running, or the end its keeper recorded. */
+export type FoundAttempt =
+  | { readonly kind: 'running'; readonly identity: ProcessIdentity; readonly startedAt: number }
+  | { readonly kind: 'ended'; readonly exit: AttemptExit };
+
 export interface NewSchedule {
   readonly id: string;
   readonly spec: ScheduleSpec;

@@ -110,6 +110,22 @@ describe('process supervisor', () => {
     expect(exit.spawnError).toMatch(/ENOENT/);
   });
 
+  it('names a missing working directory as such (not as a missing goose)', async () => {
+    const missing = join(dir, 'no-such-dir');
+    const exit = await start(spec({}, { cwd: missing }), {}).exit;
+    expect(exit.spawnError).toContain(`the working directory ${missing} does not exist`);
+    expect(exit.spawnError).not.toMatch(/ENOENT/);
+  });
+
+  it('records how goose ended next to its log, for a goose-flow that is not there to see it', async () => {
+    const proc = start(spec({ STANDIN_EXIT: '3' }), {});
+    const identity = await proc.started;
+    expect(identity?.pid).toBeGreaterThan(0);
+    expect(await proc.exit).toMatchObject({ exitCode: 3, signal: null });
+    expect(readFileSync(join(dir, 'attempt.pid'), 'utf8')).toBe(`${identity!.pid}\n`);
+    expect(readFileSync(join(dir, 'attempt.exit'), 'utf8')).toBe('3\n');
+  });
+
   async function waitForPids(n: number): Promise<void> {
     const until = Date.now() + 10_000;
     while (readPids(join(dir, 'pids')).length < n) {

@@ -3,10 +3,10 @@
  * file, checked against the process's own environment so a reused pid is never taken for it) and
  * how it ended (its exit file).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Attempt, ProcessIdentity } from '../../domain/run.js';
-import type { AttemptRecords, RecordedEnd } from '../../engines/ports.js';
-import { failureText, readEnd, readPid, timedOutByKeeper } from './attempt-files.js';
+import type { AttemptRecords, FoundAttempt, RecordedEnd } from '../../engines/ports.js';
+import { attemptBase, failureText, readEnd, readPid, timedOutByKeeper } from './attempt-files.js';
 import { identify, isAlive } from './proc.js';
 
 /** How long a living keeper may take to start a request before it is taken as never received. */
@@ -18,7 +18,7 @@ const GONE = 'gone';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function endOf(attempt: Attempt): RecordedEnd | null {
+function endOf(attempt: Pick<Attempt, 'logPath'>): RecordedEnd | null {
   const end = readEnd(attempt.logPath);
   if (end === null) return null;
   const timedOut = timedOutByKeeper(attempt.logPath);
@@ -33,7 +33,7 @@ function endOf(attempt: Attempt): RecordedEnd | null {
 }
 
 /** The process with this pid is the attempt's goose (its environment names the run and attempt). */
-function isGooseOf(pid: number, attempt: Attempt): boolean {
+function isGooseOf(pid: number, attempt: Pick<Attempt, 'runId' | 'number'>): boolean {
   try {
     const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     return (
@@ -77,3 +77,49 @@ export const keptAttempts: AttemptRecords = {
     }
   },
 };
+
+/**
+ * This attempt on this host (a Temporal worker resuming it after the worker that started it died):
+ * its goose still running, or the end its keeper recorded; null when it never started here.
+ */
+export function attemptOnThisHost(
+  runId: string,
+  number: number,
+  logPath: string,
+): FoundAttempt | null {
+  const end = endOf({ logPath });
+  if (end !== null) {
+    return {
+      kind: 'ended',
+      exit: {
+        exitCode: end.exitCode,
+        signal: end.signal,
+        spawnError: end.spawnError,
+        stoppedBy: end.timedOut ? 'timeout' : null,
+        stop: null,
+        adopted: true,
+        logBytes: sizeOf(logPath),
+        logTruncated: false,
+      },
+    };
+  }
+  const pid = readPid(logPath);
+  if (pid === null || !isGooseOf(pid, { runId, number })) return null;
+  const identity = identify(pid);
+  if (!isAlive(identity)) return null;
+  let startedAt = Date.now();
+  try {
+    startedAt = statSync(`${attemptBase(logPath)}.pid`).mtimeMs;
+  } catch {
+    /* keep now */
+  }
+  return { kind: 'running', identity, startedAt };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

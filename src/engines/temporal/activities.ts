@@ -3,7 +3,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { AttemptStatus, type Run } from '../../domain/run.js';
 import { RunStatus } from '../../domain/run-status.js';
 import { AttemptFailure } from '../../domain/retry-policy.js';
-import type { AttemptExit, Supervisor } from '../ports.js';
+import type { AttemptExit, FoundAttempt, Supervisor } from '../ports.js';
 import { judgeAttempt } from '../embedded/attempt-outcome.js';
 import {
   ATTEMPT_SIGNAL,
@@ -36,6 +36,10 @@ export interface ActivityDeps {
   readonly reaper?: { watch(pgid: number): void; unwatch(pgid: number): void };
   /** Runs whose attempt runs here now (a stopping `serve` cancels them). */
   readonly executing?: Set<string>;
+  /** The task queue only this host's workers poll (where an attempt whose worker died resumes). */
+  readonly home?: string;
+  /** This attempt on this host already: a goose still running, or the end its keeper recorded. */
+  readonly found?: (runId: string, attempt: number, logPath: string) => FoundAttempt | null;
 }
 
 /** The activity runs one attempt with E1's supervisor: heartbeats while the process lives, kills the tree when cancelled. */
@@ -59,7 +63,7 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
     runId: string,
     input: GooseJobInput,
   ): Promise<GooseJobResult> {
-    const attempt = ctx.info.attempt;
+    const attempt = input.attempt ?? ctx.info.attempt;
     const { options } = input;
     const report = (r: Omit<AttemptReport, 'attempt' | 'at' | 'host'>) =>
       signal(ctx, runId, { ...r, attempt, at: Date.now(), host, worker: deps.worker });
@@ -103,48 +107,72 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
     const beat = (): AttemptBeat => ({
       attempt,
       host,
+      ...(deps.home ? { home: deps.home } : {}),
       pid,
       logPath,
       sessionId,
       tail: tail.toString('utf8'),
     });
-    const proc = deps.supervisor
-      .prepare({
-        ...command,
-        logPath,
-        logCapBytes: options.logCapBytes,
-        deadlineAt: Date.now() + options.timeoutMs,
-        graceMs: options.graceMs,
-        heartbeatMs: options.heartbeatMs,
-      })
-      .start({
-        onSessionId: (id) => void (sessionId = id),
-        onOutput: (chunk) => {
-          tail = Buffer.concat([tail, chunk]);
-          if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
-        },
-      });
-    pid = (await proc.started)?.pid ?? null;
-    const pgid = pid;
-    if (pgid) deps.reaper?.watch(pgid);
-    ctx.heartbeat(beat());
-    // Heartbeats carry cancellation back: beat every second (the worker sends at most that often).
-    const beating = setInterval(() => ctx.heartbeat(beat()), HEARTBEAT_EVERY_MS);
-    await report({
-      phase: 'started',
-      pid,
-      logPath,
-    });
-    const onCancel = () => void proc.stop('cancel');
-    if (ctx.cancellationSignal.aborted) onCancel();
-    ctx.cancellationSignal.addEventListener('abort', onCancel);
+    const hooks = {
+      onSessionId: (id: string) => void (sessionId = id),
+      onOutput: (chunk: Buffer) => {
+        tail = Buffer.concat([tail, chunk]);
+        if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+      },
+    };
+    // This host may hold this attempt already: its worker died (its reaper too) while goose ran
+    // on under its keeper. Re-attach to that goose, or take the end its keeper recorded — never
+    // start a second one.
+    const found = deps.found?.(runId, attempt, logPath) ?? null;
     let exit: AttemptExit;
-    try {
-      exit = await proc.exit;
-    } finally {
-      if (pgid) deps.reaper?.unwatch(pgid);
-      clearInterval(beating);
-      ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    if (found?.kind === 'ended') {
+      exit = found.exit;
+    } else {
+      const proc =
+        found?.kind === 'running'
+          ? deps.supervisor.adopt(
+              found.identity,
+              {
+                deadlineAt: found.startedAt + options.timeoutMs,
+                graceMs: options.graceMs,
+                heartbeatMs: options.heartbeatMs,
+                logPath,
+                logCapBytes: options.logCapBytes,
+              },
+              hooks,
+            )
+          : deps.supervisor
+              .prepare({
+                ...command,
+                logPath,
+                logCapBytes: options.logCapBytes,
+                deadlineAt: Date.now() + options.timeoutMs,
+                graceMs: options.graceMs,
+                heartbeatMs: options.heartbeatMs,
+              })
+              .start(hooks);
+      pid = (await proc.started)?.pid ?? null;
+      const pgid = pid;
+      if (pgid) deps.reaper?.watch(pgid);
+      ctx.heartbeat(beat());
+      // Heartbeats carry cancellation back: beat every second (the worker sends at most that often).
+      const beating = setInterval(() => ctx.heartbeat(beat()), HEARTBEAT_EVERY_MS);
+      await report({
+        phase: 'started',
+        pid,
+        logPath,
+        ...(found?.kind === 'running' ? { reattached: true } : {}),
+      });
+      const onCancel = () => void proc.stop('cancel');
+      if (ctx.cancellationSignal.aborted) onCancel();
+      ctx.cancellationSignal.addEventListener('abort', onCancel);
+      try {
+        exit = await proc.exit;
+      } finally {
+        if (pgid) deps.reaper?.unwatch(pgid);
+        clearInterval(beating);
+        ctx.cancellationSignal.removeEventListener('abort', onCancel);
+      }
     }
     const verdict = judgeAttempt(exit, ctx.cancellationSignal.aborted);
     const { end } = verdict;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   WorkflowNotFoundError,
   type WorkflowExecutionDescription,
@@ -55,6 +56,11 @@ export interface TemporalEngineDeps {
   readonly readSnapshot: (entry: string) => RecipeFile[];
   /** Runs whose attempt this process's worker executes right now (filled by its activities). */
   readonly executing?: ReadonlySet<string>;
+  /**
+   * This host's default working directory (`<data dir>/work`): a run that uses it is shipped with
+   * none, and each worker uses its own host's default.
+   */
+  readonly hostDefaultCwd?: string;
 }
 
 /** Payloads warn at 256 KB and fail at 2 MB: refuse a recipe that would come near. */
@@ -121,7 +127,11 @@ export class TemporalEngine implements Engine {
           timeoutMs: options.timeoutMs,
           graceMs: options.graceMs,
           heartbeatMs: this.deps.heartbeatMs,
-          cwd: options.cwd,
+          cwd:
+            this.deps.hostDefaultCwd !== undefined &&
+            resolve(options.cwd) === resolve(this.deps.hostDefaultCwd)
+              ? null
+              : options.cwd,
           logCapBytes: options.logCapBytes,
           retry: options.retryPolicy,
         },

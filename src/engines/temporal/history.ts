@@ -87,7 +87,14 @@ export function buildTimeline(
         event.workflowExecutionSignaledEventAttributes.input?.payloads?.[0],
       );
       if (!report) continue;
-      if (report.phase === 'started') {
+      if (report.phase === 'started' && report.reattached) {
+        // A worker on the attempt's host took up its goose after the one that started it died.
+        push(report.at, EventType.attemptAdopted, report.attempt, {
+          pid: report.pid ?? null,
+          host: report.host,
+          worker: report.worker ?? null,
+        });
+      } else if (report.phase === 'started') {
         loseOpenAttempts(
           at,
           report.attempt,

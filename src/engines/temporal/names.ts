@@ -58,6 +58,8 @@ export interface GooseJobInput {
   readonly followSource: boolean;
   readonly params: Readonly<Record<string, string>>;
   readonly options: GooseJobOptions;
+  /** The attempt's number (the workflow counts them; absent: Temporal's own attempt). */
+  readonly attempt?: number;
 }
 
 /** What the activity tells its workflow about one attempt (a signal, so it lands in the history). */
@@ -79,12 +81,22 @@ export interface AttemptReport {
   readonly logBytes?: number;
   readonly logTruncated?: boolean;
   readonly willRetry?: boolean;
+  /** A worker on the attempt's host took up a goose that a worker now gone had started. */
+  readonly reattached?: boolean;
 }
+
+/**
+ * How long an attempt whose worker died waits for a worker of its own host (whose goose may run on
+ * under its keeper) before it counts as lost and is retried on any host.
+ */
+export const HOME_WAIT_MS = 30_000;
 
 /** Heartbeat details: the live attempt, readable with `describe()` while it runs. */
 export interface AttemptBeat {
   readonly attempt: number;
   readonly host: string;
+  /** The task queue only the workers of this host (and data dir) poll: where a resume goes. */
+  readonly home?: string;
   readonly pid: number | null;
   readonly logPath: string;
   readonly sessionId: string | null;

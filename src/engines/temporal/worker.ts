@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { EnvironmentError } from '../../domain/errors.js';
@@ -27,6 +30,15 @@ function bundlePath(env: NodeJS.ProcessEnv): string {
     );
   }
   return found;
+}
+
+/**
+ * The task queue of this host and data dir: only its workers poll it, so an attempt whose worker
+ * died resumes where its goose may still run (and its files are).
+ */
+export function homeQueue(taskQueue: string, dataDir: string): string {
+  const dir = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12);
+  return `${taskQueue}@${hostname()}:${dir}`;
 }
 
 export interface GooseWorker {
@@ -64,6 +76,8 @@ export async function startWorker(
     /** null: no limit of goose-flow's (Temporal needs a number: NO_LIMIT_SLOTS). */
     maxConcurrent: number | null;
     identity: string;
+    /** A second task queue, polled for this host's attempts only (activities, no workflows). */
+    home?: string;
     env?: NodeJS.ProcessEnv;
     warn?: (message: string, meta?: Record<string, unknown>) => void;
   },
@@ -88,12 +102,28 @@ export async function startWorker(
     // KILL) and Temporal retries them on another worker, or on this one after a restart.
     shutdownGraceTime: '1s',
   });
-  const done = worker.run().finally(() => connection.close());
+  const homeWorker = opts.home
+    ? await Worker.create({
+        connection,
+        namespace: target.namespace,
+        taskQueue: opts.home,
+        activities,
+        identity: opts.identity,
+        maxConcurrentActivityTaskExecutions: opts.maxConcurrent ?? NO_LIMIT_SLOTS,
+        maxHeartbeatThrottleInterval: '1s',
+        defaultHeartbeatThrottleInterval: '1s',
+        shutdownGraceTime: '1s',
+      })
+    : null;
+  const all = [worker, ...(homeWorker ? [homeWorker] : [])];
+  const done = Promise.all(all.map((w) => w.run()))
+    .then(() => undefined)
+    .finally(() => connection.close());
   return {
     identity: opts.identity,
     done,
     shutdown: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };
