@@ -162,6 +162,22 @@ describe('recovery after goose-flow is killed with SIGKILL', () => {
     }
   });
 
+  it('the deadline survives: with no goose-flow alive, the keeper stops goose at its timeout, and the attempt is timed out', async () => {
+    const recipe = box.recipe('late.yaml', { sleep: 120, children: 1, lines: 0 });
+    await killGooseFlowMidRun(recipe, ['--timeout', '3s', '--grace', '500ms', '--retries', '0'], 3);
+    // Nobody watches: the keeper keeps the deadline (TERM to goose's group, grace, KILL).
+    await waitFor(
+      () => livePids(readPids(box.pidfile)).length === 0,
+      30_000,
+      'the keeper to stop goose at its deadline',
+    );
+    const recovered = await cli(['recover'], box.env);
+    expect(recovered.code, recovered.stderr).toBe(0);
+    const run = await detail();
+    expect(run.status).toBe('timed_out');
+    expect(run.attempts.map((a) => [a.status, a.failure])).toEqual([['timed_out', 'TimedOut']]);
+  });
+
   it('with GOOSE_FLOW_ORPHANS=kill, kills the orphaned tree and settles the run per retry policy', async () => {
     const env = { ...box.env, GOOSE_FLOW_ORPHANS: 'kill' };
     const recipe = box.recipe('orphan.yaml', { sleep: 60, children: 2, lines: 0 });

@@ -1,7 +1,7 @@
 /**
  * Scale-out: two `goose-flow worker` processes (own data dirs, as on two hosts) on one task queue.
- * Runs execute on both; a worker SIGKILLed mid-run takes its attempt down with it (watchdog), and
- * Temporal retries the run on the other worker once the heartbeat times out.
+ * Runs execute on both; a worker SIGKILLed mid-run takes its attempt down with it (its reaper), the
+ * attempt waits 30 s for a worker of its own host, then the run is retried on the other worker.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
