@@ -8,7 +8,7 @@ import { EnvironmentError } from '../../domain/errors.js';
 import { moveSchedules, type MoveReport } from '../../services/engine-move.js';
 import { globalOverrides, printJson } from '../context.js';
 import { withHelp } from '../help.js';
-import { startLocalDevServer, type LocalDevServer } from '../temporal-daemon.js';
+import type { LocalDevServer } from '../temporal-daemon.js';
 
 export function engineCommand(): Command {
   const engine = new Command('engine')
@@ -85,7 +85,11 @@ async function move(source: Config, target: EngineKind): Promise<MoveReport> {
   try {
     // The Temporal side without an address: the data dir's own dev server, for the move only.
     const temporalSide = source.engine === 'temporal' ? source : targetConfig;
-    if (!temporalSide.temporal.address) server = await startLocalDevServer(temporalSide, log);
+    if (!temporalSide.temporal.address) {
+      // Loaded only here: every other command starts without the Temporal SDK.
+      const { startLocalDevServer } = await import('../temporal-daemon.js');
+      server = await startLocalDevServer(temporalSide, log);
+    }
     const options = server
       ? { temporalAddress: server.address, temporalUiPort: server.uiPort }
       : {};
