@@ -297,7 +297,8 @@ export class SqliteRunStore implements RunStore {
         this.insertEvent(runId, {
           type: EventType.attemptStarted,
           attempt: a.number,
-          data: { pid: a.process?.pid ?? null },
+          // Recorded before goose starts: its keeper is known, goose's pid comes with it.
+          data: a.process ? { pid: a.process.pid } : a.keeper ? { keeper: a.keeper.pid } : {},
         });
         return this.mustGet(runId);
       })

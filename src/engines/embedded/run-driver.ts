@@ -203,6 +203,9 @@ export class RunDriver {
   }
 
   private adopt(run: Run, attempt: Attempt, entry: { proc?: AttemptProcess }): AttemptProcess {
+    const hooks = this.hooks(run.id, attempt.number, {});
+    // The session id found before the crash stays; the log is read again from its start.
+    if (run.sessionId !== null) delete hooks.onSessionId;
     const proc = this.deps.supervisor.adopt(
       attempt.process!,
       {
@@ -212,7 +215,7 @@ export class RunDriver {
         logPath: attempt.logPath,
         logCapBytes: run.options.logCapBytes,
       },
-      this.hooks(run.id, attempt.number, {}),
+      hooks,
     );
     entry.proc = proc;
     this.deps.store.appendEvent(run.id, {
