@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capMarker, LogFollower } from '../../src/adapters/process/log-follower.js';
 import { processSupervisor } from '../../src/adapters/process/supervisor.js';
+import { Keeper } from '../../src/adapters/process/keeper.js';
 import type { AttemptHooks, AttemptSpec } from '../../src/engines/ports.js';
 import { isAlive, processStartTime } from '../../src/adapters/process/proc.js';
 import { livePids, readPids, standinPath } from '../support/harness.js';
@@ -133,4 +134,44 @@ describe('process supervisor', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+});
+
+describe('the keeper', () => {
+  it('keeps no memory of attempts that ended (a daemon starts many over its life)', async () => {
+    const keeper = new Keeper();
+    const rss = (pid: number) =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    const once = (i: number) =>
+      new Promise<void>((resolve) => {
+        const log = join(dir, `${i % 20}.log`);
+        const { start } = keeper.keeperFor({
+          base: log.slice(0, -4),
+          logPath: log,
+          cwd: dir,
+          graceMs: 1000,
+          deadlineAt: Date.now() + 60_000,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          command: '/bin/true',
+          args: [],
+        });
+        start((answer) => {
+          if (answer.kind !== 'started') resolve();
+        });
+      });
+    const { identity } = keeper.keeperFor({
+      base: join(dir, 'x'),
+      logPath: join(dir, 'x.log'),
+      cwd: dir,
+      graceMs: 1000,
+      deadlineAt: Date.now(),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      command: '/bin/true',
+      args: [],
+    });
+    for (let i = 0; i < 300; i++) await once(i);
+    const before = rss(identity.pid);
+    for (let i = 0; i < 1500; i++) await once(i);
+    // Without pruning bash's job table, 1,500 attempts grow it by ~360 KB.
+    expect(rss(identity.pid) - before).toBeLessThan(150);
+  }, 60_000);
 });

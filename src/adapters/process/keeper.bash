@@ -66,9 +66,11 @@ waiter() {
   printf 'exited %s %s\n' "$id" "$c" || stop_group "$g" "$grace"
 }
 
-# Forget attempts whose waiter is gone: the table stays as small as what runs.
+# Forget attempts whose waiter is gone: the tables stay as small as what runs. (`jobs` lets bash
+# drop the ended waiters from its own job table too; a script gets no prompt that would.)
 prune() {
   local id
+  jobs >/dev/null
   for id in "${!waiters[@]}"; do
     kill -0 "${waiters[$id]}" || unset -v "waiters[$id]" "bases[$id]" "graces[$id]" "deadlines[$id]"
   done
