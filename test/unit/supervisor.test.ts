@@ -127,6 +127,15 @@ describe('process supervisor', () => {
     expect(readFileSync(join(dir, 'attempt.exit'), 'utf8')).toBe('3\n');
   });
 
+  it("settles a goose whose keeper's waiter was killed (nobody reports its end) as an end unknown", async () => {
+    const proc = start(spec({ STANDIN_SLEEP: '1' }), {});
+    const identity = await proc.started;
+    const stat = readFileSync(`/proc/${identity!.pid}/stat`, 'utf8');
+    const waiter = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    process.kill(waiter, 'SIGKILL');
+    expect(await proc.exit).toMatchObject({ exitCode: null, signal: null, spawnError: null });
+  }, 30_000);
+
   async function waitForPids(n: number): Promise<void> {
     const until = Date.now() + 10_000;
     while (readPids(join(dir, 'pids')).length < n) {

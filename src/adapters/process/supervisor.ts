@@ -79,22 +79,29 @@ class KeptAttempt implements AttemptProcess {
     let started!: (identity: ProcessIdentity | null) => void;
     this.started = new Promise((resolve) => (started = resolve));
     this.exit = new Promise<AttemptExit>((resolve) => {
+      let done = false;
+      const settle = (end: KeptEnd | null, lostReason: string | null) => {
+        if (done) return;
+        done = true;
+        started(null);
+        void this.finish(follower, end, lostReason).then(resolve);
+      };
       start((answer) => {
         if (answer.kind === 'started') {
           this.pid = answer.pid;
-          started(identify(answer.pid));
-          this.arm(hooks);
+          const identity = identify(answer.pid);
+          started(identity);
+          // No record after all (its waiter was killed): judged as an end unknown.
+          this.arm(hooks, identity, () => settle(readEnd(spec.logPath), null));
           return;
         }
-        started(null);
-        const end: KeptEnd | null =
+        settle(
           answer.kind === 'exited'
             ? endFromStatus(answer.status)
             : answer.kind === 'failed'
               ? { kind: 'failed', code: answer.code }
-              : readEnd(spec.logPath);
-        void this.finish(follower, end, answer.kind === 'lost' ? answer.reason : null).then(
-          resolve,
+              : readEnd(spec.logPath),
+          answer.kind === 'lost' ? answer.reason : null,
         );
       });
     });
@@ -110,12 +117,21 @@ class KeptAttempt implements AttemptProcess {
     return this.stopping;
   }
 
-  private arm(hooks: AttemptHooks): void {
+  private arm(hooks: AttemptHooks, identity: ProcessIdentity, unrecorded: () => void): void {
     const untilDeadline = Math.max(0, this.spec.deadlineAt - Date.now());
     // A deadline days ahead is beyond setTimeout's 24.8-day limit: a chained timer keeps it.
     this.timers.push(longTimeout(() => void this.stop('timeout'), untilDeadline));
     const beat = setInterval(() => hooks.onHeartbeat?.(), this.spec.heartbeatMs);
     this.timers.push({ clear: () => clearInterval(beat) });
+    // The keeper's waiter tells us when goose ends; if the waiter was killed, nobody will: a goose
+    // gone for longer than a waiter needs to record it is settled from what is on disk.
+    let goneSince: number | null = null;
+    const watch = setInterval(() => {
+      if (isAlive(identity)) return;
+      goneSince ??= Date.now();
+      if (Date.now() - goneSince >= RECORD_WAIT_MS) unrecorded();
+    }, WATCH_MS);
+    this.timers.push({ clear: () => clearInterval(watch) });
   }
 
   /** goose ended: what it left in its group must not outlive it; then the log is complete. */
@@ -208,6 +224,8 @@ class AdoptedAttempt implements AttemptProcess {
 
 /** How long a waiter may take to record the end of a goose that has gone. */
 const RECORD_WAIT_MS = 3_000;
+/** How often a supervised goose is checked for an end its waiter never reported. */
+const WATCH_MS = 1_000;
 
 /** The end the keeper recorded; waits a moment for a goose that has just gone. Null: none. */
 export async function endOf(logPath: string): Promise<KeptEnd | null> {
