@@ -131,10 +131,18 @@ function readPids() {
   return readFileSync(pidfile, 'utf8').split('\n').filter(Boolean).map(Number);
 }
 
+/**
+ * A live process of this run's stand-in: pids are reused quickly (pid_max may be 32768), so a pid
+ * from the file counts only while its environment names this run's pid file — anything else that
+ * got the pid since is not ours, and is neither counted nor killed.
+ */
 function alive(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') return false;
+    return readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .includes(`STANDIN_PIDFILE=${pidfile}`);
   } catch {
     return false;
   }

@@ -144,17 +144,30 @@ export async function waitFor<T>(
   }
 }
 
+/** Where a list of pids came from: a pid is reused quickly (pid_max may be 32768). */
+const FROM = Symbol('pidfile');
+
 export function readPids(pidfile: string): number[] {
-  if (!existsSync(pidfile)) return [];
-  return readFileSync(pidfile, 'utf8').split('\n').filter(Boolean).map(Number);
+  const pids = existsSync(pidfile)
+    ? readFileSync(pidfile, 'utf8').split('\n').filter(Boolean).map(Number)
+    : [];
+  return Object.assign(pids, { [FROM]: pidfile });
 }
 
-/** Pids that still name a live process (a zombie is dead: it only waits to be reaped). */
+/**
+ * Pids that still name a live process (a zombie is dead: it only waits to be reaped). For pids
+ * read from a stand-in's pid file, only processes of that stand-in count: their environment
+ * names the file. Another process that got the pid since is not ours (and is never killed).
+ */
 export function livePids(pids: number[]): number[] {
+  const pidfile = (pids as number[] & { [FROM]?: string })[FROM];
   return pids.filter((pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') return false;
+      if (pidfile === undefined) return true;
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      return env.includes(`STANDIN_PIDFILE=${pidfile}`);
     } catch {
       return false;
     }
