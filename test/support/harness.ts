@@ -145,13 +145,14 @@ export async function waitFor<T>(
 }
 
 /** Where a list of pids came from: a pid is reused quickly (pid_max may be 32768). */
-const FROM = Symbol('pidfile');
+const FROM = new WeakMap<number[], string>();
 
 export function readPids(pidfile: string): number[] {
   const pids = existsSync(pidfile)
     ? readFileSync(pidfile, 'utf8').split('\n').filter(Boolean).map(Number)
     : [];
-  return Object.assign(pids, { [FROM]: pidfile });
+  FROM.set(pids, pidfile);
+  return pids;
 }
 
 /**
@@ -160,7 +161,7 @@ export function readPids(pidfile: string): number[] {
  * names the file. Another process that got the pid since is not ours (and is never killed).
  */
 export function livePids(pids: number[]): number[] {
-  const pidfile = (pids as number[] & { [FROM]?: string })[FROM];
+  const pidfile = FROM.get(pids);
   return pids.filter((pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
