@@ -16,13 +16,16 @@ export interface AfterRunDeps {
   readonly schedules: ScheduleStore;
   readonly runs: Pick<RunStore, 'activeRuns'>;
   /** The run an occurrence starts (snapshot, params, options). */
-  readonly newRun: (
-    schedule: Schedule,
-    id: string,
-    source: OccurrenceSource,
-    owner: ProcessIdentity | null,
-  ) => NewRun;
+  readonly newRun: NewRunOf;
 }
+
+/** The run an occurrence of `schedule` starts (snapshot, params, options), owned by `owner`. */
+export type NewRunOf = (
+  schedule: Schedule,
+  id: string,
+  source: OccurrenceSource,
+  owner: ProcessIdentity | null,
+) => NewRun;
 
 /** Call inside the transaction that moved `run` to a terminal status. */
 export function afterRunSettled(deps: AfterRunDeps, run: Run): void {

@@ -9,11 +9,11 @@ import {
   stateAfterStart,
   type OccurrenceOutcome,
 } from '../../domain/schedule/policies.js';
-import type { Clock, NewRun, OccurrenceSource, RunStore, ScheduleStore } from '../ports.js';
+import type { Clock, RunStore, ScheduleStore } from '../ports.js';
 import type { EmbeddedEngine } from './engine.js';
 import type { RecoveryReport } from '../contract.js';
 import { Dispatcher } from './dispatcher.js';
-import { releaseIdle } from './after-run.js';
+import { releaseIdle, type NewRunOf } from './after-run.js';
 
 /** Places where a test may inject a crash; production passes no hook. */
 export type FaultPoint = 'before-decision' | 'after-decision' | 'after-dispatch';
@@ -29,12 +29,7 @@ export interface SchedulerDeps {
   /** How often to look for changes made by other goose-flow processes. */
   readonly pollMs: number;
   /** The run an occurrence starts (snapshot, params, options), owned by `owner`. */
-  readonly newRun: (
-    schedule: Schedule,
-    id: string,
-    source: OccurrenceSource,
-    owner: ProcessIdentity | null,
-  ) => NewRun;
+  readonly newRun: NewRunOf;
   readonly log: (event: string, fields?: Record<string, unknown>) => void;
   readonly faults?: { hit(point: FaultPoint): void };
 }

@@ -87,11 +87,9 @@ export async function startWorker(
     address: target.address,
     ...securityOptions(target, (p) => readFileSync(p)),
   });
-  const worker = await Worker.create({
+  const common = {
     connection,
     namespace: target.namespace,
-    taskQueue: target.taskQueue,
-    workflowBundle: { codePath: bundlePath(opts.env ?? process.env) },
     activities,
     identity: opts.identity,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrent ?? NO_LIMIT_SLOTS,
@@ -101,20 +99,14 @@ export async function startWorker(
     // On shutdown, running attempts are cancelled at once (their trees killed, TERM → grace →
     // KILL) and Temporal retries them on another worker, or on this one after a restart.
     shutdownGraceTime: '1s',
+  } as const;
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: target.taskQueue,
+    workflowBundle: { codePath: bundlePath(opts.env ?? process.env) },
   });
-  const homeWorker = opts.home
-    ? await Worker.create({
-        connection,
-        namespace: target.namespace,
-        taskQueue: opts.home,
-        activities,
-        identity: opts.identity,
-        maxConcurrentActivityTaskExecutions: opts.maxConcurrent ?? NO_LIMIT_SLOTS,
-        maxHeartbeatThrottleInterval: '1s',
-        defaultHeartbeatThrottleInterval: '1s',
-        shutdownGraceTime: '1s',
-      })
-    : null;
+  // This host's own queue: activities only (where an attempt whose worker died resumes).
+  const homeWorker = opts.home ? await Worker.create({ ...common, taskQueue: opts.home }) : null;
   const all = [worker, ...(homeWorker ? [homeWorker] : [])];
   const done = Promise.all(all.map((w) => w.run()))
     .then(() => undefined)

@@ -227,11 +227,7 @@ async function runWithServerRetries(
       setStatus('cancelled');
       throw err;
     }
-    const timedOut = isTimeout(err);
-    setStatus(timedOut ? 'timed_out' : 'failed');
-    // Let a late "ended" signal of the last attempt land in the history before the run closes.
-    await condition(() => reports.some((r) => r.phase === 'ended' && !r.willRetry), 1_000);
-    throw ApplicationFailure.nonRetryable(messageOf(err), timedOut ? 'TimedOut' : failureType(err));
+    return fail(err, failureType(err), reports);
   }
 }
 
