@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, parseDocument } from 'yaml';
-import type { EngineKind } from '../config.js';
+import type { EngineKind } from '../domain/config.js';
 import { UsageError } from '../domain/errors.js';
 import { embeddedState } from './sqlite/database.js';
 

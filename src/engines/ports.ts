@@ -1,7 +1,5 @@
 import type {
   Attempt,
-  AttemptStatus,
-  EventType,
   ProcessIdentity,
   Run,
   RunEvent,
@@ -9,7 +7,6 @@ import type {
   RunTrigger,
 } from '../domain/run.js';
 import type { RunStatus } from '../domain/run-status.js';
-import type { AttemptFailure } from '../domain/retry-policy.js';
 import type {
   Decision,
   Schedule,
@@ -18,6 +15,25 @@ import type {
   ScheduleState,
 } from '../domain/schedule/model.js';
 import type { ScheduleSpec } from '../domain/schedule/spec.js';
+import type {
+  AttemptEnd,
+  AttemptExit,
+  KillReport,
+  NewEvent,
+  RunPatch,
+  RunTransition,
+  StopReason,
+} from '../domain/run-change.js';
+
+export type {
+  AttemptEnd,
+  AttemptExit,
+  KillReport,
+  NewEvent,
+  RunPatch,
+  RunTransition,
+  StopReason,
+};
 
 /** Time is an input. Engines never call Date.now() directly. */
 export interface Clock {
@@ -46,36 +62,11 @@ export interface RunQuery {
   readonly before?: { readonly createdAt: number; readonly id: string } | undefined;
 }
 
-export interface NewEvent {
-  readonly type: EventType;
-  readonly attempt?: number | null;
-  readonly data?: Record<string, unknown>;
-}
-
-export type RunPatch = Partial<
-  Pick<Run, 'nextAttemptAt' | 'sessionId' | 'exitCode' | 'error' | 'endedAt' | 'owner'>
->;
-
 export type NewAttempt = Pick<
   Attempt,
   'number' | 'process' | 'startedAt' | 'deadlineAt' | 'logPath'
 > &
   Partial<Pick<Attempt, 'keeper'>>;
-
-export interface RunTransition {
-  readonly to: RunStatus;
-  readonly patch: RunPatch;
-  readonly event: NewEvent;
-}
-
-export interface AttemptEnd {
-  readonly status: AttemptStatus;
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly failure: AttemptFailure | null;
-  readonly logBytes: number;
-  readonly logTruncated: boolean;
-}
 
 /** Durable state of runs. Every mutation that changes status goes through `transition`. */
 export interface RunStore {
@@ -165,26 +156,6 @@ export interface AttemptHooks {
   onHeartbeat?(): void;
   onLogCapped?(capBytes: number): void;
   onOutput?(chunk: Buffer): void;
-}
-
-export type StopReason = 'cancel' | 'timeout';
-
-export interface AttemptExit {
-  /** null when the process was not our child (re-adopted) or died by a signal. */
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly stoppedBy: StopReason | null;
-  readonly logBytes: number;
-  readonly logTruncated: boolean;
-  readonly adopted: boolean;
-  readonly spawnError: string | null;
-  /** How the stop went, when goose-flow stopped the attempt (timeout or kill). */
-  readonly stop: KillReport | null;
-}
-
-export interface KillReport {
-  readonly escalated: boolean;
-  readonly elapsedMs: number;
 }
 
 export interface AttemptProcess {

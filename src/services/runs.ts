@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Config } from '../config.js';
+import type { Config } from '../domain/config.js';
 import type { Run, RunOptions } from '../domain/run.js';
 import type { RunQuery } from '../engines/ports.js';
 import { RunTrigger } from '../domain/run.js';

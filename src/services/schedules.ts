@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../domain/config.js';
 import type { ProcessIdentity, Run } from '../domain/run.js';
 import { RunTrigger } from '../domain/run.js';
 import { ConflictError, NotFoundError, UsageError } from '../domain/errors.js';

@@ -12,7 +12,7 @@ import {
   withRetries,
 } from '../../src/domain/retry-policy.js';
 import { formatDuration, parseDuration } from '../../src/domain/duration.js';
-import { judgeAttempt, nextStep } from '../../src/engines/embedded/attempt-outcome.js';
+import { judgeAttempt, nextStep } from '../../src/domain/attempt-outcome.js';
 import type { AttemptExit } from '../../src/engines/ports.js';
 import type { Run } from '../../src/domain/run.js';
 

@@ -2,7 +2,7 @@ import type { Attempt, ProcessIdentity, Run } from '../../domain/run.js';
 import { AttemptStatus, EventType } from '../../domain/run.js';
 import { RunStatus } from '../../domain/run-status.js';
 import type { AttemptRecords, RecordedEnd, RunStore, Supervisor } from '../ports.js';
-import { judgeAttempt, nextStep, transitionFor } from './attempt-outcome.js';
+import { judgeAttempt, nextStep, transitionFor } from '../../domain/attempt-outcome.js';
 
 export type OrphanPolicy = 'adopt' | 'kill';
 

@@ -14,7 +14,7 @@ import type {
   RunStore,
   Supervisor,
 } from '../ports.js';
-import { judgeAttempt, nextStep, transitionFor } from './attempt-outcome.js';
+import { judgeAttempt, nextStep, transitionFor } from '../../domain/attempt-outcome.js';
 
 export interface AttemptCommand {
   readonly command: string;

@@ -4,7 +4,7 @@ import { AttemptStatus, type Run } from '../../domain/run.js';
 import { RunStatus } from '../../domain/run-status.js';
 import { AttemptFailure } from '../../domain/retry-policy.js';
 import type { AttemptExit, FoundAttempt, Supervisor } from '../ports.js';
-import { judgeAttempt } from '../embedded/attempt-outcome.js';
+import { judgeAttempt } from '../../domain/attempt-outcome.js';
 import {
   ATTEMPT_SIGNAL,
   type AttemptBeat,

@@ -1,8 +1,8 @@
-import { AttemptFailure, decideRetry } from '../../domain/retry-policy.js';
-import { AttemptStatus, type Run } from '../../domain/run.js';
-import { RunStatus } from '../../domain/run-status.js';
-import { EventType } from '../../domain/run.js';
-import type { AttemptEnd, AttemptExit, NewEvent, RunTransition } from '../ports.js';
+import { AttemptFailure, decideRetry } from './retry-policy.js';
+import { AttemptStatus, type Run } from './run.js';
+import { RunStatus } from './run-status.js';
+import { EventType } from './run.js';
+import type { AttemptEnd, AttemptExit, NewEvent, RunTransition } from './run-change.js';
 
 /** How one attempt ended, in the vocabulary of the store. Pure: the driver records it. */
 export interface AttemptVerdict {
