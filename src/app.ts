@@ -35,7 +35,8 @@ import { gooseDesktop, readRecipeObject } from './adapters/desktop/goose-desktop
 import { recipeDeepLink } from './domain/recipe/deep-link.js';
 import type { TemporalTarget } from './engines/temporal/connection.js';
 import type { GooseWorker } from './engines/temporal/worker.js';
-import { StoreFeed, type EventFeed } from './engines/feed.js';
+import type { EventFeed } from './engines/feed.js';
+import { StoreFeed } from './engines/embedded/feed.js';
 import { EmbeddedSchedules } from './engines/embedded/schedules.js';
 import { afterRunSettled } from './engines/embedded/after-run.js';
 import { pruneSnapshots } from './adapters/recipe/snapshot.js';

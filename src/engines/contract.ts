@@ -151,3 +151,33 @@ export interface Engine {
   recoverOrphans(): Promise<RecoveryReport>;
   close(): Promise<void>;
 }
+
+/** Places where a test may inject a crash into a serving embedded engine; production passes none. */
+export type FaultPoint = 'before-decision' | 'after-decision' | 'after-dispatch';
+
+/** What a serving process is given: its limit and where it reports what it does. */
+export interface HostOptions {
+  /** null: no limit. */
+  readonly maxConcurrent: number | null;
+  /** One line per thing that happens (`system_job_finished`, `run_started`…), with its fields. */
+  readonly log: (event: string, fields?: Record<string, unknown>) => void;
+  /** Tests only: crash points (the embedded scheduler). */
+  readonly faults?: { hit(point: FaultPoint): void };
+}
+
+/**
+ * What `serve` and `worker` run, on either engine — embedded: the scheduler and the maintenance
+ * jobs, under the data dir's daemon lock; Temporal: a worker with its reaper, and log pruning
+ * (beside the dev server the app opened for it). One lifecycle for every face that serves.
+ */
+export interface Host {
+  /** What it runs, as fields of the `serve_started` / `worker_started` line. */
+  status(): Record<string, unknown>;
+  /** Settles with the reason if the host stops by itself (a Temporal worker that failed). */
+  readonly done: Promise<string>;
+  /**
+   * Stops what the host runs. `stop`: cancels the runs this process drives, and waits for them to
+   * settle; `leave`: leaves them running, to be re-adopted (embedded) or retried (Temporal).
+   */
+  stop(mode: 'stop' | 'leave'): Promise<void>;
+}

@@ -16,7 +16,8 @@ import { Dispatcher } from './dispatcher.js';
 import { releaseIdle, type NewRunOf } from './after-run.js';
 
 /** Places where a test may inject a crash; production passes no hook. */
-export type FaultPoint = 'before-decision' | 'after-decision' | 'after-dispatch';
+export type { FaultPoint } from '../contract.js';
+import type { FaultPoint } from '../contract.js';
 
 export interface SchedulerDeps {
   readonly schedules: ScheduleStore;
