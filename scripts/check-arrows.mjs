@@ -2,7 +2,7 @@
 // forbidden import must be reported by exactly that rule, and a clean tree that uses every allowed
 // arrow must report nothing. A rule without a plant fails too, so a new rule needs a new plant.
 // (`npm run lint` checks the real src/ with the depcruise CLI just before this.)
-/* global process, console */
+/* global process, console, structuredClone */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
