@@ -17,7 +17,7 @@
 'use strict';
 
 const DOMAIN = '^src/domain/';
-const CONTRACT = '^src/engines/(?:contract|ports)[.]ts$|^src/engines/contract/';
+const CONTRACT = '^src/engines/(?:contract|ports|feed)[.]ts$|^src/engines/contract/';
 const ENGINES = '^src/engines/(?:embedded|temporal)/';
 const ADAPTERS = '^src/adapters/';
 const SERVICES = '^src/services/';

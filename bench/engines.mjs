@@ -172,14 +172,12 @@ async function overhead(label, env) {
   const home = join(tmp, `overhead-${label}`);
   mkdirSync(home, { recursive: true });
   writeFileSync(join(home, 'config.yaml'), 'run:\n  heartbeat: 5s\n');
-  const app = await openApp(
-    resolveConfig({ dataDir: home }, envFor(home, env)),
-    envFor(home, env),
-    {
-      warn: () => undefined,
-    },
-  );
-  if (app.engine === 'temporal') await app.startWorker({ maxConcurrent: 8 });
+  const config = resolveConfig({ dataDir: home }, envFor(home, env));
+  const app = await openApp(config, envFor(home, env), {
+    warn: () => undefined,
+    ...(config.engine === 'temporal' ? { serving: 'worker' } : {}),
+  });
+  if (app.engine === 'temporal') await app.serve({ maxConcurrent: 8, log: () => undefined });
   const options = app.runs.defaultOptions();
   const prepared = app.runs.prepare({ recipe, params: {}, options });
   const engineTimes = async (run) => {

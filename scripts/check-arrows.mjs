@@ -60,7 +60,7 @@ const PLANTS = [
   arrow('domain-only-domain', 'src/domain/x.ts', 'src/adapters/y.ts'),
   arrow('domain-no-node-core', 'src/domain/x.ts', 'node:fs'),
   arrow('domain-npm-allowlist', 'src/domain/x.ts', 'pino', { type: true }),
-  arrow('contract-only-domain', 'src/engines/contract.ts', 'src/engines/feed.ts', { type: true }),
+  arrow('contract-only-domain', 'src/engines/contract.ts', 'src/adapters/clock.ts', { type: true }),
   arrow('engines-not-each-other', 'src/engines/temporal/x.ts', 'src/engines/embedded/y.ts'),
   arrow('engines-not-to-services-or-views', 'src/engines/embedded/x.ts', 'src/services/y.ts'),
   arrow('engines-not-to-faces', 'src/engines/temporal/x.ts', 'src/http/y.ts'),

@@ -9,7 +9,7 @@ import {
   type Range,
 } from './domain/limits.js';
 import { UsageError } from './domain/errors.js';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './domain/retry-policy.js';
+import { DEFAULT_RETRY_POLICY, withRetries } from './domain/retry-policy.js';
 import { defaultDataDir, layout } from './adapters/data-dir.js';
 import { chooseEngine } from './adapters/engine-binding.js';
 import { parseAllowedHosts, parseCorsOrigins } from './domain/origins.js';
@@ -21,13 +21,7 @@ export {
   type EngineKind,
   type TemporalConfig,
 } from './domain/config.js';
-import {
-  ENGINES,
-  OrphanPolicy,
-  type Config,
-  type EngineKind,
-  type TemporalConfig,
-} from './domain/config.js';
+import { ENGINES, type Config, type EngineKind, type TemporalConfig } from './domain/config.js';
 
 export interface ConfigOverrides {
   readonly dataDir?: string | undefined;

@@ -1,11 +1,7 @@
 import type { Logger } from 'pino';
-import { openApp, type App } from '../app.js';
+import { daemonLogger, openApp, type App, type Host } from '../app.js';
 import type { HttpServer } from '../http/server.js';
-import { resolveConfig, type Config, type ConfigOverrides } from '../config.js';
-import { EnvironmentError } from '../domain/errors.js';
-import type { FaultPoint } from '../engines/embedded/scheduler.js';
-import { daemonLogger } from '../adapters/log/logger.js';
-import { prepareDataDir, secureTree } from '../adapters/data-dir.js';
+import { resolveConfig, type ConfigOverrides } from '../config.js';
 
 export interface DaemonOptions {
   readonly dataDir?: string | undefined;
@@ -29,79 +25,77 @@ export interface DaemonOptions {
     readonly allowedHosts?: readonly string[];
   };
   /** Tests only: crash points. The CLI never passes one. */
-  readonly faults?: { hit(point: FaultPoint): void };
+  readonly faults?: { hit(point: 'before-decision' | 'after-decision' | 'after-dispatch'): void };
 }
 
-/** Runs `goose-flow serve` until a signal: scheduler, dispatcher, recovery, graceful shutdown. */
+/**
+ * Runs `goose-flow serve` (or `worker`) until a signal, on either engine: the app opened to serve,
+ * HTTP when asked, then the engine's host (app.serve) — one path for both engines. On SIGINT/SIGTERM
+ * HTTP closes first, then the host stops (`--on-shutdown`), then the app.
+ */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const log = daemonLogger(options.logFormat);
   // Listen before announcing anything: a SIGTERM right after `serve_started` must shut down cleanly.
   const signals = listenForSignals(log);
   try {
     const config = resolveConfig({ dataDir: options.dataDir, ...options.overrides });
-    // What an older goose-flow wrote under umask 022 becomes owner-only, once per daemon start.
-    const dirs = prepareDataDir(config.dataDir);
-    const secured = secureTree(dirs.recipes) + secureTree(dirs.logs);
-    if (secured > 0) log.info({ files: secured }, 'data_dir_made_owner_only');
-    if (options.workerOnly || config.engine === 'temporal') {
-      const { runTemporal } = await import('./temporal-daemon.js');
-      return await runTemporal(config, options, log, signals.received);
-    }
-    return await runEmbedded(config, options, log, signals.received);
+    const role = options.workerOnly ? 'worker' : 'serve';
+    const app = await openApp(config, process.env, {
+      warn: (message, fields) => log.warn(fields, message),
+      log: (event, fields) => log.info(fields, event),
+      isolateRecipes: true,
+      serving: role,
+    });
+    return await serveUntilSignalled(app, role, options, log, signals.received);
   } finally {
     // A daemon that could not start must exit at once, not wait for a second signal.
     signals.dispose();
   }
 }
 
-async function runEmbedded(
-  config: Config,
+async function serveUntilSignalled(
+  app: App,
+  role: 'serve' | 'worker',
   options: DaemonOptions,
   log: Logger,
   signalled: Promise<void>,
 ): Promise<number> {
-  const app = await openApp(config, process.env, {
-    warn: (message, fields) => log.warn(fields, message),
-    isolateRecipes: true,
-  });
-  const refuse = async (holder: { pid: number }) => {
-    await app.close();
-    return new EnvironmentError(
-      'daemon_running',
-      `another goose-flow serve (pid ${holder.pid}) already runs on ${app.dataDir.root}; stop it first or use another --data-dir`,
-      { pid: holder.pid },
-    );
-  };
-  const holder = app.schedules.daemon();
-  if (holder) throw await refuse(holder);
-  // The port before the scheduler: a port that cannot be had must not leave runs started.
-  const http: HttpServer | null = await listen(app, options, log).catch(async (err: unknown) => {
+  let http: HttpServer | null = null;
+  let host: Host;
+  try {
+    // The port before the host: a port that cannot be had must not leave runs started.
+    if (role === 'serve') http = await listen(app, options, log);
+    host = await app.serve({
+      maxConcurrent: options.maxConcurrent,
+      log: (event, fields = {}) => log.info(fields, event),
+      ...(options.faults ? { faults: options.faults } : {}),
+    });
+  } catch (err) {
+    await http?.close();
     await app.close();
     throw err;
-  });
-  const started = app.startScheduler({
-    maxConcurrent: options.maxConcurrent,
-    log: (event, fields = {}) => log.info(fields, event),
-    ...(options.faults ? { faults: options.faults } : {}),
-  });
-  if ('heldBy' in started) {
-    await http?.close();
-    throw await refuse(started.heldBy);
   }
-  const { scheduler } = started;
   log.info(
-    {
-      dataDir: app.dataDir.root,
-      schedules: scheduler.stats.schedules,
-      maxConcurrent: options.maxConcurrent,
-      ...(http ? { http: `${http.host}:${http.port}` } : {}),
-    },
-    'serve_started',
+    { ...host.status(), ...(http ? { http: `${http.host}:${http.port}` } : {}) },
+    role === 'worker' ? 'worker_started' : 'serve_started',
   );
-  await signalled;
+  const failed = await Promise.race([signalled.then(() => null), host.done]);
   await http?.close();
-  scheduler.stop();
-  return shutdown(app, options.onShutdown, log);
+  if (failed) log.error({ reason: failed }, 'worker_stopped');
+  // A `worker` hands its runs to the other workers; a failed host has nothing left to stop.
+  const mode = failed || role === 'worker' ? 'leave' : options.onShutdown;
+  await host.stop(mode);
+  if (mode === 'stop' || role === 'worker' || failed) {
+    await app.close();
+    log.info({}, role === 'worker' ? 'worker_stopped' : 'serve_stopped');
+    return failed ? 1 : 0;
+  }
+  // Leave: release the lock and go at once — the attempts run on in their own process groups, and
+  // the next goose-flow re-adopts them (embedded) or Temporal retries them. Nothing here may touch
+  // the closed store again.
+  await app.close({ leaveRuns: true });
+  log.info({}, 'serve_stopped_leaving_runs');
+  process.exit(0);
 }
 
 /** Starts the HTTP faces when asked (`--port`, or the temporal-service contract). */
@@ -113,8 +107,9 @@ export async function listen(
   if (!options.http) return null;
   const { startHttp } = await import('../http/server.js');
   // Goose prints these ("Temporal UI: http://localhost:<ui_port>"); embedded has neither: 0.
-  const temporalPort = app.temporal ? Number(app.temporal.target.address.split(':').pop()) : 0;
-  const uiPort = app.temporal?.uiPort ?? 0;
+  const temporal = app.status.info.temporal;
+  const temporalPort = temporal ? Number(temporal.address.split(':').pop()) : 0;
+  const uiPort = temporal?.uiPort ?? 0;
   const { token, jobsKey } = app.config.http;
   const corsOrigins = [
     ...new Set([...(options.http.corsOrigins ?? []), ...app.config.http.corsOrigins]),
@@ -159,18 +154,4 @@ function listenForSignals(log: Logger): { received: Promise<void>; dispose(): vo
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return { received, dispose };
-}
-
-async function shutdown(app: App, mode: 'stop' | 'leave', log: Logger): Promise<number> {
-  if (mode === 'stop') {
-    await app.runs.cancelAll('goose-flow serve is shutting down');
-    await app.close();
-    log.info({}, 'serve_stopped');
-    return 0;
-  }
-  // Leave: release the lock and go at once — the attempts run on in their own process groups, and
-  // the next goose-flow re-adopts or settles them. Nothing here may touch the closed store again.
-  await app.closeLeavingRuns();
-  log.info({}, 'serve_stopped_leaving_runs');
-  process.exit(0);
 }

@@ -70,4 +70,3 @@ export interface TemporalConfig {
   /** Never logged. */
   readonly apiKey: string | null;
 }
-

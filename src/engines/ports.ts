@@ -25,15 +25,7 @@ import type {
   StopReason,
 } from '../domain/run-change.js';
 
-export type {
-  AttemptEnd,
-  AttemptExit,
-  KillReport,
-  NewEvent,
-  RunPatch,
-  RunTransition,
-  StopReason,
-};
+export type { AttemptEnd, AttemptExit, KillReport, NewEvent, RunPatch, RunTransition, StopReason };
 
 /** Time is an input. Engines never call Date.now() directly. */
 export interface Clock {

@@ -3,8 +3,8 @@
  * `Last-Event-ID` first catches up on its own, under the same lock as the poller's ticks, so it
  * joins the live stream with nothing missed and nothing twice.
  */
-import type { EventFeed, FeedItem } from '../engines/feed.js';
-import { parseCursor } from '../engines/feed.js';
+import type { EventService, FeedItem } from '../services/events.js';
+import { parseCursor } from '../services/events.js';
 
 interface Subscriber {
   seq: number;
@@ -23,7 +23,7 @@ export class FeedHub {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly feed: EventFeed,
+    private readonly feed: EventService,
     private readonly pollMs = 25,
   ) {
     // What this process writes goes out at once; what other processes write, on the next poll.

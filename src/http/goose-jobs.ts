@@ -10,7 +10,7 @@ import { isTerminal } from '../domain/run-status.js';
 import type { Run } from '../domain/run.js';
 import { ExecutionMode, type Schedule } from '../domain/schedule/model.js';
 import { defaultDraft, draftOf } from '../domain/schedule/transfer-draft.js';
-import type { ScheduleRunSummary } from '../engines/contract.js';
+import type { ScheduleRunSummary } from '../services/runs.js';
 import { goDuration } from '../domain/duration.js';
 import { EncodedBody } from './encoded-body.js';
 import { ListingCache } from './listing-cache.js';
@@ -89,7 +89,7 @@ export class GooseJobs {
   private readonly listing: ListingCache<EncodedBody>;
 
   constructor(private readonly app: App) {
-    this.listing = new ListingCache<EncodedBody>(() => app.stateVersion());
+    this.listing = new ListingCache<EncodedBody>(() => app.events.stateVersion());
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { App } from '../app.js';
-import type { FeedItem } from '../engines/feed.js';
+import type { FeedItem } from '../services/events.js';
 import type { FeedHub } from './feed-hub.js';
 
 const SECONDS = [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200];

@@ -45,7 +45,7 @@ export function httpApp(
   app: App,
   opts: HttpOptions,
   port: () => number,
-  hub: FeedHub = new FeedHub(app.feed),
+  hub: FeedHub = new FeedHub(app.events),
   metrics: Metrics = new Metrics(app),
   hot: HotListings | null = null,
 ): Hono {
@@ -162,7 +162,7 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
     throw new UsageError(`port must be a whole number from 0 to 65535, got ${opts.port}`, {
       port: opts.port,
     });
-  const hub = new FeedHub(app.feed);
+  const hub = new FeedHub(app.events);
   const metrics = new Metrics(app);
   try {
     return await listenOn(app, opts, hub, metrics, {
@@ -187,7 +187,7 @@ async function listenOn(
 ): Promise<HttpServer> {
   let bound = 0;
   await metrics.start(hub);
-  const hot = new HotListings(() => app.stateVersion());
+  const hot = new HotListings(() => app.events.stateVersion());
   const web = httpApp(app, opts, () => bound, hub, metrics, hot);
   // A hit needs no CORS headers (no Origin) and the token when one is set; anything else goes
   // through the app.

@@ -32,7 +32,7 @@ export interface PreparedRun {
   readonly warnings: readonly RecipeProblem[];
 }
 
-export type { RunDetail } from '../engines/contract.js';
+export type { RunDetail, ScheduleRunSummary } from '../engines/contract.js';
 
 /** A sortable, typeable id: `r-20261127-040512-3fa9c1d2e7`. */
 export function newRunId(now: Date): string {

@@ -28,7 +28,7 @@ export interface EngineInfo {
 
 export interface StatusReport extends EngineInfo {
   /** The embedded daemon of this data dir, if one lives; null on Temporal. */
-  readonly daemon: ProcessIdentity | null;
+  readonly daemon: (ProcessIdentity & { readonly startedAt: number }) | null;
   /** Workers polling the task queue now (Temporal); null on the embedded engine. */
   readonly workers: number | null;
   readonly schedules: { readonly total: number; readonly active: number; readonly paused: number };

@@ -93,18 +93,16 @@ async function open(name: EngineName, server: TestTemporal | null): Promise<Engi
       : {}),
   };
   const openOne = () =>
-    openApp(resolveConfig({ dataDir: box.dataDir }, env), env, { warn: () => undefined });
+    openApp(resolveConfig({ dataDir: box.dataDir }, env), env, {
+      warn: () => undefined,
+      // As `serve` and `worker` open it (the Temporal side has its address: no dev server).
+      serving: name === 'embedded' ? 'serve' : 'worker',
+    });
   let app = await openOne();
   let serving: { maxConcurrent?: number } | null = null;
   const serve = async (options: { maxConcurrent?: number } = {}) => {
     serving = options;
-    const maxConcurrent = options.maxConcurrent ?? 8;
-    if (name === 'embedded') {
-      const started = app.startScheduler({ maxConcurrent, log: () => undefined });
-      if ('heldBy' in started) throw new Error('the data dir is locked by another daemon');
-    } else {
-      await app.startWorker({ maxConcurrent });
-    }
+    await app.serve({ maxConcurrent: options.maxConcurrent ?? 8, log: () => undefined });
   };
   const engine: EngineUnderTest = {
     name,

@@ -1,14 +1,9 @@
 import { Argument, Command } from 'commander';
-import { openApp, readDevServerFile, type App } from '../../app.js';
-import { ENGINES, resolveConfig, type Config, type EngineKind } from '../../config.js';
-import { layout } from '../../adapters/data-dir.js';
-import { recordEngine } from '../../adapters/engine-binding.js';
-import { daemonLogger } from '../../adapters/log/logger.js';
-import { EnvironmentError } from '../../domain/errors.js';
-import { moveSchedules, type MoveReport } from '../../services/engine-move.js';
+import { daemonLogger, engineRecordFile } from '../../app.js';
+import { moveEngine, type MoveReport } from '../../app/engine-move.js';
+import { ENGINES, resolveConfig, type EngineKind } from '../../config.js';
 import { globalOverrides, printJson } from '../context.js';
 import { withHelp } from '../help.js';
-import type { LocalDevServer } from '../temporal-daemon.js';
 
 export function engineCommand(): Command {
   const engine = new Command('engine')
@@ -16,7 +11,7 @@ export function engineCommand(): Command {
     .option('--json', 'print JSON')
     .action((flags: { json?: boolean }, cmd: Command) => {
       const { dataDir, engine } = resolveConfig(globalOverrides(cmd));
-      const file = layout(dataDir).config;
+      const file = engineRecordFile(dataDir);
       if (flags.json) return printJson({ dataDir, engine, config: file });
       process.stdout.write(
         `${dataDir} uses the ${engine} engine (recorded in ${file} once chosen; \`goose-flow engine move\` changes it)\n`,
@@ -48,7 +43,11 @@ function moveCommand(): Command {
         process.stdout.write(`${source.dataDir} already uses the ${target} engine\n`);
         return;
       }
-      const report = await move(source, target);
+      const log = daemonLogger('pretty', process.stderr);
+      const report = await moveEngine(source, target, {
+        info: (event, fields) => log.info(fields, event),
+        warn: (event, fields) => log.warn(fields, event),
+      });
       if (flags.json) return printJson(report);
       process.stdout.write(describeMove(source.dataDir, report));
     });
@@ -74,52 +73,6 @@ from Temporal starts the data dir's dev server (temporal.db) for the move and st
       'GOOSE_FLOW_TEMPORAL_BIN',
     ],
   });
-}
-
-async function move(source: Config, target: EngineKind): Promise<MoveReport> {
-  refuseWhileServing(source);
-  const log = daemonLogger('pretty', process.stderr);
-  const targetConfig: Config = { ...source, engine: target, recordEngine: false };
-  let server: LocalDevServer | null = null;
-  const apps: App[] = [];
-  try {
-    // The Temporal side without an address: the data dir's own dev server, for the move only.
-    const temporalSide = source.engine === 'temporal' ? source : targetConfig;
-    if (!temporalSide.temporal.address) {
-      // Loaded only here: every other command starts without the Temporal SDK.
-      const { startLocalDevServer } = await import('../temporal-daemon.js');
-      server = await startLocalDevServer(temporalSide, log);
-    }
-    const options = server
-      ? { temporalAddress: server.address, temporalUiPort: server.uiPort }
-      : {};
-    const from = await openApp(source, process.env, options);
-    apps.push(from);
-    const daemon = from.schedules.daemon();
-    if (daemon)
-      throw new EnvironmentError(
-        'daemon_running',
-        `goose-flow serve (pid ${daemon.pid}) runs on ${source.dataDir}: stop it, then move`,
-        { pid: daemon.pid },
-      );
-    const to = await openApp(targetConfig, process.env, options);
-    apps.push(to);
-    return await moveSchedules(from, to, () => recordEngine(layout(source.dataDir).config, target));
-  } finally {
-    for (const app of apps.reverse()) await app.close().catch(() => undefined);
-    await server?.stop();
-  }
-}
-
-/** A daemon of the source engine would go on firing (or hide) what is being moved. */
-function refuseWhileServing(config: Config): void {
-  const temporal = readDevServerFile(config.dataDir);
-  if (temporal)
-    throw new EnvironmentError(
-      'daemon_running',
-      `goose-flow serve (pid ${temporal.servePid}) runs on ${config.dataDir}: stop it, then move`,
-      { pid: temporal.servePid },
-    );
 }
 
 function describeMove(dataDir: string, r: MoveReport): string {

@@ -3,10 +3,10 @@ import { intFlag, withApp } from '../context.js';
 import {
   feedItemMatches,
   feedItemTime,
-  type EventFeed,
+  type EventService,
   type FeedItem,
-} from '../../engines/feed.js';
-import { parseCursor } from '../../engines/feed.js';
+} from '../../services/events.js';
+import { parseCursor } from '../../services/events.js';
 import { UsageError } from '../../domain/errors.js';
 import { LogTail, type TailedLine } from '../../services/log-tail.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
@@ -66,9 +66,9 @@ export function eventsCommand(): Command {
             const filter = { runId: flags.run, scheduleId: flags.schedule };
             const accept = (item: FeedItem) => feedItemMatches(item, filter);
             const last = flags.last ?? (flags.after === undefined && !flags.follow ? 20 : 0);
-            let cursor = flags.after ?? (await app.feed.head());
+            let cursor = flags.after ?? (await app.events.head());
             if (last > 0 && flags.after === undefined) {
-              const recent = await newest(app.feed, last, accept);
+              const recent = await newest(app.events, last, accept);
               for (const item of recent.items) process.stdout.write(line(item, flags.json) + '\n');
               cursor = recent.cursor;
               if (!flags.follow) return;
@@ -82,7 +82,7 @@ export function eventsCommand(): Command {
               process.stderr.write(`following events after ${cursor} (Ctrl-C stops)\n`);
             try {
               for (;;) {
-                const { items, cursor: next } = await app.feed.since(cursor, 500);
+                const { items, cursor: next } = await app.events.since(cursor, 500);
                 cursor = next;
                 for (const item of items.filter(accept)) {
                   tail?.hear(item);
@@ -123,7 +123,7 @@ On the Temporal engine the feed comes from visibility: run starts and ends (a ru
 
 /** The newest `count` items (of those `accept` takes), oldest first, and the cursor after them. */
 async function newest(
-  feed: EventFeed,
+  feed: EventService,
   count: number,
   accept: (item: FeedItem) => boolean,
 ): Promise<{ items: FeedItem[]; cursor: string }> {

@@ -63,6 +63,7 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
   }
   const app = await appFor(cmd, { timeout: flags.timeout, grace: flags.grace });
   try {
+    const temporal = app.status.info.temporal;
     const defaults = app.runs.defaultOptions();
     const options = {
       ...defaults,
@@ -80,14 +81,14 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
       if (flags.json) printJson(runJson(run));
       else
         process.stdout.write(
-          `run ${run.id} handed to ${app.engine === 'temporal' ? `Temporal (task queue ${app.temporal?.target.taskQueue})` : 'the daemon'}; follow it with: goose-flow logs ${run.id} --follow\n`,
+          `run ${run.id} handed to ${temporal ? `Temporal (task queue ${temporal.taskQueue})` : 'the daemon'}; follow it with: goose-flow logs ${run.id} --follow\n`,
         );
       return 0;
     }
     const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
-    if (app.temporal && (await app.temporal.workers()) === 0) {
+    if (temporal && (await app.status.workers()) === 0) {
       say(
-        `no worker polls task queue ${app.temporal.target.taskQueue} yet: the run starts when one does (goose-flow serve --engine temporal, or goose-flow worker)`,
+        `no worker polls task queue ${temporal.taskQueue} yet: the run starts when one does (goose-flow serve --engine temporal, or goose-flow worker)`,
       );
     }
     const started = await app.runs.start(prepared, {

@@ -10,36 +10,27 @@ export function statusCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
-        const daemon = app.schedules.daemon();
-        const schedules = await app.schedules.list();
-        const paused = schedules.filter((s) => s.state.paused).length;
-        const running = (
-          await Promise.all(
-            (['running', 'retrying', 'pending'] as const).map((status) =>
-              app.runs.list({ status, limit: 1000 }),
-            ),
-          )
-        ).flat();
-        const temporal = app.temporal
-          ? {
-              address: app.temporal.target.address,
-              namespace: app.temporal.target.namespace,
-              taskQueue: app.temporal.target.taskQueue,
-              workers: await app.temporal.workers(),
-              systemWorkflows: app.temporal.systemWorkflows,
-            }
-          : null;
+        const report = await app.status.report();
+        const { daemon, temporal } = report;
+        const running = report.activeRuns;
+        const paused = report.schedules.paused;
         const status = {
-          dataDir: app.dataDir.root,
-          engine: app.engine,
-          temporal,
+          dataDir: report.dataDir,
+          engine: report.engine,
+          temporal: temporal && {
+            address: temporal.address,
+            namespace: temporal.namespace,
+            taskQueue: temporal.taskQueue,
+            workers: report.workers ?? 0,
+            systemWorkflows: temporal.systemWorkflows,
+          },
           daemon: daemon
             ? { pid: daemon.pid, since: new Date(daemon.startedAt).toISOString() }
             : null,
-          schedules: { total: schedules.length, active: schedules.length - paused, paused },
+          schedules: report.schedules,
           runs: { active: running.length },
         };
-        const jobs = app.systemJobs().map((j) => ({
+        const jobs = report.systemJobs.map((j) => ({
           name: j.name,
           everyMs: j.everyMs,
           lastStartedAt: j.lastStartedAt === null ? null : new Date(j.lastStartedAt).toISOString(),
@@ -55,9 +46,9 @@ export function statusCommand(): Command {
             ? `engine     temporal at ${temporal.address} (namespace ${temporal.namespace}, task queue ${temporal.taskQueue})`
             : `engine     embedded (SQLite)`,
           temporal
-            ? `workers    ${temporal.workers} polling (the Temporal server fires schedules; workers run them)`
+            ? `workers    ${status.temporal?.workers} polling (the Temporal server fires schedules; workers run them)`
             : `daemon     ${daemon ? `running, pid ${daemon.pid}, since ${status.daemon?.since}` : 'not running (start it with `goose-flow serve`)'}`,
-          `schedules  ${schedules.length} (${status.schedules.active} active, ${paused} paused)`,
+          `schedules  ${status.schedules.total} (${status.schedules.active} active, ${paused} paused)`,
           `runs       ${running.length} active`,
         ];
         if (temporal) {

@@ -7,8 +7,8 @@ import { streamSSE } from 'hono/streaming';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
-import { feedItemMatches, type FeedItem } from '../../engines/feed.js';
-import { parseCursor } from '../../engines/feed.js';
+import { feedItemMatches, type FeedItem } from '../../services/events.js';
+import { parseCursor } from '../../services/events.js';
 import { isTerminal } from '../../domain/run-status.js';
 import { UsageError } from '../../domain/errors.js';
 import { eventJson, occurrenceJson } from '../../views/json.js';
@@ -105,7 +105,7 @@ export function registerEvents(api: OpenAPIHono, app: App, hub: FeedHub): void {
           })
         : null;
       await tail?.seed();
-      await stream.writeSSE({ event: 'ready', data: JSON.stringify({ exact: app.feed.exact }) });
+      await stream.writeSSE({ event: 'ready', data: JSON.stringify({ exact: app.events.exact }) });
       // Until woken by a new item or the end of the stream (cleared then: a stream that ended
       // must not hold the process open).
       const pause = (ms: number) =>

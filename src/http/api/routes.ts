@@ -37,28 +37,29 @@ export function apiV1(
       responses: { 200: json(S.Status, 'status'), 401: errors[401] },
     }),
     async (c) => {
-      const schedules = await app.schedules.list();
-      const paused = schedules.filter((s) => s.state.paused).length;
-      const active = (
-        await Promise.all(
-          (['running', 'retrying', 'pending'] as const).map((status) =>
-            app.runs.list({ status, limit: 1000 }),
-          ),
-        )
-      ).flat();
+      const r = await app.status.report();
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return c.json(
         {
-          engine: app.engine,
-          schedules: { total: schedules.length, active: schedules.length - paused, paused },
-          runs: { active: active.length },
-          temporal: app.temporal
+          engine: r.engine,
+          schedules: r.schedules,
+          runs: { active: r.activeRuns.length },
+          temporal: r.temporal
             ? {
-                address: app.temporal.target.address,
-                namespace: app.temporal.target.namespace,
-                taskQueue: app.temporal.target.taskQueue,
-                workers: await app.temporal.workers(),
+                address: r.temporal.address,
+                namespace: r.temporal.namespace,
+                taskQueue: r.temporal.taskQueue,
+                workers: r.workers ?? 0,
               }
             : null,
+          daemon: r.daemon ? { pid: r.daemon.pid, since: iso(r.daemon.startedAt)! } : null,
+          systemJobs: r.systemJobs.map((j) => ({
+            name: j.name,
+            everyMs: j.everyMs,
+            lastStartedAt: iso(j.lastStartedAt),
+            lastFinishedAt: iso(j.lastFinishedAt),
+            lastResult: j.lastResult ? { ...j.lastResult } : null,
+          })),
         },
         200,
       );

@@ -15,7 +15,7 @@ import { pathAndQuery, type HotListings } from '../hot-listings.js';
 export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null = null): void {
   // Pages of runs are served from memory while nothing changed (the state version moves with
   // every run event), so many clients polling the list cost one query per change, not one each.
-  const pages = new KeyedListingCache<EncodedBody>(() => app.stateVersion(), 64);
+  const pages = new KeyedListingCache<EncodedBody>(() => app.events.stateVersion(), 64);
   api.openapi(
     createRoute({
       method: 'get',

@@ -71,7 +71,7 @@ export function registerSchedules(
   app: App,
   hot: HotListings | null = null,
 ): void {
-  const schedulesListing = new KeyedListingCache<EncodedBody>(() => app.stateVersion());
+  const schedulesListing = new KeyedListingCache<EncodedBody>(() => app.events.stateVersion());
 
   api.openapi(
     createRoute({

@@ -319,6 +319,20 @@ export const Status = z
         workers: z.number().int(),
       })
       .nullable(),
+    daemon: z.object({ pid: z.number().int(), since: z.string() }).nullable().openapi({
+      description: 'the embedded daemon of this data dir (null: none runs, or Temporal)',
+    }),
+    systemJobs: z
+      .array(
+        z.object({
+          name: z.string(),
+          everyMs: z.number().int(),
+          lastStartedAt: z.string().nullable(),
+          lastFinishedAt: z.string().nullable(),
+          lastResult: z.record(z.string(), z.unknown()).nullable(),
+        }),
+      )
+      .openapi({ description: "the embedded engine's maintenance jobs (none on Temporal)" }),
   })
   .openapi('Status');
 
