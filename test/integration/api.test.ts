@@ -1,10 +1,15 @@
 /**
- * REST /api/v1 against a real `serve --port 0`, on both engines: every response is checked against
- * the schema the OpenAPI document publishes for it, and the document itself is validated.
+ * REST /api/v1 against a real `serve --port 0` — the thin set that needs the process. The routes
+ * themselves (schemas, the document, bad input, auth, CORS answers, 405s, pagination, schedule
+ * and run life cycles, /metrics) are tested in process, on the embedded engine, in test/http/;
+ * the engines' shared behaviour by test/engine-contract (both engines). Here, on both engines:
+ * one life cycle end to end over the port (the daemon's scheduler or Temporal worker drives the
+ * runs; listings may be served from memory; /health and /ports are answered on node:http; the
+ * token comes from GOOSE_FLOW_TOKEN). Then what only a process shows: binding beyond loopback,
+ * how CORS origins reach `serve`, the Host/Origin guards, TRACE, hostile recipes.
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { Validator } from '@seriousme/openapi-schema-validator';
 import type { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as S from '../../src/http/api/schemas.js';
@@ -12,401 +17,128 @@ import { cli, postEarly, sandbox, startCli, waitFor, type Sandbox } from '../sup
 import { forEachEngineOverHttp } from '../support/http-engines.js';
 import { PublishedApi } from '../support/published-api.js';
 
-forEachEngineOverHttp('REST /api/v1', (c) => {
-  const published = new Map<string, Promise<PublishedApi>>();
-  /**
-   * A request, its status checked, its body checked against our zod schema and against the
-   * schema the server's OpenAPI document publishes for that route and status.
-   */
-  async function call<T extends z.ZodType>(
-    base: string,
-    method: string,
-    path: string,
-    status: number,
-    schema: T | null,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<z.infer<T>> {
-    const r = await fetch(base + path, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined
-        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
-        : {}),
-    });
-    const text = await r.text();
-    expect(r.status, `${method} ${path}: ${text}`).toBe(status);
-    // (Without the token the document itself is refused: a 401 is checked by its zod schema only.)
-    const json = (r.headers.get('content-type') ?? '').includes('application/json');
-    if (text && json && !(status === 401 && !published.has(base))) {
-      if (!published.has(base)) published.set(base, PublishedApi.load(base, headers));
-      const api = await published.get(base)!;
-      const problems = api.check(method, path, status, JSON.parse(text));
-      expect(problems, `${method} ${path} → ${status} against the published document`).toEqual([]);
+forEachEngineOverHttp('serve --port, end to end', (c) => {
+  it('a schedule is created and triggered, its runs settle and are listed; /metrics, probes and the token over the port', async () => {
+    const token = 'tok-' + randomBytes(8).toString('hex');
+    const base = await c().serveHttp({ GOOSE_FLOW_TOKEN: token });
+    const root = base.replace(/\/api\/v1$/, '');
+    const port = Number(new URL(base).port);
+    const auth = { authorization: `Bearer ${token}` };
+    const published = await PublishedApi.load(base, auth);
+    /** A request with the token, its body checked against its zod schema and the published document. */
+    async function call<T extends z.ZodType>(
+      method: string,
+      path: string,
+      status: number,
+      schema: T | null,
+      body?: unknown,
+      headers: Record<string, string> = auth,
+    ): Promise<z.infer<T>> {
+      const r = await fetch(base + path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await r.text();
+      expect(r.status, `${method} ${path}: ${text}`).toBe(status);
+      if (text && (r.headers.get('content-type') ?? '').includes('application/json')) {
+        const problems = published.check(method, path, status, JSON.parse(text));
+        expect(problems, `${method} ${path} → ${status} against the published document`).toEqual(
+          [],
+        );
+      }
+      if (!schema) return (text ? JSON.parse(text) : undefined) as z.infer<T>;
+      const parsed = schema.safeParse(JSON.parse(text));
+      expect(
+        parsed.success,
+        `${method} ${path} does not match its schema: ${JSON.stringify(parsed.error?.issues)}`,
+      ).toBe(true);
+      return parsed.data as z.infer<T>;
     }
-    if (!schema) return (text ? JSON.parse(text) : undefined) as z.infer<T>;
-    const parsed = schema.safeParse(JSON.parse(text));
-    expect(
-      parsed.success,
-      `${method} ${path} does not match its schema: ${JSON.stringify(parsed.error?.issues)}`,
-    ).toBe(true);
-    return parsed.data as z.infer<T>;
-  }
 
-  it('publishes a valid OpenAPI document that names every route', async () => {
-    const base = await c().serveHttp();
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
-      paths: Record<string, unknown>;
-    };
-    const result = await new Validator().validate(doc as never);
-    expect(result.valid, JSON.stringify(result.errors)).toBe(true);
-    expect(Object.keys(doc.paths).sort()).toEqual(
-      [
-        '/events',
-        '/recipes/validate',
-        '/runs/{id}/log-stream',
-        '/runs',
-        '/runs/{id}',
-        '/runs/{id}/kill',
-        '/runs/{id}/logs',
-        '/schedules',
-        '/schedules/{id}',
-        '/schedules/{id}/backfill',
-        '/schedules/{id}/next',
-        '/schedules/{id}/pause',
-        '/schedules/{id}/resume',
-        '/schedules/{id}/trigger',
-        '/status',
-      ].sort(),
-    );
-  });
+    // The probes Goose's client polls, answered on node:http without the token.
+    expect(await (await fetch(`${root}/health`)).json()).toEqual({ status: 'healthy' });
+    const temporalPort =
+      c().engine === 'temporal' ? Number(c().env.GOOSE_FLOW_TEMPORAL_ADDRESS!.split(':').pop()) : 0;
+    expect(await (await fetch(`${root}/ports`)).json()).toMatchObject({
+      http_port: port,
+      temporal_port: temporalPort,
+    });
+    // GOOSE_FLOW_TOKEN reached the server: /api and /metrics need it.
+    await call('GET', '/status', 401, S.ErrorBody, undefined, {});
+    expect((await fetch(`${root}/metrics`)).status).toBe(401);
+    expect((await call('GET', '/status', 200, S.Status)).engine).toBe(c().engine);
 
-  it('schedules and runs through their whole life, each response as documented', async () => {
-    const base = await c().serveHttp();
-    const recipe = c().box.recipe('api.yaml', { sleep: 1 });
-    const slow = c().box.recipe('slow.yaml', { sleep: 30 });
-    const created = await call(base, 'POST', '/schedules', 201, S.Schedule, {
+    const created = await call('POST', '/schedules', 201, S.Schedule, {
       id: 'nightly',
       cron: '0 0 3 * * *',
-      recipe,
+      recipe: c().box.recipe('api.yaml', { sleep: 1 }),
       timezone: 'UTC',
       overlap: 'allow_all',
     });
-    expect(created).toMatchObject({ id: 'nightly', cron: '0 0 3 * * *', overlap: 'allow_all' });
-    const list = await call(base, 'GET', '/schedules', 200, null);
-    expect((list as unknown as { schedules: unknown[] }).schedules).toHaveLength(1);
-    const next = await call(base, 'GET', '/schedules/nightly/next?count=3', 200, null);
-    expect(
-      (next as unknown as { next: string[] }).next.map((t) => new Date(t).getUTCHours()),
-    ).toEqual([3, 3, 3]);
-
-    const patched = await call(base, 'PATCH', '/schedules/nightly', 200, S.Schedule, {
-      cron: '0 30 4 * * *',
-      note: 'moved',
-    });
-    expect(patched.cron).toBe('0 30 4 * * *');
-    expect(
-      (await call(base, 'POST', '/schedules/nightly/pause', 200, S.Schedule, { note: 'hold' }))
-        .paused,
-    ).toBe(true);
-    expect(
-      (await call(base, 'POST', '/schedules/nightly/resume', 200, S.Schedule, {})).paused,
-    ).toBe(false);
-
-    // Three triggers: three runs, read back in pages of two.
+    expect(created).toMatchObject({ id: 'nightly', overlap: 'allow_all' });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = await call(base, 'POST', '/schedules/nightly/trigger', 200, S.TriggerResult, {
-        overlap: 'allow_all',
-      });
+    for (let i = 0; i < 2; i++) {
+      const t = await call('POST', '/schedules/nightly/trigger', 200, S.TriggerResult, {});
       expect(t.decision).toBe('started');
       ids.push(t.run!.id);
     }
     await waitFor(
-      async () => {
-        const page = await call(
-          base,
-          'GET',
-          '/runs?scheduleId=nightly&status=succeeded&limit=100',
-          200,
-          S.RunPage,
-        );
-        return page.runs.length === 3;
-      },
+      async () =>
+        (await call('GET', '/runs?scheduleId=nightly&status=succeeded&limit=100', 200, S.RunPage))
+          .runs.length === 2,
       30_000,
-      'three succeeded runs',
+      'two succeeded runs',
     );
-    const first = await call(base, 'GET', '/runs?scheduleId=nightly&limit=2', 200, S.RunPage);
-    expect(first.runs).toHaveLength(2);
+    const first = await call('GET', '/runs?scheduleId=nightly&limit=1', 200, S.RunPage);
     expect(first.nextCursor).not.toBeNull();
     const second = await call(
-      base,
       'GET',
-      `/runs?scheduleId=nightly&limit=2&cursor=${first.nextCursor}`,
+      `/runs?scheduleId=nightly&limit=1&cursor=${first.nextCursor}`,
       200,
       S.RunPage,
     );
-    expect(second.runs).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     expect([...first.runs, ...second.runs].map((r) => r.id).sort()).toEqual([...ids].sort());
-
-    const detail = await call(
-      base,
-      'GET',
-      `/runs/${encodeURIComponent(ids[0]!)}`,
-      200,
-      S.RunDetail,
-    );
+    const detail = await call('GET', `/runs/${encodeURIComponent(ids[0]!)}`, 200, S.RunDetail);
     expect(detail.attempts[0]!.status).toBe('succeeded');
-    const logs = await call(
-      base,
-      'GET',
-      `/runs/${encodeURIComponent(ids[0]!)}/logs?offset=0&limit=40`,
-      200,
-      S.LogChunk,
-    );
-    expect(logs.data.length).toBeGreaterThan(0);
-    expect(logs.nextOffset).toBe(logs.offset + Buffer.byteLength(logs.data));
-    const rest = await call(
-      base,
-      'GET',
-      `/runs/${encodeURIComponent(ids[0]!)}/logs?offset=${logs.nextOffset}`,
-      200,
-      S.LogChunk,
-    );
-    expect(rest.complete).toBe(true);
-    expect(rest.data).toContain('stand-in: done');
+    const logs = await call('GET', `/runs/${encodeURIComponent(ids[0]!)}/logs`, 200, S.LogChunk);
+    expect(logs.data).toContain('stand-in: done');
+    const listed = await call('GET', '/schedules', 200, S.SchedulePage);
+    expect(listed.schedules.map((s) => s.id)).toEqual(['nightly']);
+    expect((await call('GET', '/status', 200, S.Status)).schedules.total).toBe(1);
 
-    // Kill: a slow schedule's run is cancelled and its tree stopped.
-    await call(base, 'POST', '/schedules', 201, S.Schedule, {
-      id: 'slow',
-      cron: '@yearly',
-      recipe: slow,
-      timezone: 'UTC',
-    });
-    const started = await call(base, 'POST', '/schedules/slow/trigger', 200, S.TriggerResult);
-    const runId = encodeURIComponent(started.run!.id);
-    await waitFor(
-      async () =>
-        (await call(base, 'GET', `/runs/${runId}`, 200, S.RunDetail)).status === 'running',
-      20_000,
-      'running',
-    );
-    // While it runs, a trigger with `skip` starts nothing: `run` is null (and documented so).
-    const skipped = await call(base, 'POST', '/schedules/slow/trigger', 200, S.TriggerResult, {
-      overlap: 'skip',
-    });
-    expect(skipped).toMatchObject({ decision: 'skipped_overlap', run: null });
-    const killed = await call(base, 'POST', `/runs/${runId}/kill`, 200, S.Run);
-    expect(killed.status).toBe('cancelled');
-    await call(base, 'POST', `/runs/${runId}/kill`, 409, S.ErrorBody);
-
-    const backfill = await call(
-      base,
-      'POST',
-      '/schedules/nightly/backfill',
-      200,
-      S.BackfillResult,
-      {
-        from: '2026-01-01T00:00:00Z',
-        to: '2026-01-02T23:59:59Z',
-        overlap: 'allow_all',
-      },
-    );
-    expect(backfill.decided.map((d) => d.scheduledAt)).toEqual([
-      '2026-01-01T04:30:00.000Z',
-      '2026-01-02T04:30:00.000Z',
-    ]);
-
-    const verdict = await call(base, 'POST', '/recipes/validate', 200, S.RecipeVerdict, {
-      recipe,
-    });
-    expect(verdict).toMatchObject({ valid: true, headless: { ok: true } });
-    const status = await call(base, 'GET', '/status', 200, S.Status);
-    expect(status.engine).toBe(c().engine);
-    expect(status.schedules.total).toBe(2);
-
-    const page1 = await call(base, 'GET', '/schedules?limit=1', 200, S.SchedulePage);
-    expect([page1.schedules.map((x) => x.id), page1.nextCursor]).toEqual([['nightly'], 'nightly']);
-    const page2 = await call(base, 'GET', '/schedules?limit=1&cursor=nightly', 200, S.SchedulePage);
-    expect([page2.schedules.map((x) => x.id), page2.nextCursor]).toEqual([['slow'], null]);
-    await call(base, 'DELETE', '/schedules/slow', 204, null);
-    await call(base, 'GET', '/schedules/slow', 404, S.ErrorBody);
-  });
-
-  it('bad input: the right 4xx with the error shape, never a 5xx, nothing written', async () => {
-    const base = await c().serveHttp();
-    const recipe = c().box.recipe('ok.yaml');
-    const bad = async (
-      method: string,
-      path: string,
-      status: number,
-      body?: unknown,
-      code?: RegExp,
-    ) => {
-      const e = await call(base, method, path, status, S.ErrorBody, body);
-      if (code) expect(`${e.error.code}: ${e.error.message}`).toMatch(code);
-      return e;
-    };
-    await bad('POST', '/schedules', 400, '{not json', /invalid_request/);
-    // A body that is not sent as JSON is 415, with what to send.
-    const plain = await fetch(`${base}/schedules`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({ id: 'x', cron: '@daily', recipe }),
-    });
-    expect(plain.status).toBe(415);
-    expect(await plain.json()).toMatchObject({
-      error: {
-        code: 'unsupported_media_type',
-        message: expect.stringMatching(/application\/json/),
-      },
-    });
-    await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: 'x', cron: '@daily', recipe, extra: 1 },
-      /field 'extra': unknown field/,
-    );
-    await bad('POST', '/schedules', 400, { id: 'x', cron: 5, recipe }, /field 'cron'/);
-    await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: 'x', cron: '61 * * * *', recipe },
-      /field 'cron': invalid cron .*minute/,
-    );
-    // Errors name the API's fields, never a CLI flag.
-    const long = await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: 'x', cron: '@daily', recipe, timeout: '400d' },
-      /field 'timeout': '400d' is out of range: allowed 100ms to 365d/,
-    );
-    expect(long.error.message).not.toContain('--');
-    await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: 'x', cron: '@daily', recipe, timezone: 'Mars/Olympus' },
-      /unknown time zone/,
-    );
-    await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: 'x', cron: '@daily', recipe: '/etc/passwd' },
-      /not a recipe file/,
-    );
-    await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: '../x', cron: '@daily', recipe },
-      /invalid schedule id/,
-    );
-    const huge = await postEarly(
-      `${base}/schedules`,
-      JSON.stringify({ id: 'x', cron: '@daily', recipe, note: 'x'.repeat(2 * 1024 * 1024) }),
-    );
-    expect(huge.status).toBe(413);
-    expect(S.ErrorBody.parse(JSON.parse(huge.body)).error.code).toBe('body_too_large');
-    await bad(
-      'POST',
-      '/recipes/validate',
-      400,
-      { recipe: '../../etc/shadow' },
-      /not a recipe file/,
-    );
-    await bad('GET', '/runs?status=bogus', 400, undefined, /field 'status'/);
-    await bad('GET', '/runs?cursor=garbage', 400, undefined, /cursor/);
-    await bad('GET', '/runs/..%2F..%2Fetc%2Fpasswd', 404, undefined, /run_not_found/);
-    await bad('GET', '/runs/no-such-run/logs', 404, undefined, /run_not_found/);
-    await bad('GET', '/schedules/nope', 404, undefined, /schedule_not_found/);
-    await bad('PATCH', '/schedules/nope', 404, { cron: '@daily' }, /schedule_not_found/);
-    await bad('POST', '/schedules/nope/trigger', 404, {}, /schedule_not_found/);
-    await bad('GET', '/nowhere', 404);
-    // Times are checked, not only documented.
-    await bad(
-      'POST',
-      '/schedules/nope/backfill',
-      400,
-      { from: '', to: '2026-11-27T06:00:00Z' },
-      /field 'from': expected an RFC 3339 time/,
-    );
-    await bad(
-      'POST',
-      '/schedules/nope/backfill',
-      400,
-      { from: '2026-11-27T05:00:00Z', to: 'x' },
-      /field 'to'/,
-    );
-    await bad(
-      'POST',
-      '/schedules',
-      400,
-      { id: 'x', cron: '@daily', recipe, start: 'tomorrow' },
-      /field 'start'/,
-    );
-    await bad('PATCH', '/schedules/nope', 400, undefined, /fields to change as a JSON object/);
-    const list = await call(base, 'GET', '/schedules', 200, null);
-    expect((list as unknown as { schedules: unknown[] }).schedules).toEqual([]);
-  });
-
-  it('/metrics: runs by outcome, durations, decisions, running runs, engine info', async () => {
-    const base = await c().serveHttp();
-    const root = base.replace(/\/api\/v1$/, '');
-    const scrape = async () => (await (await fetch(`${root}/metrics`)).text()).split('\n');
-    expect(await scrape()).toContain(`goose_flow_engine_info{engine="${c().engine}"} 1`);
-    await call(base, 'POST', '/schedules', 201, S.Schedule, {
-      id: 'm',
-      cron: '@yearly',
-      recipe: c().box.recipe('m.yaml'),
-      timezone: 'UTC',
-    });
-    await call(base, 'POST', '/schedules/m/trigger', 200, S.TriggerResult);
+    // /metrics follows this engine's event feed.
+    const scrape = async () =>
+      (await (await fetch(`${root}/metrics`, { headers: auth })).text()).split('\n');
     const lines = await waitFor(
       async () => {
         const l = await scrape();
-        return l.includes('goose_flow_runs_total{status="succeeded"} 1') && l;
+        return l.includes('goose_flow_runs_total{status="succeeded"} 2') && l;
       },
       30_000,
-      'a succeeded run to be counted',
+      'two succeeded runs to be counted',
     );
-    expect(lines).toContain('goose_flow_run_duration_seconds_count{status="succeeded"} 1');
+    expect(lines).toContain(`goose_flow_engine_info{engine="${c().engine}"} 1`);
+    expect(lines).toContain('goose_flow_run_duration_seconds_count{status="succeeded"} 2');
     expect(lines.some((l) => l.startsWith('goose_flow_running_runs{status="running"}'))).toBe(true);
     if (c().engine === 'embedded')
-      expect(lines).toContain('goose_flow_decisions_total{decision="started"} 1');
-  });
+      expect(lines).toContain('goose_flow_decisions_total{decision="started"} 2');
 
-  it('with GOOSE_FLOW_TOKEN, /api needs the bearer token (constant-time compared)', async () => {
-    const token = 'tok-' + randomBytes(8).toString('hex');
-    const base = await c().serveHttp({ GOOSE_FLOW_TOKEN: token });
-    await call(base, 'GET', '/status', 401, S.ErrorBody);
-    await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, {
-      authorization: 'Bearer wrong',
-    });
-    await call(base, 'GET', '/status', 401, S.ErrorBody, undefined, { authorization: token });
-    const ok = await call(base, 'GET', '/status', 200, S.Status, undefined, {
-      authorization: `Bearer ${token}`,
-    });
-    // The scheme is case-insensitive (RFC 9110).
-    await call(base, 'GET', '/status', 200, S.Status, undefined, {
-      authorization: `bearer ${token}`,
-    });
-    expect(ok.engine).toBe(c().engine);
-    const root = base.replace(/\/api\/v1$/, '');
-    expect((await fetch(`${root}/metrics`)).status).toBe(401);
-    expect(
-      (await fetch(`${root}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status,
-    ).toBe(200);
-    // /health never needs a key or token.
-    expect((await fetch(`${root}/health`)).status).toBe(200);
+    // A body over the limit is answered before it is read, and the connection survives it.
+    const huge = await postEarly(
+      `${base}/schedules`,
+      JSON.stringify({ id: 'x', cron: '@daily', recipe: 'x', note: 'x'.repeat(2 * 1024 * 1024) }),
+      auth,
+    );
+    expect(huge.status).toBe(413);
+    expect(S.ErrorBody.parse(JSON.parse(huge.body)).error.code).toBe('body_too_large');
+
+    await call('DELETE', '/schedules/nightly', 204, null);
+    await call('GET', '/schedules/nightly', 404, S.ErrorBody);
     expect(c().server().out.stdout + c().server().out.stderr).not.toContain(token);
   });
 });
@@ -455,7 +187,7 @@ describe('binding beyond loopback', () => {
     }
   });
 
-  it('answers CORS only for the origins --cors-origin / GOOSE_FLOW_CORS_ORIGINS name, before the token check', async () => {
+  it('takes CORS origins from --cors-origin and GOOSE_FLOW_CORS_ORIGINS (what CORS answers: test/http)', async () => {
     const bad = await cli(
       ['serve', '--port', '0', '--cors-origin', 'http://localhost:5173/'],
       box.env,
@@ -494,19 +226,13 @@ describe('binding beyond loopback', () => {
         });
         expect(preflight.status).toBe(204);
         expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
-        expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
         const r = await fetch(url, { headers: { authorization: `Bearer ${token}`, origin } });
         expect(r.status).toBe(200);
         expect(r.headers.get('access-control-allow-origin')).toBe(origin);
       }
-      // The token is still required; other origins get no CORS headers.
+      // The token is still required.
       const noToken = await fetch(url, { headers: { origin: 'http://localhost:5173' } });
       expect(noToken.status).toBe(401);
-      const other = await fetch(url, {
-        headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example' },
-      });
-      expect(other.status).toBe(200);
-      expect(other.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       d.kill('SIGTERM');
       await d.closed;
@@ -540,7 +266,7 @@ describe('a web page in the browser cannot drive the daemon', () => {
     });
   }
 
-  it('refuses cross-site requests (CSRF) and foreign Host names (DNS rebinding); Goose and the CLI pass', async () => {
+  it('refuses cross-site requests (CSRF) and foreign Host names (DNS rebinding); Goose and the CLI pass; TRACE is 405', async () => {
     const d = startCli(
       ['serve', '--port', '0', '--log-format', 'json', '--allowed-host', 'goose.internal'],
       box.env,
@@ -621,40 +347,12 @@ describe('a web page in the browser cannot drive the daemon', () => {
       expect(
         (await raw(port, 'GET', '/api/v1/runs', { host: `goose.internal:${port}` })).status,
       ).toBe(200);
-    } finally {
-      d.kill('SIGTERM');
-      await d.closed;
-    }
-  });
 
-  it('a method a route does not take is 405 with Allow (TRACE too); the document bounds offset', async () => {
-    const d = startCli(['serve', '--port', '0', '--log-format', 'json'], box.env);
-    try {
-      const line = await waitFor(
-        () => d.out.stdout.split('\n').find((l) => l.includes('http_listening')),
-        30_000,
-        'serve to listen',
-      );
-      const port = (JSON.parse(line) as { port: number }).port;
-      const host = `127.0.0.1:${port}`;
-      for (const [method, path] of [
-        ['TRACE', '/api/v1/runs'],
-        ['DELETE', '/api/v1/runs'],
-        ['PUT', '/api/v1/schedules/x'],
-      ] as const) {
-        const r = await raw(port, method, path, { host });
-        expect(r.status, `${method} ${path}`).toBe(405);
-        expect(JSON.parse(r.body)).toMatchObject({ error: { code: 'method_not_allowed' } });
-      }
+      // TRACE, which fetch (and so Hono's app.request) cannot send: 405 with Allow, or 404.
+      const trace = await raw(port, 'TRACE', '/api/v1/runs', { host });
+      expect(trace.status).toBe(405);
+      expect(JSON.parse(trace.body)).toMatchObject({ error: { code: 'method_not_allowed' } });
       expect((await raw(port, 'TRACE', '/nowhere', { host })).status).toBe(404);
-      const doc = JSON.parse((await raw(port, 'GET', '/api/v1/openapi.json', { host })).body) as {
-        paths: Record<
-          string,
-          Record<string, { parameters?: { name: string; schema: { minimum?: number } }[] }>
-        >;
-      };
-      const logs = Object.entries(doc.paths).find(([p]) => p.endsWith('/logs'))![1].get!;
-      expect(logs.parameters!.find((p) => p.name === 'offset')!.schema.minimum).toBe(0);
     } finally {
       d.kill('SIGTERM');
       await d.closed;

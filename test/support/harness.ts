@@ -20,8 +20,9 @@ export interface Sandbox {
   cleanup(): void;
 }
 
-export function sandbox(): Sandbox {
-  if (!existsSync(cliPath))
+/** `cli: false`: nothing of it runs the built CLI (in-process tests), so dist/ need not exist. */
+export function sandbox(options: { cli?: boolean } = {}): Sandbox {
+  if (options.cli !== false && !existsSync(cliPath))
     throw new Error(`${cliPath} is missing: run 'npm run build' before the integration tests`);
   const root = mkdtempSync(join(tmpdir(), 'goose-flow-test-'));
   const dataDir = join(root, 'data');

@@ -24,6 +24,11 @@ export class PublishedApi {
     }));
   }
 
+  /** From a document already fetched (an in-process `web.request`). */
+  static of(doc: unknown): PublishedApi {
+    return new PublishedApi(doc as Doc);
+  }
+
   static async load(base: string, headers: Record<string, string> = {}): Promise<PublishedApi> {
     const r = await fetch(`${base}/openapi.json`, { headers });
     if (!r.ok) throw new Error(`GET ${base}/openapi.json: ${r.status}`);
