@@ -83,7 +83,7 @@ export async function openInProcessApi(options: InProcessOptions = {}): Promise<
     temporalPorts: () => ({ temporal_port: 0, ui_port: 0 }),
   };
   // As `serve` builds it: one feed hub, metrics following it, listings remembered.
-  const hub = new FeedHub(app.feed);
+  const hub = new FeedHub(app.events);
   const metrics = new Metrics(app);
   await metrics.start(hub);
   const web = httpApp(
@@ -92,7 +92,7 @@ export async function openInProcessApi(options: InProcessOptions = {}): Promise<
     () => options.port ?? 0,
     hub,
     metrics,
-    new HotListings(() => app.stateVersion()),
+    new HotListings(() => app.events.stateVersion()),
   );
   const request = async (path: string, init?: RequestInit) =>
     web.request(`http://127.0.0.1${path}`, init);
