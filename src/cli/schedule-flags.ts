@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
-import { CountLimit, DurationLimit, parseDurationIn, type Range } from '../domain/limits.js';
-import { applyChanges, defined, type DraftChanges } from '../domain/schedule/draft-changes.js';
-import { UsageError } from '../domain/errors.js';
+import { CountLimit } from '../domain/limits.js';
+import {
+  draftFromInput,
+  type InputNames,
+  type ScheduleInput,
+} from '../domain/schedule/draft-input.js';
 import { parseParamArgs } from '../domain/recipe/index.js';
 import { OVERLAP_POLICIES, ExecutionMode, type OverlapPolicy } from '../domain/schedule/model.js';
 import type { ScheduleDraft } from '../domain/schedule/transfer-draft.js';
@@ -78,11 +81,18 @@ export function withScheduleFlags(cmd: Command): Command {
     .option('--json', 'print JSON');
 }
 
-const instant = (text: string, flag: string): number => {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
-    throw new UsageError(`${flag} '${text}' is not an ISO-8601 time (e.g. 2026-12-01T09:00:00Z)`);
-  return ms;
+/** What `schedule add|update` call each field in errors. */
+const FLAG_NAMES: InputNames = {
+  of: (field) => FLAG_OF[field] ?? `--${field}`,
+  catchup: '--catchup',
+  catchupWindow: '--catchup-window',
+};
+const FLAG_OF: Partial<Record<keyof ScheduleInput, string>> = {
+  timezone: '--tz',
+  catchupWindow: '--catchup-window',
+  pauseOnFailure: '--pause-on-failure',
+  followSource: '--follow-source',
+  params: '--param',
 };
 
 /** A draft from flags on top of `base` (a new schedule's defaults, or the schedule being updated). */
@@ -91,33 +101,15 @@ export function draftFromFlags(
   flags: ScheduleFlags,
   base: ScheduleDraft,
 ): ScheduleDraft {
-  const dur = (text: string | undefined, flag: string, range: Range) =>
-    text === undefined ? undefined : parseDurationIn(text, flag, range);
-  const changes: DraftChanges = {
-    ...defined({
-      expression: flags.cron,
-      timezone: flags.tz,
-      jitterMs: dur(flags.jitter, '--jitter', DurationLimit.jitter),
-      startAt: flags.start === undefined ? undefined : instant(flags.start, '--start'),
-      endAt: flags.end === undefined ? undefined : instant(flags.end, '--end'),
-      overlap: flags.overlap,
-      catchupWindowMs: dur(flags.catchupWindow, '--catchup-window', DurationLimit.catchupWindow),
-      catchupLatestOnly: flags.catchup === undefined ? undefined : flags.catchup === 'latest',
-      pauseOnFailure: flags.pauseOnFailure,
-      remainingActions: flags.remaining,
-      recipePath: flags.recipe,
-      params: flags.param.length > 0 ? parseParamArgs(flags.param) : undefined,
-      timeoutMs: dur(flags.timeout, '--timeout', DurationLimit.timeout),
-      retries: flags.retries,
-      cwd: flags.cwd,
-      mode: flags.mode,
-      paused: flags.paused,
-      note: flags.note,
-      followSource: flags.followSource,
-    }),
-  };
-  return applyChanges(id, base, changes, {
-    catchup: '--catchup',
-    catchupWindow: '--catchup-window',
-  });
+  const { tz, param, json: _json, ...same } = flags;
+  return draftFromInput(
+    id,
+    {
+      ...same,
+      timezone: tz,
+      params: param.length > 0 ? parseParamArgs(param) : undefined,
+    },
+    base,
+    FLAG_NAMES,
+  );
 }

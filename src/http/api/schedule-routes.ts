@@ -2,10 +2,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
-import type { ExecutionMode, OverlapPolicy } from '../../domain/schedule/model.js';
 import { defaultDraft, draftOf, type ScheduleDraft } from '../../domain/schedule/transfer-draft.js';
-import { applyChanges, defined, type DraftChanges } from '../../domain/schedule/draft-changes.js';
-import { DurationLimit, parseDurationIn, type Range } from '../../domain/limits.js';
+import { draftFromInput, type InputNames } from '../../domain/schedule/draft-input.js';
 import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
 import { decodeDecisionCursor } from '../../views/cursors.js';
 import { invalidRequest } from './errors.js';
@@ -19,35 +17,12 @@ import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js
 
 const SchedulesList = S.SchedulePage;
 
-/** The API's schedule body (validated by its schema) as draft changes, named as the API names them. */
-function changesOf(b: z.infer<typeof S.SchedulePatch>): DraftChanges {
-  const dur = (text: unknown, field: string, range: Range) =>
-    typeof text === 'string' ? parseDurationIn(text, `field '${field}':`, range) : undefined;
-  const time = (text: unknown) => (typeof text === 'string' ? Date.parse(text) : undefined);
-  return defined({
-    expression: b.cron as string | undefined,
-    timezone: b.timezone as string | undefined,
-    jitterMs: dur(b.jitter, 'jitter', DurationLimit.jitter),
-    startAt: time(b.start),
-    endAt: time(b.end),
-    overlap: b.overlap as OverlapPolicy | undefined,
-    catchupWindowMs: dur(b.catchupWindow, 'catchupWindow', DurationLimit.catchupWindow),
-    catchupLatestOnly: b.catchup === undefined ? undefined : b.catchup === 'latest',
-    pauseOnFailure: b.pauseOnFailure as boolean | undefined,
-    remainingActions: b.remaining as number | undefined,
-    recipePath: b.recipe as string | undefined,
-    params: b.params as Record<string, string> | undefined,
-    timeoutMs: dur(b.timeout, 'timeout', DurationLimit.timeout),
-    retries: b.retries as number | undefined,
-    cwd: b.cwd as string | undefined,
-    mode: b.mode as ExecutionMode | undefined,
-    paused: b.paused as boolean | undefined,
-    note: b.note as string | undefined,
-    followSource: b.followSource as boolean | undefined,
-  });
-}
-
-const API_NAMES = { catchup: "field 'catchup':", catchupWindow: "'catchupWindow'" };
+/** The API names a field as `field 'jitter':` in errors. */
+const API_NAMES: InputNames = {
+  of: (field) => `field '${field}':`,
+  catchup: "field 'catchup':",
+  catchupWindow: "'catchupWindow'",
+};
 
 /** The spec's fields as the API names them (the domain says `expression` for `cron`). */
 const SPEC_FIELDS: Record<string, string> = { expression: 'cron' };
@@ -132,10 +107,11 @@ export function registerSchedules(
     async (c) => {
       const b = c.req.valid('json');
       recipePath(b.recipe);
-      const draft: ScheduleDraft = applyChanges(
+      const { id: _id, ...fields } = b;
+      const draft: ScheduleDraft = draftFromInput(
         b.id,
+        fields,
         defaultDraft(b.id, '', ''),
-        changesOf(b),
         API_NAMES,
       );
       const created = await namingFields(() => app.schedules.add(draft));
@@ -203,9 +179,9 @@ export function registerSchedules(
           { field: '(body)' },
         );
       const b = c.req.valid('json');
-      if (b.recipe !== undefined) recipePath(b.recipe as string);
+      if (b.recipe !== undefined) recipePath(b.recipe);
       const current = await app.schedules.get(id);
-      const draft = applyChanges(id, draftOf(current), changesOf(b), API_NAMES);
+      const draft = draftFromInput(id, b, draftOf(current), API_NAMES);
       await namingFields(() =>
         app.schedules.update(id, draft, undefined, { reloadRecipe: b.recipe !== undefined }),
       );
@@ -268,13 +244,10 @@ export function registerSchedules(
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const b = (await c.req.json().catch(() => ({}))) as { overlap?: OverlapPolicy };
+      const b: unknown = await c.req.json().catch(() => ({}));
       const parsed = S.TriggerBody.safeParse(b);
       if (!parsed.success) return c.json(invalidRequest(parsed.error), 400);
-      const result = await app.schedules.trigger(
-        id,
-        parsed.data.overlap as OverlapPolicy | undefined,
-      );
+      const result = await app.schedules.trigger(id, parsed.data.overlap);
       // A trigger without a daemon runs here: it must not block the request.
       void result.settled?.catch(() => undefined);
       return c.json(
@@ -300,7 +273,7 @@ export function registerSchedules(
         id,
         Date.parse(b.from),
         Date.parse(b.to),
-        b.overlap as OverlapPolicy | undefined,
+        b.overlap,
       );
       void result.settled?.catch(() => undefined);
       return c.json(

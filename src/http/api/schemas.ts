@@ -3,7 +3,7 @@
  * Response schemas describe exactly what `src/views/json.ts` produces (the CLI's `--json` shapes).
  */
 import { z } from '@hono/zod-openapi';
-import { OVERLAP_POLICIES } from '../../domain/schedule/model.js';
+import { OVERLAP_POLICIES, type OverlapPolicy } from '../../domain/schedule/model.js';
 import { RUN_STATUSES } from '../../domain/run-status.js';
 
 const Iso = z.string().openapi({ format: 'date-time', example: '2026-11-27T06:00:00.000Z' });
@@ -31,7 +31,9 @@ export const ErrorBody = z
   .openapi('Error');
 
 export const RunStatus = z.enum(RUN_STATUSES as [string, ...string[]]).openapi('RunStatus');
-export const Overlap = z.enum(OVERLAP_POLICIES as [string, ...string[]]).openapi('OverlapPolicy');
+export const Overlap = z
+  .enum(OVERLAP_POLICIES as [OverlapPolicy, ...OverlapPolicy[]])
+  .openapi('OverlapPolicy');
 
 const RunFields = {
   id: z.string(),
@@ -241,10 +243,7 @@ export const ScheduleCreate = z
   .strict()
   .openapi('ScheduleCreate');
 
-export const SchedulePatch = z
-  .object(Object.fromEntries(Object.entries(ScheduleFields).map(([k, v]) => [k, v.optional()])))
-  .strict()
-  .openapi('SchedulePatch');
+export const SchedulePatch = z.object(ScheduleFields).partial().strict().openapi('SchedulePatch');
 
 export const Note = z
   .object({ note: z.string().max(1000).optional() })
