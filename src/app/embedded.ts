@@ -61,7 +61,21 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
       throw daemonRunning(holder.pid, dataDir.root);
     }
   }
+  const currentDaemon = () => {
+    const holder = scheduleStore.daemon();
+    return holder && isAlive(holder) ? holder : null;
+  };
   const engine = new EmbeddedEngine({
+    schedulesFor: (engine) =>
+      new EmbeddedSchedules({
+        store: scheduleStore,
+        runs: store,
+        engine,
+        clock: systemClock,
+        self,
+        daemon: currentDaemon,
+        runFor: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
+      }),
     store,
     supervisor: processSupervisor,
     attempts: keptAttempts,
@@ -87,22 +101,8 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
     dataDir.recipes,
     options.isolateRecipes ? new WorkerChecker() : undefined,
   );
-  const currentDaemon = () => {
-    const holder = scheduleStore.daemon();
-    return holder && isAlive(holder) ? holder : null;
-  };
   const daemon = { current: currentDaemon, notify: () => scheduleStore.bumpDispatch() };
   const runs = new RunService(config, engine, recipes, () => void resolveGooseBinary(env), daemon);
-  const backend = new EmbeddedSchedules({
-    store: scheduleStore,
-    runs: store,
-    engine,
-    clock: systemClock,
-    self,
-    daemon: currentDaemon,
-    runFor: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
-  });
-  engine.schedules = backend;
   // Settling a schedule's run and what follows from it is one transaction, whoever settles it.
   store.whenSettled((run) =>
     afterRunSettled(
@@ -116,7 +116,7 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
   );
   const schedules: ScheduleService = new ScheduleService({
     config,
-    backend,
+    backend: engine.schedules,
     runs,
     recipes,
     recipesDir: dataDir.recipes,

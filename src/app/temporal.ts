@@ -100,7 +100,9 @@ async function openOn(
   const link = await connectTemporal(target, (p) => readFileSync(p));
   // Runs whose attempt this process's worker executes: a stopping `serve` cancels them.
   const executing = new Set<string>();
+  let scheduleBackend!: TemporalSchedules;
   const engine = new TemporalEngine({
+    schedulesFor: (engine) => (scheduleBackend = new TemporalSchedules(engine, systemClock)),
     link,
     clock: systemClock,
     heartbeatMs: config.run.heartbeatMs,
@@ -108,8 +110,6 @@ async function openOn(
     executing,
     hostDefaultCwd: dataDir.work,
   });
-  const scheduleBackend = new TemporalSchedules(engine, systemClock);
-  engine.schedules = scheduleBackend;
   const recipes = new RecipeService(
     dataDir.recipes,
     options.isolateRecipes ? new WorkerChecker() : undefined,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TemporalEngine } from '../../src/engines/temporal/engine.js';
 import type { TemporalLink } from '../../src/engines/temporal/connection.js';
+import type { ScheduleBackend } from '../../src/engines/contract.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/domain/retry-policy.js';
 
 const engine = new TemporalEngine({
@@ -9,6 +10,8 @@ const engine = new TemporalEngine({
   heartbeatMs: 1000,
   readSnapshot: () => [{ path: 'r.yaml', content: 'prompt: x\n' }],
   hostDefaultCwd: '/data/host-a/work',
+  // Job input only: no schedule is touched here.
+  schedulesFor: () => ({}) as ScheduleBackend,
 });
 
 const run = (cwd: string) => ({

@@ -20,6 +20,8 @@ export interface EmbeddedEngineDeps extends DriverDeps {
   readonly isAlive: (identity: ProcessIdentity) => boolean;
   readonly orphans: OrphanPolicy;
   readonly attempts: AttemptRecords;
+  /** Where this engine's schedules live (they need the engine to start their runs). */
+  readonly schedulesFor: (engine: EmbeddedEngine) => ScheduleBackend;
 }
 
 /** A run recovery claimed: resume it, watching `adopt` first when its attempt still lives. */
@@ -38,12 +40,12 @@ export class EmbeddedEngine implements Engine {
   /** Runs this process drives, by id, until they settle. */
   private readonly driving = new Map<string, Promise<Run>>();
 
+  readonly schedules: ScheduleBackend;
+
   constructor(private readonly deps: EmbeddedEngineDeps) {
     this.driver = new RunDriver(deps);
+    this.schedules = deps.schedulesFor(this);
   }
-
-  /** Set by the composition root: schedules need the service that turns a schedule into a run. */
-  schedules!: ScheduleBackend;
 
   async startRun(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): Promise<StartedRun> {
     const run = this.deps.store.createRun({ ...newRun, owner: this.deps.self });

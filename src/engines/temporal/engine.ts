@@ -61,6 +61,8 @@ export interface TemporalEngineDeps {
    * none, and each worker uses its own host's default.
    */
   readonly hostDefaultCwd?: string;
+  /** Where this engine's schedules live (Temporal Schedules, which start runs through the engine). */
+  readonly schedulesFor: (engine: TemporalEngine) => ScheduleBackend;
 }
 
 /** Payloads warn at 256 KB and fail at 2 MB: refuse a recipe that would come near. */
@@ -70,7 +72,7 @@ const KILL_EXTRA_MS = 15_000;
 /** Runs as GooseJobWorkflow executions; state lives on the Temporal server, logs on worker disks. */
 export class TemporalEngine implements Engine {
   readonly name = 'temporal' as const;
-  schedules!: ScheduleBackend;
+  readonly schedules: ScheduleBackend;
 
   /** Changes this process made (runs started or killed, schedules changed): part of the state version. */
   private writes = 0;
@@ -85,7 +87,9 @@ export class TemporalEngine implements Engine {
     }
   }
 
-  constructor(private readonly deps: TemporalEngineDeps) {}
+  constructor(private readonly deps: TemporalEngineDeps) {
+    this.schedules = deps.schedulesFor(this);
+  }
 
   /**
    * Temporal has no cheap global version: what this process changed, and the current second
