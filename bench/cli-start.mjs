@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openApp } from '../dist/app.js';
+import { layout } from '../dist/adapters/data-dir.js';
 import { resolveConfig } from '../dist/config.js';
 
 const RUNS = Number(process.argv[2] ?? 10_000);
@@ -24,7 +25,7 @@ const dataDir = join(tmp, 'data');
 async function seed() {
   // Open once through the app so the data dir and the schema exist, then write rows directly.
   const app = await openApp(resolveConfig({ dataDir }));
-  const file = app.dataDir.database;
+  const file = layout(dataDir).database;
   const options = JSON.stringify(app.runs.defaultOptions());
   await app.close();
   const db = new Database(file);
