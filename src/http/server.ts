@@ -13,6 +13,7 @@ import { isJobsPath, jobsFace } from './jobs-face.js';
 import { apiV1 } from './api/routes.js';
 import { FeedHub } from './feed-hub.js';
 import { Metrics } from './metrics.js';
+import { loadAssets, serveDashboard, type DashboardAssets } from './dashboard.js';
 
 export interface HttpOptions {
   readonly host: string;
@@ -29,6 +30,8 @@ export interface HttpOptions {
   readonly allowedHosts?: readonly string[];
   /** The Temporal ports to report on `/ports` (0 without Temporal). */
   readonly temporalPorts: () => { temporal_port: number; ui_port: number };
+  /** The dashboard's built files (dashboard.ts); none: no dashboard at `/`. */
+  readonly dashboard?: DashboardAssets;
 }
 
 export interface HttpServer {
@@ -116,6 +119,7 @@ export function httpApp(
   web.get('/metrics', async (c) =>
     c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
+  if (opts.dashboard && opts.dashboard.size > 0) serveDashboard(web, opts.dashboard);
   web.notFound((c) => {
     // A route that exists for other methods (TRACE, or DELETE on a listing) is 405, with Allow.
     const allowed = methodsOf(web, c.req.path);
@@ -165,7 +169,7 @@ export async function startHttp(app: App, opts: HttpOptions): Promise<HttpServer
   const hub = new FeedHub(app.events);
   const metrics = new Metrics(app);
   try {
-    return await listenOn(app, opts, hub, metrics, {
+    return await listenOn(app, { dashboard: loadAssets(), ...opts }, hub, metrics, {
       loopbackBind,
       allowedHosts: opts.allowedHosts ?? [],
       corsOrigins: opts.corsOrigins ?? [],

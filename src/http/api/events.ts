@@ -21,7 +21,12 @@ const LOG_POLL_MS = 100;
 
 function itemJson(item: FeedItem) {
   return item.kind === 'run'
-    ? { kind: 'run' as const, runId: item.event.runId, ...eventJson(item.event) }
+    ? {
+        kind: 'run' as const,
+        runId: item.event.runId,
+        scheduleId: item.scheduleId,
+        ...eventJson(item.event),
+      }
     : {
         kind: 'decision' as const,
         scheduleId: item.decision.scheduleId,

@@ -1,0 +1,1680 @@
+// Generated from /api/v1/openapi.json by scripts/gen-api-types.mjs — do not edit.
+
+export interface paths {
+    "/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** engine, schedules and active runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Status"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** schedules by id, with their next run; a page at a time (`nextCursor`) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description default 100 */
+                    limit?: number;
+                    /** @description the nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page of schedules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulePage"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** create a schedule (the recipe is validated and snapshotted) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScheduleCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one schedule: next fire times, recent runs and decisions (paged) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how many decisions (default 20) */
+                    decisions?: number;
+                    /** @description a moreDecisions cursor: the page after it */
+                    before?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the schedule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScheduleDetail"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** delete a schedule (its runs and logs stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** change a schedule; fields not given keep their value */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulePatch"];
+                };
+            };
+            responses: {
+                /** @description updated */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/schedules/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** stop firing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            responses: {
+                /** @description paused */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** fire again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            responses: {
+                /** @description resumed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Schedule"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** run it now, with the overlap policy given (default: the schedule's) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            responses: {
+                /** @description what became of the trigger */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TriggerResult"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** run the occurrences of a range, each at most once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Backfill"];
+                };
+            };
+            responses: {
+                /** @description the decisions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackfillResult"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the next fire times */
+        get: {
+            parameters: {
+                query?: {
+                    count?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description next fire times */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            next: string[];
+                        };
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** runs, newest first, with filters and cursor pagination */
+        get: {
+            parameters: {
+                query?: {
+                    status?: components["schemas"]["RunStatus"];
+                    scheduleId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page of runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunPage"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one run: attempts, timeline, and the live attempt */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunDetail"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** cancel a run; its whole process tree is stopped (TERM, grace, KILL) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the run after the kill */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a byte range of an attempt's log (default: the last attempt, from the start) */
+        get: {
+            parameters: {
+                query?: {
+                    attempt?: number;
+                    offset?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description log bytes (UTF-8) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LogChunk"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recipes/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** check a recipe file on the server against the Goose recipe format */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecipeCheck"];
+                };
+            };
+            responses: {
+                /** @description the verdict (valid or not) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecipeVerdict"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: run events (`event: run`), schedule decisions (`event: decision`) and, with `logs=true`, log lines (`event: log`); resume with Last-Event-ID */
+        get: {
+            parameters: {
+                query?: {
+                    runId?: string;
+                    scheduleId?: string;
+                    /** @description a Last-Event-ID to resume from */
+                    after?: string;
+                    /** @description also the log lines of the runs it covers (`event: log`, no id: live only; a resume replays state changes, `/runs/{id}/log-stream` a whole log) */
+                    logs?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description an event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/log-stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events of a run's log (`event: log`, id `<attempt>:<offset>`), until the run ends; resume with Last-Event-ID */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description an event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Status: {
+            /** @enum {string} */
+            engine: "embedded" | "temporal";
+            schedules: {
+                total: number;
+                active: number;
+                paused: number;
+            };
+            runs: {
+                active: number;
+            };
+            temporal: {
+                address: string;
+                namespace: string;
+                taskQueue: string;
+                workers: number;
+            } | null;
+            /** @description the embedded daemon of this data dir (null: none runs, or Temporal) */
+            daemon: {
+                pid: number;
+                since: string;
+            } | null;
+            /** @description the embedded engine's maintenance jobs (none on Temporal) */
+            systemJobs: {
+                name: string;
+                everyMs: number;
+                lastStartedAt: string | null;
+                lastFinishedAt: string | null;
+                lastResult: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+        };
+        Error: {
+            error: {
+                /** @example schedule_not_found */
+                code: string;
+                message: string;
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        SchedulePage: {
+            schedules: components["schemas"]["Schedule"][];
+            /** @description pass as `cursor` for the next page; null on the last one */
+            nextCursor: string | null;
+        };
+        Schedule: {
+            id: string;
+            cron: string;
+            timezone: string;
+            jitterMs: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            start: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            end: string | null;
+            overlap: components["schemas"]["OverlapPolicy"];
+            catchupWindowMs: number;
+            /** @enum {string} */
+            catchup: "all" | "latest";
+            pauseOnFailure: boolean;
+            paused: boolean;
+            note: string | null;
+            remainingActions: number | null;
+            recipe: string;
+            recipeHash: string;
+            followSource: boolean;
+            params: {
+                [key: string]: string;
+            };
+            timeoutMs: number;
+            maxAttempts: number;
+            cwd: string | null;
+            /** @enum {string} */
+            mode: "background" | "foreground";
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            createdAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            updatedAt: string | null;
+            nextRuns: (string | null)[];
+        };
+        /** @enum {string} */
+        OverlapPolicy: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "terminate_other" | "allow_all";
+        ScheduleCreate: {
+            /** @example nightly */
+            id: string;
+            /**
+             * @description 5/6/7 cron fields, a macro, or @every <duration>
+             * @example 0 2 * * *
+             */
+            cron: string;
+            /** @description path of the recipe file on the server host */
+            recipe: string;
+            /** @example Europe/Berlin */
+            timezone?: string;
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            jitter?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            start?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            end?: string;
+            overlap?: components["schemas"]["OverlapPolicy"];
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            catchupWindow?: string;
+            /** @enum {string} */
+            catchup?: "all" | "latest";
+            pauseOnFailure?: boolean;
+            paused?: boolean;
+            note?: string;
+            remaining?: number;
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            timeout?: string;
+            retries?: number;
+            cwd?: string;
+            /** @enum {string} */
+            mode?: "background" | "foreground";
+            followSource?: boolean;
+        };
+        ScheduleDetail: components["schemas"]["Schedule"] & {
+            description: string;
+            waiting: number;
+            recentRuns: components["schemas"]["Run"][];
+            decisions: components["schemas"]["Decision"][];
+            /** @description pass as `before` for the next, older page of decisions; null: no more */
+            moreDecisions: string | null;
+            counts: {
+                taken: number;
+                skippedOverlap: number;
+                missedCatchup: number;
+            } | null;
+        };
+        Run: {
+            id: string;
+            status: components["schemas"]["RunStatus"];
+            /** @enum {string} */
+            trigger: "manual" | "schedule" | "backfill";
+            scheduleId: string | null;
+            recipe: string;
+            recipeHash: string;
+            params: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            createdAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            endedAt: string | null;
+            durationMs: number | null;
+            attempts: number;
+            sessionId: string | null;
+            exitCode: number | null;
+            error: string | null;
+        };
+        /** @enum {string} */
+        RunStatus: "pending" | "running" | "retrying" | "succeeded" | "failed" | "timed_out" | "cancelled";
+        Decision: {
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            scheduledAt: string | null;
+            /** @enum {string} */
+            source: "schedule" | "trigger" | "backfill";
+            decision: string;
+            runId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            decidedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            releasedAt: string | null;
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        SchedulePatch: {
+            /**
+             * @description 5/6/7 cron fields, a macro, or @every <duration>
+             * @example 0 2 * * *
+             */
+            cron?: string;
+            /** @description path of the recipe file on the server host */
+            recipe?: string;
+            /** @example Europe/Berlin */
+            timezone?: string;
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            jitter?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            start?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            end?: string;
+            overlap?: components["schemas"]["OverlapPolicy"];
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            catchupWindow?: string;
+            /** @enum {string} */
+            catchup?: "all" | "latest";
+            pauseOnFailure?: boolean;
+            paused?: boolean;
+            note?: string;
+            remaining?: number;
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            timeout?: string;
+            retries?: number;
+            cwd?: string;
+            /** @enum {string} */
+            mode?: "background" | "foreground";
+            followSource?: boolean;
+        };
+        Note: {
+            note?: string;
+        };
+        TriggerResult: {
+            decision: string;
+            run: components["schemas"]["Run"] | null;
+        };
+        Trigger: {
+            overlap?: components["schemas"]["OverlapPolicy"];
+        };
+        BackfillResult: {
+            decided: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-27T06:00:00.000Z
+                 */
+                scheduledAt: string;
+                decision: string;
+                runId: string | null;
+                already: boolean;
+            }[];
+            requestedOnServer: boolean;
+        };
+        Backfill: {
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            to: string;
+            overlap?: components["schemas"]["OverlapPolicy"];
+        };
+        RunPage: {
+            runs: components["schemas"]["Run"][];
+            /** @description pass as `cursor` for the next page; null on the last one */
+            nextCursor: string | null;
+        };
+        RunDetail: {
+            id: string;
+            status: components["schemas"]["RunStatus"];
+            /** @enum {string} */
+            trigger: "manual" | "schedule" | "backfill";
+            scheduleId: string | null;
+            recipe: string;
+            recipeHash: string;
+            params: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            createdAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            endedAt: string | null;
+            durationMs: number | null;
+            attempts: components["schemas"]["Attempt"][];
+            sessionId: string | null;
+            exitCode: number | null;
+            error: string | null;
+            options: {
+                timeoutMs: number;
+                graceMs: number;
+                cwd: string;
+                logCapBytes: number;
+                retryPolicy: {
+                    initialIntervalMs: number;
+                    backoffCoefficient: number;
+                    maximumIntervalMs: number;
+                    maxAttempts: number;
+                    nonRetryableErrorTypes: string[];
+                };
+            };
+            timeline: components["schemas"]["RunEvent"][];
+            live: {
+                attempt: number;
+                host: string | null;
+                pid: number | null;
+                sessionId: string | null;
+                logPath: string | null;
+                tail: string | null;
+            } | null;
+        };
+        Attempt: {
+            number: number;
+            status: string;
+            pid: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            endedAt: string | null;
+            durationMs: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            deadlineAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            heartbeatAt: string | null;
+            exitCode: number | null;
+            signal: string | null;
+            failure: string | null;
+            log: {
+                path: string;
+                bytes: number;
+                truncated: boolean;
+            };
+        };
+        RunEvent: {
+            seq: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            at: string | null;
+            type: string;
+            attempt: number | null;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        LogChunk: {
+            attempt: number;
+            offset: number;
+            nextOffset: number;
+            size: number;
+            data: string;
+            /** @description true when the attempt has ended and nextOffset is its end */
+            complete: boolean;
+        };
+        RecipeVerdict: {
+            file: string;
+            /** @enum {string} */
+            format: "yaml" | "json";
+            valid: boolean;
+            headless: {
+                ok: boolean;
+                reasons: string[];
+            };
+            params: {
+                [key: string]: string;
+            };
+            errors: components["schemas"]["RecipeProblem"][];
+            warnings: components["schemas"]["RecipeProblem"][];
+        };
+        RecipeProblem: {
+            /** @enum {string} */
+            severity: "error" | "warning";
+            code: string;
+            message: string;
+            path: string;
+            line?: number;
+            column?: number;
+            allowed?: string[];
+        };
+        RecipeCheck: {
+            recipe: string;
+            params?: {
+                [key: string]: string;
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;

@@ -1,0 +1,97 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIdParam } from '../route-param';
+import { api, data } from '../api/client';
+import { duration, when } from '../format';
+import { LogView } from '../log-view';
+
+export function RunDetailPage() {
+  const id = useIdParam();
+  const queries = useQueryClient();
+  const run = useQuery({
+    queryKey: ['run', id],
+    queryFn: () => data(api.GET('/runs/{id}', { params: { path: { id } } })),
+  });
+  const kill = useMutation({
+    mutationFn: () => data(api.POST('/runs/{id}/kill', { params: { path: { id } } })),
+    onSettled: () => queries.invalidateQueries({ queryKey: ['run', id] }),
+  });
+  if (run.isError) return <p className="error-text">{(run.error as Error).message}</p>;
+  const r = run.data;
+  if (!r) return <p aria-busy="true">Loading…</p>;
+  const active = r.status === 'pending' || r.status === 'running' || r.status === 'retrying';
+  return (
+    <>
+      <h1>
+        Run <span className="mono">{r.id}</span>{' '}
+        <span className={`status ${r.status}`}>{r.status}</span>
+      </h1>
+      <div className="row">
+        {active && (
+          <button
+            className="danger"
+            disabled={kill.isPending}
+            onClick={() => {
+              if (window.confirm(`Kill run ${r.id}? Its whole process tree is stopped.`))
+                kill.mutate();
+            }}
+          >
+            Kill
+          </button>
+        )}
+        {kill.isError && <span className="error-text">{(kill.error as Error).message}</span>}
+      </div>
+      <dl className="facts">
+        <dt>Recipe</dt>
+        <dd className="mono">{r.recipe}</dd>
+        <dt>Schedule</dt>
+        <dd>{r.scheduleId ?? 'ad hoc'}</dd>
+        <dt>Trigger</dt>
+        <dd>{r.trigger}</dd>
+        <dt>Created</dt>
+        <dd>{when(r.createdAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{duration(r.durationMs)}</dd>
+        <dt>Exit</dt>
+        <dd>
+          {r.exitCode ?? '—'}
+          {r.error ? <span className="error-text"> {r.error}</span> : null}
+        </dd>
+        <dt>Goose session</dt>
+        <dd className="mono">{r.sessionId ?? '—'}</dd>
+        <dt>Params</dt>
+        <dd className="mono">
+          {Object.entries(r.params)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || '—'}
+        </dd>
+      </dl>
+      <h2>Attempts</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Status</th>
+            <th scope="col">Started</th>
+            <th scope="col">Ended</th>
+            <th scope="col">Exit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.attempts.map((a) => (
+            <tr key={a.number}>
+              <td>{a.number}</td>
+              <td>
+                <span className={`status ${a.status}`}>{a.status}</span>
+              </td>
+              <td>{when(a.startedAt)}</td>
+              <td>{when(a.endedAt)}</td>
+              <td>{a.exitCode ?? a.signal ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Log</h2>
+      <LogView runId={r.id} live={active} />
+    </>
+  );
+}
