@@ -17,7 +17,10 @@ const NAV = [
   ['/recipes', 'Recipes'],
 ] as const;
 
-/** The shell: the server's status decides between the pages, the token prompt and "unreachable". */
+/**
+ * The shell: the pages render at once (each fetches its own data); the server's status, fetched
+ * beside them, replaces them with the token prompt or the "unreachable" notice when it must.
+ */
 export function App() {
   const status = useQuery({
     queryKey: ['status'],
@@ -72,8 +75,6 @@ export function App() {
             <h1>The server answered with an error</h1>
             <p>{(status.error as Error).message}</p>
           </section>
-        ) : !status.data ? (
-          <p aria-busy="true">Loading…</p>
         ) : (
           <Switch>
             <Route path="/" component={OverviewPage} />

@@ -13,6 +13,42 @@ export interface FeedEvent {
 }
 
 type Listener = (event: FeedEvent) => void;
+
+type Queries = ReturnType<typeof useQueryClient>;
+
+/** Puts a run's new status into every cached list and its detail, before any refetch. */
+function settleInCache(queries: Queries, runId: string, status: string): void {
+  queries.setQueriesData<{ runs: { id: string; status: string }[] }>(
+    { queryKey: ['runs'] },
+    (page) =>
+      page && {
+        ...page,
+        runs: page.runs.map((r) => (r.id === runId ? { ...r, status } : r)),
+      },
+  );
+  queries.setQueryData<{ status: string }>(['run', runId], (run) => run && { ...run, status });
+}
+
+/** Invalidations of one burst of events (a run's start is five or six) go out together. */
+const pending = { keys: new Set<string>(), timer: 0 };
+function refresh(queries: Queries, event: FeedEvent): void {
+  for (const key of [
+    '["runs"]',
+    '["status"]',
+    '["schedules"]',
+    ...(event.runId ? [JSON.stringify(['run', event.runId])] : []),
+    ...(event.scheduleId ? [JSON.stringify(['schedule', event.scheduleId])] : []),
+  ])
+    pending.keys.add(key);
+  if (pending.timer) return;
+  pending.timer = window.setTimeout(() => {
+    const keys = [...pending.keys];
+    pending.keys.clear();
+    pending.timer = 0;
+    for (const key of keys)
+      void queries.invalidateQueries({ queryKey: JSON.parse(key) as unknown[] });
+  }, 30);
+}
 const listeners = new Set<Listener>();
 
 /** Calls `listener` for every event of the tab's stream while the component is mounted. */
@@ -41,18 +77,21 @@ export function useLiveUpdates(enabled: boolean): boolean {
       },
       onMessage: (m) => {
         if (m.event !== 'run' && m.event !== 'decision') return;
-        // `event: run` {runId, scheduleId, type, …}; `event: decision` {scheduleId, decision, …}
-        const item = JSON.parse(m.data) as { runId?: string; scheduleId?: string | null };
+        // `event: run` {runId, scheduleId, type, data, …}; `event: decision` {scheduleId, …}
+        const item = JSON.parse(m.data) as {
+          runId?: string;
+          scheduleId?: string | null;
+          type?: string;
+          data?: { status?: string };
+        };
         const event: FeedEvent =
           m.event === 'run'
             ? { kind: 'run', runId: item.runId, scheduleId: item.scheduleId ?? null }
             : { kind: 'decision', scheduleId: item.scheduleId ?? null };
-        void queries.invalidateQueries({ queryKey: ['runs'] });
-        void queries.invalidateQueries({ queryKey: ['status'] });
-        void queries.invalidateQueries({ queryKey: ['schedules'] });
-        if (event.runId) void queries.invalidateQueries({ queryKey: ['run', event.runId] });
-        if (event.scheduleId)
-          void queries.invalidateQueries({ queryKey: ['schedule', event.scheduleId] });
+        // A run that ended shows it at once; the lists are fetched again (once per burst) for the rest.
+        if (item.type === 'run_completed' && item.runId && item.data?.status)
+          settleInCache(queries, item.runId, item.data.status);
+        refresh(queries, event);
         for (const l of listeners) l(event);
       },
     });
