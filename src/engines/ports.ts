@@ -49,6 +49,10 @@ export interface NewRun {
 export interface RunQuery {
   readonly status?: RunStatus | undefined;
   readonly scheduleId?: string | undefined;
+  readonly trigger?: RunTrigger | undefined;
+  /** Created at or after this instant / before it (epoch ms). */
+  readonly since?: number | undefined;
+  readonly until?: number | undefined;
   readonly limit?: number | undefined;
   /** Keyset pagination: only runs older than this one (newest first). */
   readonly before?: { readonly createdAt: number; readonly id: string } | undefined;

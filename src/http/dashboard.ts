@@ -19,7 +19,7 @@ interface Asset {
 }
 
 /** The pages of the dashboard (client-side routes): each answers with the app. */
-const PAGE = /^\/(?:$|overview$|schedules(?:\/[^/]+)?$|runs(?:\/[^/]+)?$|recipes$)/;
+const PAGE = /^\/(?:$|overview$|schedules(?:\/[^/]+(?:\/edit)?)?$|runs(?:\/[^/]+)?$|recipes$)/;
 
 const CSP = [
   "default-src 'self'",

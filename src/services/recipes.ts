@@ -1,8 +1,11 @@
 import { RecipeFileCache, type LoadedRecipe } from '../adapters/recipe/recipe-file.js';
 import { inThreadChecker, type RecipeChecker } from '../adapters/recipe/recipe-checker.js';
-import { writeSnapshot, type Snapshot } from '../adapters/recipe/snapshot.js';
-import { UsageError } from '../domain/errors.js';
+import { readSnapshotFiles, writeSnapshot, type Snapshot } from '../adapters/recipe/snapshot.js';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { NotFoundError, UsageError } from '../domain/errors.js';
 import { RecipeInvalidError, type RecipeProblem } from '../domain/recipe/index.js';
+import type { Parameter } from '../domain/recipe/model.js';
 
 export interface RecipeReport {
   readonly file: string;
@@ -48,6 +51,34 @@ export class RecipeService {
 
   async loadRunnableChecked(file: string, params: Record<string, string>): Promise<RunnableRecipe> {
     return runnableOf(await this.checker.load(file, { params, headless: false }));
+  }
+
+  /** The verdict and the parameters the recipe declares (what a form offers); nothing is written. */
+  async inspectChecked(
+    file: string,
+    params: Record<string, string>,
+  ): Promise<{
+    report: RecipeReport;
+    parameters: readonly Parameter[];
+    schedule: { foreground?: boolean; fallback_to_background?: boolean } | undefined;
+  }> {
+    const loaded = await this.checker.load(file, { params, headless: false });
+    return {
+      report: reportOf(loaded),
+      parameters: loaded.check.recipe?.parameters ?? [],
+      schedule: loaded.check.recipe?.schedule,
+    };
+  }
+
+  /**
+   * The files of the snapshot `hash` of the recipe once at `recipePath`: the entry first, then
+   * its sub-recipes. A snapshot pruned (or made on another host and never restored) is not found.
+   */
+  snapshotFiles(hash: string, recipePath: string): { path: string; content: string }[] {
+    const entry = join(this.recipesDir, hash, basename(recipePath));
+    if (!/^[0-9a-f]{16,128}$/.test(hash) || !existsSync(entry))
+      throw new NotFoundError('snapshot', hash);
+    return readSnapshotFiles(entry);
   }
 
   close(): Promise<void> {

@@ -114,6 +114,26 @@ export class RunService {
     };
   }
 
+  /** The recipe snapshot a run executed: its files, the entry first. */
+  async recipeOf(runId: string): Promise<{
+    run: Run;
+    files: { path: string; content: string }[];
+  }> {
+    const run = await this.get(runId);
+    return { run, files: this.recipes.snapshotFiles(run.recipeHash, run.recipePath) };
+  }
+
+  /**
+   * An ad-hoc run that must not block its caller (the API): handed to the daemon or Temporal when
+   * either drives runs, else started in this process; `settled` is then its end.
+   */
+  async launch(prepared: PreparedRun): Promise<{ run: Run; settled: Promise<Run> | null }> {
+    if (this.engine.name === 'temporal' || this.daemon.current())
+      return { run: await this.handOff(prepared), settled: null };
+    const started = await this.start(prepared);
+    return { run: started.run, settled: started.settled };
+  }
+
   list(query: RunQuery): Promise<Run[]> {
     return this.engine.listRuns(query);
   }

@@ -123,6 +123,40 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
     });
   });
 
+  forEachEngineOverHttp('the schedule form', (c) => {
+    it('creates a schedule: an error at its field, fixed, the next fires previewed, then listed', async () => {
+      const api = await c().serveHttp();
+      const root = api.replace(/\/api\/v1$/, '');
+      const recipe = c().box.recipe('form.yaml', {});
+      const { page, problems } = await open(root, '/schedules');
+      await page.getByRole('link', { name: 'New schedule' }).click();
+      await page.getByRole('heading', { name: 'New schedule' }).waitFor();
+      await page.getByLabel('Id', { exact: true }).fill('from-form');
+      await page.getByLabel('Recipe path').fill(recipe);
+      await page.getByLabel('Time zone').fill('Europe/Berlin');
+      const cron = page.getByLabel('Cron', { exact: true });
+      await cron.fill('61 2 * * *');
+      // The preview's error lands at the cron field, and the field points at it.
+      await expect.poll(() => cron.getAttribute('aria-invalid')).toBe('true');
+      const described = await cron.getAttribute('aria-describedby');
+      expect(described).toBe('f-cron-error');
+      await expect.poll(() => page.locator('#f-cron-error').textContent()).toMatch(/out of range/);
+      await accessible(page, 'schedule form with an error');
+      await cron.fill('30 2 * * *');
+      await expect.poll(() => cron.getAttribute('aria-invalid')).toBeNull();
+      await expect.poll(() => page.locator('.next-fires li').count()).toBe(10);
+      expect(await page.locator('.next-fires li time').first().getAttribute('datetime')).toMatch(
+        /T02:30:00\+0[12]:00$|T03:00:00\+02:00$/,
+      );
+      await accessible(page, 'schedule form');
+      await page.screenshot({ path: join(SHOTS, `schedule-form-${c().engine}.png`) });
+      await page.getByRole('button', { name: 'Create schedule' }).click();
+      await page.locator('tr[data-schedule="from-form"]').waitFor();
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  });
+
   it('asks for the token when the server has one, and says when the server is gone', async () => {
     const box = sandbox();
     const serve = startCli(['serve', '--port', '0', '--log-format', 'json'], {

@@ -38,13 +38,16 @@ describe('the OpenAPI document', () => {
         '/runs/{id}',
         '/runs/{id}/kill',
         '/runs/{id}/logs',
+        '/runs/{id}/recipe',
         '/schedules',
+        '/schedules/preview',
         '/schedules/{id}',
         '/schedules/{id}/backfill',
         '/schedules/{id}/next',
         '/schedules/{id}/pause',
         '/schedules/{id}/resume',
         '/schedules/{id}/trigger',
+        '/stats/runs',
         '/status',
       ].sort(),
     );
@@ -62,7 +65,7 @@ describe('the OpenAPI document', () => {
 describe('routing', () => {
   it('a method a route does not take is 405 with Allow; an unknown path is 404', async () => {
     for (const [method, path, allow] of [
-      ['DELETE', `${API}/runs`, 'GET, HEAD'],
+      ['DELETE', `${API}/runs`, 'GET, HEAD, POST'],
       ['PUT', `${API}/schedules/x`, 'DELETE, GET, HEAD, PATCH'],
       ['GET', `${API}/runs/x/kill`, 'POST'],
       ['DELETE', `${API}/status`, 'GET, HEAD'],

@@ -6,6 +6,7 @@ import { TokenPrompt } from './token-prompt';
 import { OverviewPage } from './pages/overview';
 import { SchedulesPage } from './pages/schedules';
 import { ScheduleDetailPage } from './pages/schedule-detail';
+import { ScheduleEditPage, ScheduleNewPage } from './pages/schedule-form';
 import { RunsPage } from './pages/runs';
 import { RunDetailPage } from './pages/run-detail';
 import { RecipesPage } from './pages/recipes';
@@ -79,6 +80,8 @@ export function App() {
           <Switch>
             <Route path="/" component={OverviewPage} />
             <Route path="/schedules" component={SchedulesPage} />
+            <Route path="/schedules/new" component={ScheduleNewPage} />
+            <Route path="/schedules/:id/edit" component={ScheduleEditPage} />
             <Route path="/schedules/:id" component={ScheduleDetailPage} />
             <Route path="/runs" component={RunsPage} />
             <Route path="/runs/:id" component={RunDetailPage} />

@@ -114,6 +114,18 @@ export class SqliteRunStore implements RunStore {
       where.push('schedule_id = ?');
       args.push(query.scheduleId);
     }
+    if (query.trigger) {
+      where.push('trigger = ?');
+      args.push(query.trigger);
+    }
+    if (query.since !== undefined) {
+      where.push('created_at >= ?');
+      args.push(query.since);
+    }
+    if (query.until !== undefined) {
+      where.push('created_at < ?');
+      args.push(query.until);
+    }
     if (query.before) {
       where.push('(created_at < ? OR (created_at = ? AND id < ?))');
       args.push(query.before.createdAt, query.before.createdAt, query.before.id);

@@ -227,6 +227,11 @@ export class TemporalEngine implements Engine {
     if (query.scheduleId)
       clauses.push(`${SearchAttribute.scheduleId} = '${quote(query.scheduleId)}'`);
     if (query.status) clauses.push(statusClause(query.status));
+    if (query.trigger) clauses.push(`${SearchAttribute.trigger} = '${quote(query.trigger)}'`);
+    if (query.since !== undefined)
+      clauses.push(`StartTime >= '${new Date(query.since).toISOString()}'`);
+    if (query.until !== undefined)
+      clauses.push(`StartTime < '${new Date(query.until).toISOString()}'`);
     if (query.before)
       clauses.push(`StartTime < '${new Date(query.before.createdAt).toISOString()}'`);
     const runs: Run[] = [];

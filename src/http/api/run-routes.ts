@@ -7,7 +7,48 @@ import { runDetailJson, runJson } from '../../views/json.js';
 import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 import * as S from './schemas.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
-import { errors, IdParam, json } from './common.js';
+import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
+import { DurationLimit, parseDurationIn } from '../../domain/limits.js';
+import { withRetries } from '../../domain/retry-policy.js';
+import { isTerminal } from '../../domain/run-status.js';
+import { UsageError } from '../../domain/errors.js';
+import type { Run } from '../../domain/run.js';
+
+/** A file of a recipe snapshot is answered up to this many bytes. */
+const MAX_RECIPE_TEXT = 256 * 1024;
+const MAX_RECIPE_FILES = 50;
+/** Runs counted at most by `GET /stats/runs` (newest first). */
+const MAX_STATS_RUNS = 50_000;
+const HOUR_MS = 3_600_000;
+
+function bounded(text: string): { content: string; cut: boolean } {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= MAX_RECIPE_TEXT) return { content: text, cut: false };
+  return { content: bytes.subarray(0, MAX_RECIPE_TEXT).toString('utf8'), cut: true };
+}
+
+/** An ISO time of a query, checked. */
+function instantOf(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `query '${name}': '${text}' is not an ISO-8601 time (e.g. 2026-12-01T09:00:00Z)`,
+      { field: name },
+    );
+  return ms;
+}
+
+type Outcome = 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'active';
+const outcomeOf = (run: Run): Outcome =>
+  isTerminal(run.status) ? (run.status as Exclude<Outcome, 'active'>) : 'active';
+const emptyCounts = (): Record<Outcome, number> => ({
+  succeeded: 0,
+  failed: 0,
+  timed_out: 0,
+  cancelled: 0,
+  active: 0,
+});
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
 import { pathAndQuery, type HotListings } from '../hot-listings.js';
@@ -27,6 +68,15 @@ export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null
           .object({
             status: S.RunStatus.optional(),
             scheduleId: z.string().optional(),
+            trigger: z.enum(['manual', 'schedule', 'backfill']).optional(),
+            since: z
+              .string()
+              .optional()
+              .openapi({ format: 'date-time', description: 'runs created at or after this time' }),
+            until: z
+              .string()
+              .optional()
+              .openapi({ format: 'date-time', description: 'runs created before this time' }),
             limit: z.coerce.number().int().min(1).max(1000).optional(),
             cursor: z.string().optional(),
           })
@@ -38,11 +88,24 @@ export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null
       const q = c.req.valid('query');
       const limit = q.limit ?? 50;
       const before = q.cursor ? decodeRunCursor(q.cursor, "query 'cursor'") : undefined;
-      const key = JSON.stringify([q.status ?? '', q.scheduleId ?? '', limit, q.cursor ?? '']);
-      const body = await pages.get(key, async () => {
+      const since = instantOf(q.since, 'since');
+      const until = instantOf(q.until, 'until');
+      const key = JSON.stringify([
+        q.status ?? '',
+        q.scheduleId ?? '',
+        q.trigger ?? '',
+        since ?? '',
+        until ?? '',
+        limit,
+        q.cursor ?? '',
+      ]);
+      const page = await pages.get(key, async () => {
         const runs = await app.runs.list({
           status: q.status as RunStatusType | undefined,
           scheduleId: q.scheduleId,
+          trigger: q.trigger,
+          since,
+          until,
           limit: limit + 1,
           before,
         });
@@ -53,8 +116,134 @@ export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null
           nextCursor: runs.length > limit && last ? encodeRunCursor(last) : null,
         });
       });
-      hot?.remember(pathAndQuery(c.req.url), body);
-      return (await sendEncoded(c, body)) as never;
+      hot?.remember(pathAndQuery(c.req.url), page);
+      return (await sendEncoded(c, page)) as never;
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/runs',
+      tags: ['runs'],
+      summary:
+        'start an ad-hoc run of a recipe (handed to the daemon or Temporal; answers at once)',
+      request: body(S.RunStart),
+      responses: { 201: json(S.Run, 'the run, created'), ...bodyErrors },
+    }),
+    async (c) => {
+      const b = c.req.valid('json');
+      recipePath(b.recipe);
+      const defaults = app.runs.defaultOptions();
+      const options = {
+        ...defaults,
+        timeoutMs:
+          b.timeout === undefined
+            ? defaults.timeoutMs
+            : parseDurationIn(b.timeout, "field 'timeout':", DurationLimit.timeout),
+        retryPolicy:
+          b.retries === undefined
+            ? defaults.retryPolicy
+            : withRetries(defaults.retryPolicy, b.retries),
+      };
+      const prepared = app.runs.prepare({ recipe: b.recipe, params: b.params ?? {}, options });
+      const { run, settled } = await app.runs.launch(prepared);
+      // Without a daemon the run is driven here: it must not block the request.
+      void settled?.catch(() => undefined);
+      return c.json(runJson(run), 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/runs/{id}/recipe',
+      tags: ['runs'],
+      summary: 'the recipe snapshot the run executed',
+      request: { params: IdParam },
+      responses: { 200: json(S.RunRecipe, 'the snapshot'), 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      const { run, files } = await app.runs.recipeOf(c.req.valid('param').id);
+      const [entry, ...rest] = files;
+      const main = bounded(entry?.content ?? '');
+      const others = rest
+        .slice(0, MAX_RECIPE_FILES)
+        .map((f) => ({ path: f.path, ...bounded(f.content) }));
+      return c.json(
+        {
+          path: run.recipePath,
+          hash: run.recipeHash,
+          content: main.content,
+          truncated: main.cut || others.some((f) => f.cut) || rest.length > MAX_RECIPE_FILES,
+          files: others.map((f) => ({ path: f.path, content: f.content })),
+        },
+        200,
+      );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/stats/runs',
+      tags: ['runs'],
+      summary: 'runs created per hour over the last hours, by outcome (the overview chart)',
+      request: {
+        query: z
+          .object({
+            hours: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(168)
+              .optional()
+              .openapi({ description: 'how many hours back, 1–168 (default 24)' }),
+          })
+          .strict(),
+      },
+      responses: { 200: json(S.RunStats, 'counts per hour'), ...errors },
+    }),
+    async (c) => {
+      const hours = c.req.valid('query').hours ?? 24;
+      const now = Date.now();
+      const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
+      const buckets = Array.from({ length: hours }, emptyCounts);
+      const totals = emptyCounts();
+      let counted = 0;
+      let before: { createdAt: number; id: string } | undefined;
+      let complete = true;
+      for (;;) {
+        const page = await app.runs.list({ since: firstHour, limit: 1000, before });
+        for (const run of page) {
+          const i = Math.floor((run.createdAt - firstHour) / HOUR_MS);
+          const outcome = outcomeOf(run);
+          if (i >= 0 && i < hours) buckets[i]![outcome]++;
+          totals[outcome]++;
+        }
+        counted += page.length;
+        const last = page.at(-1);
+        if (page.length < 1000 || !last) break;
+        if (counted >= MAX_STATS_RUNS) {
+          complete = false;
+          break;
+        }
+        before = { createdAt: last.createdAt, id: last.id };
+      }
+      return c.json(
+        {
+          hours,
+          from: new Date(firstHour).toISOString(),
+          to: new Date(now).toISOString(),
+          buckets: buckets.map((b, i) => ({
+            hour: new Date(firstHour + i * HOUR_MS).toISOString(),
+            ...b,
+          })),
+          totals,
+          complete,
+        },
+        200,
+      );
     },
   );
 

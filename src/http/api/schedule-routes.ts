@@ -4,7 +4,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
 import { defaultDraft, draftOf, type ScheduleDraft } from '../../domain/schedule/transfer-draft.js';
 import { draftFromInput, type InputNames } from '../../domain/schedule/draft-input.js';
-import { runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
+import { describeCron, runJson, scheduleDetailJson, scheduleJson } from '../../views/json.js';
+import { isoInZone } from '../../domain/schedule/dst-notes.js';
+import type { ScheduleInput } from '../../domain/schedule/draft-input.js';
+import { GooseFlowError } from '../../domain/errors.js';
+import type { Context } from 'hono';
+import type { ZodError } from 'zod';
 import { decodeDecisionCursor } from '../../views/cursors.js';
 import { invalidRequest } from './errors.js';
 import * as S from './schemas.js';
@@ -39,6 +44,89 @@ async function namingFields<T>(change: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/** A field as the API names it: `expression` is `cron`, and `field 'jitter':` is `jitter`. */
+export function apiField(field: string): string {
+  const named = /^field '(.+)':$/.exec(field)?.[1] ?? /^'(.+)'$/.exec(field)?.[1] ?? field;
+  return SPEC_FIELDS[named] ?? named;
+}
+
+type PreviewInput = z.infer<typeof S.SchedulePreviewInput>;
+type Problem = { field: string; message: string };
+
+/**
+ * The preview of a schedule body: each field parsed on its own (so every bad field is named, not
+ * only the first), then the whole draft checked by the service as `add` would, without writing.
+ */
+async function previewOf(app: App, input: Partial<PreviewInput>, found: Problem[]) {
+  const errors = [...found];
+  const { id, ...fields } = input;
+  const name = id ?? 'preview';
+  const base = defaultDraft(name, '', '');
+  const fail = (err: unknown, field: string) => {
+    if (!(err instanceof GooseFlowError)) throw err;
+    const named = typeof err.details.field === 'string' ? apiField(err.details.field) : field;
+    errors.push({ field: named, message: err.message });
+  };
+  const good: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    try {
+      if (key === 'recipe') recipePath(value as string);
+      // `catchup` is checked with its window, in the whole draft below.
+      if (key !== 'catchup')
+        draftFromInput(name, { [key]: value } as ScheduleInput, base, API_NAMES);
+      good[key] = value;
+    } catch (err) {
+      fail(err, key);
+    }
+  }
+  // What involves more than one field (catchup latest needs a window): the field it names goes.
+  let draft = base;
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      draft = draftFromInput(name, good as ScheduleInput, base, API_NAMES);
+      break;
+    } catch (err) {
+      const before = errors.length;
+      fail(err, '(body)');
+      const field = errors[before]!.field;
+      if (!(field in good)) break;
+      delete good[field];
+    }
+  }
+  const preview = await app.schedules.preview(draft, {
+    checkId: id !== undefined && !errors.some((e) => e.field === 'id'),
+  });
+  const taken = new Set(errors.map((e) => e.field));
+  for (const e of preview.errors) {
+    const field = apiField(e.field);
+    if (!taken.has(field)) errors.push({ field, message: e.message });
+  }
+  const zone = preview.spec?.timezone ?? null;
+  const spec = preview.spec;
+  const body: z.infer<typeof S.SchedulePreview> = {
+    valid: errors.length === 0,
+    errors,
+    warnings: [...preview.warnings],
+    timezone: zone,
+    next: zone ? preview.next.map((t) => isoInZone(zone, t)) : [],
+    dstNotes: zone
+      ? preview.dstNotes.map((n) => ({ at: isoInZone(zone, n.at), note: n.note }))
+      : [],
+    describe: spec ? describeCron(spec.expression) : null,
+    parameters:
+      preview.parameters?.map((p) => ({
+        name: p.key,
+        inputType: p.input_type,
+        requirement: p.requirement,
+        default: p.default ?? null,
+        description: p.description,
+        options: p.options ? [...p.options] : null,
+      })) ?? null,
+  };
+  return body;
 }
 
 export function registerSchedules(
@@ -118,6 +206,34 @@ export function registerSchedules(
       const detail = await app.schedules.show(created.id);
       return c.json(scheduleJson(detail.schedule, detail.next), 201);
     },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/schedules/preview',
+      tags: ['schedules'],
+      summary:
+        'check a schedule body and preview its next fires (in its zone, with clock changes) — nothing is created',
+      description:
+        'Problems with a field answer 200 with `valid: false` and each problem at its field; only a body that is not a JSON object is a 400.',
+      request: body(S.SchedulePreviewInput),
+      responses: { 200: json(S.SchedulePreview, 'the preview'), ...bodyErrors },
+    }),
+    async (c) => c.json(await previewOf(app, c.req.valid('json'), []), 200),
+    // A field the schema refuses is one more problem: the others are still checked.
+    (async (result: { success: true } | { success: false; error: ZodError }, c: Context) => {
+      if (result.success) return undefined;
+      const raw: unknown = await c.req.json().catch(() => null);
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        return c.json(invalidRequest(result.error), 400);
+      const issues = invalidRequest(result.error).error.details.issues as Problem[];
+      const bad = new Set(issues.map((i) => i.field.split('.')[0]));
+      const rest = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
+      const again = S.SchedulePreviewInput.safeParse(rest);
+      const input = again.success ? again.data : {};
+      return c.json(await previewOf(app, input, issues), 200);
+    }) as never,
   );
 
   api.openapi(

@@ -347,3 +347,98 @@ export const LogChunk = z
       .openapi({ description: 'true when the attempt has ended and nextOffset is its end' }),
   })
   .openapi('LogChunk');
+
+/** A schedule as `POST /schedules` takes it, to preview: the id and the recipe are optional. */
+export const SchedulePreviewInput = z
+  .object({
+    ...ScheduleCreate.shape,
+    id: z.string().optional().openapi({
+      description: 'given: checked as a new id (free, well-formed); omit it when editing',
+    }),
+    recipe: ScheduleFields.recipe.optional(),
+  })
+  .strict()
+  .openapi('SchedulePreviewInput');
+
+export const FieldProblem = z
+  .object({
+    field: z.string().openapi({ example: 'cron', description: 'the body field it is about' }),
+    message: z.string(),
+  })
+  .openapi('FieldProblem');
+
+export const RecipeParameter = z
+  .object({
+    name: z.string(),
+    inputType: z.string(),
+    requirement: z.string().openapi({ description: 'required, optional or user_prompt' }),
+    default: z.string().nullable(),
+    description: z.string(),
+    options: z.array(z.string()).nullable(),
+  })
+  .openapi('RecipeParameter');
+
+export const SchedulePreview = z
+  .object({
+    valid: z.boolean(),
+    errors: z.array(FieldProblem),
+    warnings: z.array(z.string()),
+    timezone: z.string().nullable().openapi({ description: 'the zone the times are read in' }),
+    next: z.array(z.string()).openapi({
+      description: "the next 10 scheduled times (without jitter), with the zone's UTC offset",
+    }),
+    dstNotes: z.array(z.object({ at: z.string(), note: z.string() })),
+    describe: z.string().nullable().openapi({ example: 'At 02:30' }),
+    parameters: z.array(RecipeParameter).nullable().openapi({
+      description: 'the parameters the recipe declares (null: no recipe given, or unreadable)',
+    }),
+  })
+  .openapi('SchedulePreview');
+
+export const RunStart = z
+  .object({
+    recipe: z
+      .string()
+      .min(1)
+      .openapi({ description: 'path of the recipe file on the server host' }),
+    params: z.record(z.string(), z.string()).optional(),
+    timeout: Duration.optional(),
+    retries: z.number().int().min(0).max(100).optional(),
+  })
+  .strict()
+  .openapi('RunStart');
+
+export const RunRecipe = z
+  .object({
+    path: z.string().openapi({ description: 'where the recipe was read from' }),
+    hash: z.string(),
+    content: z.string().openapi({ description: 'the entry file as the run executed it' }),
+    truncated: z.boolean().openapi({ description: 'true when a file was cut at 256 KiB' }),
+    files: z
+      .array(z.object({ path: z.string(), content: z.string() }))
+      .openapi({ description: 'the sub-recipes shipped with it (paths relative to the entry)' }),
+  })
+  .openapi('RunRecipe');
+
+export const RunStatsOutcome = z.object({
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  timed_out: z.number().int(),
+  cancelled: z.number().int(),
+  active: z.number().int(),
+});
+
+export const RunStats = z
+  .object({
+    hours: z.number().int(),
+    from: Iso,
+    to: Iso,
+    buckets: z.array(RunStatsOutcome.extend({ hour: Iso })).openapi({
+      description: 'one per hour, oldest first; `hour` is its start (UTC)',
+    }),
+    totals: RunStatsOutcome,
+    complete: z.boolean().openapi({
+      description: 'false when the window held more runs than are counted (50,000)',
+    }),
+  })
+  .openapi('RunStats');

@@ -192,6 +192,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * check a schedule body and preview its next fires (in its zone, with clock changes) — nothing is created
+         * @description Problems with a field answer 200 with `valid: false` and each problem at its field; only a body that is not a JSON object is a 400.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulePreviewInput"];
+                };
+            };
+            responses: {
+                /** @description the preview */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulePreview"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/schedules/{id}": {
         parameters: {
             query?: never;
@@ -774,6 +862,11 @@ export interface paths {
                 query?: {
                     status?: components["schemas"]["RunStatus"];
                     scheduleId?: string;
+                    trigger?: "manual" | "schedule" | "backfill";
+                    /** @description runs created at or after this time */
+                    since?: string;
+                    /** @description runs created before this time */
+                    until?: string;
                     limit?: number;
                     cursor?: string;
                 };
@@ -790,6 +883,206 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RunPage"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** start an ad-hoc run of a recipe (handed to the daemon or Temporal; answers at once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RunStart"];
+                };
+            };
+            responses: {
+                /** @description the run, created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/recipe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the recipe snapshot the run executed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the snapshot */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunRecipe"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** runs created per hour over the last hours, by outcome (the overview chart) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how many hours back, 1–168 (default 24) */
+                    hours?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description counts per hour */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunStats"];
                     };
                 };
                 /** @description the request is malformed or invalid */
@@ -1365,6 +1658,93 @@ export interface components {
             mode?: "background" | "foreground";
             followSource?: boolean;
         };
+        SchedulePreview: {
+            valid: boolean;
+            errors: components["schemas"]["FieldProblem"][];
+            warnings: string[];
+            /** @description the zone the times are read in */
+            timezone: string | null;
+            /** @description the next 10 scheduled times (without jitter), with the zone's UTC offset */
+            next: string[];
+            dstNotes: {
+                at: string;
+                note: string;
+            }[];
+            /** @example At 02:30 */
+            describe: string | null;
+            /** @description the parameters the recipe declares (null: no recipe given, or unreadable) */
+            parameters: components["schemas"]["RecipeParameter"][] | null;
+        };
+        FieldProblem: {
+            /**
+             * @description the body field it is about
+             * @example cron
+             */
+            field: string;
+            message: string;
+        };
+        RecipeParameter: {
+            name: string;
+            inputType: string;
+            /** @description required, optional or user_prompt */
+            requirement: string;
+            default: string | null;
+            description: string;
+            options: string[] | null;
+        };
+        SchedulePreviewInput: {
+            /** @description given: checked as a new id (free, well-formed); omit it when editing */
+            id?: string;
+            /**
+             * @description 5/6/7 cron fields, a macro, or @every <duration>
+             * @example 0 2 * * *
+             */
+            cron: string;
+            /** @description path of the recipe file on the server host */
+            recipe?: string;
+            /** @example Europe/Berlin */
+            timezone?: string;
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            jitter?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            start?: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00Z
+             */
+            end?: string;
+            overlap?: components["schemas"]["OverlapPolicy"];
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            catchupWindow?: string;
+            /** @enum {string} */
+            catchup?: "all" | "latest";
+            pauseOnFailure?: boolean;
+            paused?: boolean;
+            note?: string;
+            remaining?: number;
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            timeout?: string;
+            retries?: number;
+            cwd?: string;
+            /** @enum {string} */
+            mode?: "background" | "foreground";
+            followSource?: boolean;
+        };
         ScheduleDetail: components["schemas"]["Schedule"] & {
             description: string;
             waiting: number;
@@ -1527,6 +1907,68 @@ export interface components {
             runs: components["schemas"]["Run"][];
             /** @description pass as `cursor` for the next page; null on the last one */
             nextCursor: string | null;
+        };
+        RunStart: {
+            /** @description path of the recipe file on the server host */
+            recipe: string;
+            params?: {
+                [key: string]: string;
+            };
+            /**
+             * @description a duration: 500ms, 90s, 30m, 1h30m, 2h, 1d
+             * @example 30m
+             */
+            timeout?: string;
+            retries?: number;
+        };
+        RunRecipe: {
+            /** @description where the recipe was read from */
+            path: string;
+            hash: string;
+            /** @description the entry file as the run executed it */
+            content: string;
+            /** @description true when a file was cut at 256 KiB */
+            truncated: boolean;
+            /** @description the sub-recipes shipped with it (paths relative to the entry) */
+            files: {
+                path: string;
+                content: string;
+            }[];
+        };
+        RunStats: {
+            hours: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            to: string;
+            /** @description one per hour, oldest first; `hour` is its start (UTC) */
+            buckets: {
+                succeeded: number;
+                failed: number;
+                timed_out: number;
+                cancelled: number;
+                active: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-27T06:00:00.000Z
+                 */
+                hour: string;
+            }[];
+            totals: {
+                succeeded: number;
+                failed: number;
+                timed_out: number;
+                cancelled: number;
+                active: number;
+            };
+            /** @description false when the window held more runs than are counted (50,000) */
+            complete: boolean;
         };
         RunDetail: {
             id: string;

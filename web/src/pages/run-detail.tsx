@@ -3,6 +3,7 @@ import { useIdParam } from '../route-param';
 import { api, data } from '../api/client';
 import { duration, when } from '../format';
 import { LogView } from '../log-view';
+import { RecipeSnapshot, RerunButton } from '../run-extras';
 
 export function RunDetailPage() {
   const id = useIdParam();
@@ -26,6 +27,7 @@ export function RunDetailPage() {
         <span className={`status ${r.status}`}>{r.status}</span>
       </h1>
       <div className="row">
+        <RerunButton run={r} />
         {active && (
           <button
             className="danger"
@@ -65,6 +67,7 @@ export function RunDetailPage() {
             .join(' ') || '—'}
         </dd>
       </dl>
+      <RecipeSnapshot runId={r.id} />
       <h2>Attempts</h2>
       <table>
         <thead>

@@ -3,6 +3,7 @@ import { useIdParam } from '../route-param';
 import { api, data } from '../api/client';
 import { when } from '../format';
 import { RunsTable } from '../runs-table';
+import { Link } from 'wouter';
 
 export function ScheduleDetailPage() {
   const id = useIdParam();
@@ -18,6 +19,7 @@ export function ScheduleDetailPage() {
       <h1>
         Schedule <span className="mono">{s.id}</span>
       </h1>
+      <Link href={`/schedules/${encodeURIComponent(s.id)}/edit`}>Edit</Link>
       <dl className="facts">
         <dt>Cron</dt>
         <dd className="mono">

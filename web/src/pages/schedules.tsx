@@ -36,6 +36,7 @@ export function SchedulesPage() {
   return (
     <>
       <h1>Schedules</h1>
+      <Link href="/schedules/new">New schedule</Link>
       <div className="row">
         <label htmlFor="filter">Filter</label>
         <input id="filter" value={filter} onChange={(e) => setFilter(e.target.value)} />

@@ -1,0 +1,76 @@
+/** The run page's re-run button and its recipe snapshot (collapsible, fetched when opened). */
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useLocation } from 'wouter';
+import { api, data, type Schemas } from './api/client';
+
+/** Starts the run's recipe again, with its params, timeout and retries; opens the new run. */
+export function RerunButton({ run }: { run: Schemas['RunDetail'] }) {
+  const [, navigate] = useLocation();
+  const rerun = useMutation({
+    mutationFn: () =>
+      data(
+        api.POST('/runs', {
+          body: {
+            recipe: run.recipe,
+            params: run.params,
+            timeout: `${run.options.timeoutMs}ms`,
+            retries: Math.min(100, Math.max(0, run.options.retryPolicy.maxAttempts - 1)),
+          },
+        }),
+      ),
+    onSuccess: (started) => navigate(`/runs/${encodeURIComponent(started.id)}`),
+  });
+  return (
+    <>
+      <button type="button" disabled={rerun.isPending} onClick={() => rerun.mutate()}>
+        Re-run
+      </button>
+      {rerun.isError && (
+        <span className="error-text" role="alert">
+          {(rerun.error as Error).message}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** The recipe the run executed, as snapshotted when it was created. */
+export function RecipeSnapshot({ runId }: { runId: string }) {
+  const [open, setOpen] = useState(false);
+  const recipe = useQuery({
+    queryKey: ['run-recipe', runId],
+    queryFn: () => data(api.GET('/runs/{id}/recipe', { params: { path: { id: runId } } })),
+    enabled: open,
+    staleTime: Infinity,
+  });
+  return (
+    <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Recipe</summary>
+      {recipe.isError ? (
+        <p className="error-text">{(recipe.error as Error).message}</p>
+      ) : !recipe.data ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <>
+          <p className="muted">
+            <span className="mono">{recipe.data.path}</span> · snapshot{' '}
+            <span className="mono">{recipe.data.hash.slice(0, 12)}</span>
+            {recipe.data.truncated ? ' · cut at 256 KiB' : ''}
+          </p>
+          <pre className="log" tabIndex={0} aria-label="Recipe file">
+            {recipe.data.content}
+          </pre>
+          {recipe.data.files.map((f) => (
+            <div key={f.path}>
+              <h3 className="mono">{f.path}</h3>
+              <pre className="log" tabIndex={0} aria-label={`Sub-recipe ${f.path}`}>
+                {f.content}
+              </pre>
+            </div>
+          ))}
+        </>
+      )}
+    </details>
+  );
+}
