@@ -6,11 +6,11 @@ type Decision = Schemas['Decision'];
 
 /** Every fate an occurrence can have (src/domain/schedule/model.ts), with a symbol and words. */
 export const FATES = {
-  started: { mark: '▶', text: 'started' },
-  skipped_overlap: { mark: '⏭', text: 'skipped (overlap)' },
-  skipped_paused: { mark: '⏸', text: 'skipped (paused)' },
-  missed_catchup: { mark: '✕', text: 'missed (was down)' },
-  buffered: { mark: '⧗', text: 'buffered' },
+  started: { mark: 'S', text: 'started' },
+  skipped_overlap: { mark: 'O', text: 'skipped (overlap)' },
+  skipped_paused: { mark: 'P', text: 'skipped (paused)' },
+  missed_catchup: { mark: 'M', text: 'missed (was down)' },
+  buffered: { mark: 'B', text: 'buffered' },
 } as const;
 
 const fateOf = (d: string) => FATES[d as keyof typeof FATES] ?? { mark: '?', text: d };
@@ -18,28 +18,28 @@ const fateOf = (d: string) => FATES[d as keyof typeof FATES] ?? { mark: '?', tex
 /** The reason an occurrence met its fate, in words, from the decision and its detail. */
 export function reasonOf(d: Decision): string {
   const late = typeof d.detail.lateMs === 'number' ? d.detail.lateMs : null;
-  const via = d.source === 'schedule' ? '' : ` (${d.source})`;
+  const via = d.source === 'schedule' ? '' : ` (by ${d.source})`;
   switch (d.decision) {
     case 'started':
-      return `started run ${d.runId ?? '?'}${via}${late && late > 1_000 ? `, ${duration(late)} late` : ''}${
+      return `run ${d.runId ?? '?'} started${via}${late && late > 1_000 ? `, ${duration(late)} late` : ''}${
         Array.isArray(d.detail.stopOthers) ? `, stopping ${d.detail.stopOthers.join(', ')}` : ''
       }`;
     case 'skipped_overlap':
-      return `skipped${via}: an earlier run was still running and the overlap policy skips`;
+      return `an earlier run was still running and the overlap policy skips${via}`;
     case 'skipped_paused':
-      return `skipped${via}: the schedule was paused`;
+      return `the schedule was paused${via}`;
     case 'missed_catchup':
-      return `missed${via}: nothing was running goose-flow then${
+      return `nothing was running goose-flow then${
         typeof d.detail.lateByMs === 'number'
           ? `; ${duration(d.detail.lateByMs)} late, past the catch-up window`
           : ''
-      }`;
+      }${via}`;
     case 'buffered':
       return d.releasedAt
-        ? `buffered behind a running run, released ${when(d.releasedAt)}${d.runId ? ` as ${d.runId}` : ''}`
-        : 'buffered: waits for the running run to end';
+        ? `waited behind a running run, released ${when(d.releasedAt)}${d.runId ? ` as ${d.runId}` : ''}${via}`
+        : `waits for the running run to end${via}`;
     default:
-      return d.decision;
+      return d.decision + via;
   }
 }
 
