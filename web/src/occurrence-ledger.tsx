@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import type { Schemas } from './api/client';
 import { duration, when } from './format';
 
@@ -54,6 +54,27 @@ export function OccurrenceLedger({ decisions }: { decisions: readonly Decision[]
   const counts = new Map<string, number>();
   for (const d of list) counts.set(d.decision, (counts.get(d.decision) ?? 0) + 1);
   const pick = shown === null ? null : list[shown];
+  // One tab stop for the grid (the newest cell, or the one last shown); arrows move within it.
+  const stop = shown !== null && shown < list.length ? shown : list.length - 1;
+  const move = (e: KeyboardEvent<HTMLElement>, i: number) => {
+    const to =
+      e.key === 'ArrowRight'
+        ? i + 1
+        : e.key === 'ArrowLeft'
+          ? i - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? list.length - 1
+              : null;
+    if (to === null || to < 0 || to >= list.length) return;
+    e.preventDefault();
+    setShown(to);
+    (
+      e.currentTarget.parentElement?.parentElement?.children[to]
+        ?.firstElementChild as HTMLElement | null
+    )?.focus();
+  };
   return (
     <div className="ledger">
       <ul className="legend" aria-label="Fates">
@@ -66,7 +87,7 @@ export function OccurrenceLedger({ decisions }: { decisions: readonly Decision[]
           </li>
         ))}
       </ul>
-      <ol className="grid" aria-label="Occurrences, oldest first">
+      <ol className="grid" aria-label="Occurrences, oldest first (arrow keys move)">
         {list.map((d, i) => {
           const f = fateOf(d.decision);
           const label = `${when(d.scheduledAt)}: ${f.text}. ${reasonOf(d)}`;
@@ -75,7 +96,8 @@ export function OccurrenceLedger({ decisions }: { decisions: readonly Decision[]
               <span
                 className={`cell ${d.decision}`}
                 data-fate={d.decision}
-                tabIndex={0}
+                tabIndex={i === stop ? 0 : -1}
+                onKeyDown={(e) => move(e, i)}
                 role="img"
                 aria-label={label}
                 title={label}

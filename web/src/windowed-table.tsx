@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 
 /** Rows beyond the visible ones rendered above and below, so a quick scroll shows no gap. */
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 
 /**
  * A table that renders only the rows in view: every row has the same height (`rowHeight` px), and

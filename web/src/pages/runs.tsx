@@ -22,7 +22,8 @@ export function RunsPage() {
   const [params, setParams] = useSearchParams();
   const status = STATUSES.find((s) => s === params.get('status'));
   const scheduleId = params.get('schedule') ?? '';
-  const size = SIZES.find((s) => String(s) === params.get('size')) ?? 50;
+  const asked = Number(params.get('size'));
+  const size = Number.isInteger(asked) && asked >= 1 && asked <= 1000 ? asked : 50;
   const cursor = params.get('cursor') ?? '';
   const [before, setBefore] = useState<string[]>([]);
   const query: RunsQuery = {
@@ -80,7 +81,7 @@ export function RunsPage() {
         />
         <label htmlFor="size">Per page</label>
         <select id="size" value={size} onChange={(e) => go({ size: e.target.value })}>
-          {SIZES.map((s) => (
+          {(SIZES.some((s) => s === size) ? SIZES : [size, ...SIZES]).map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
