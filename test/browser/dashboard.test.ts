@@ -244,7 +244,7 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       await page.close();
     });
 
-    it('opens a big log at its tail, loads earlier, downloads it whole; pages the runs', async () => {
+    it('big log: tail, load earlier, download; runs paging and windowing; attempt tabs', async () => {
       const api = await c().serveHttp();
       const root = api.replace(/\/api\/v1$/, '');
       const post = async (path: string, body: unknown) => {
@@ -337,6 +337,29 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       const saved = readFileSync((await download.path())!);
       expect(saved.length).toBe(detail.attempts[0]!.log.bytes);
       expect(saved.toString('utf8')).toContain('stand-in line 4000 of 4000');
+
+      // A retried run: one tab per attempt, each attempt a bar on the timeline, the reason shown.
+      await post('/schedules', {
+        id: 'flaky',
+        cron: '0 7 * * *',
+        timezone: 'UTC',
+        retries: 1,
+        recipe: c().box.recipe('flaky.yaml', { lines: 1, fail_first: 1 }),
+      });
+      const flaky = (await post('/schedules/flaky/trigger', {})) as { run: { id: string } };
+      await page.goto(`${root}/runs/${encodeURIComponent(flaky.run.id)}`);
+      await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.locator('svg.timeline rect.bar').count()).toBe(2);
+      await page.getByRole('tab', { name: 'Attempt 2' }).waitFor();
+      expect(await page.getByRole('tab', { name: 'Attempt 2' }).getAttribute('aria-selected')).toBe(
+        'true',
+      );
+      await expect.poll(() => log.textContent()).toContain('stand-in: done');
+      await page.getByRole('tab', { name: 'Attempt 1' }).click();
+      await expect
+        .poll(() => log.textContent())
+        .toContain('stand-in: failing with exit code 1 (attempt 1)');
+      await accessible(page, 'run with two attempts');
       expect(problems).toEqual([]);
       await page.close();
     });

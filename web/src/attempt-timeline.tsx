@@ -1,5 +1,6 @@
 import type { Schemas } from './api/client';
 import { duration, when } from './format';
+import { useNow } from './now';
 
 type Attempt = Schemas['Attempt'];
 
@@ -9,9 +10,10 @@ const WIDTH = 760;
 
 /**
  * A run's attempts on one time axis: a bar per attempt from its start to its end (or now), coloured
- * and labelled by status. The table below it carries the same facts for screen readers and as text.
+ * and labelled by status (a running attempt grows with the clock). The table below it carries the same facts for screen readers and as text.
  */
-export function AttemptTimeline({ attempts, now }: { attempts: readonly Attempt[]; now: number }) {
+export function AttemptTimeline({ attempts }: { attempts: readonly Attempt[] }) {
+  const now = useNow(1_000);
   const spans = attempts
     .filter((a) => a.startedAt)
     .map((a) => ({

@@ -5,12 +5,10 @@ import { duration, when } from '../format';
 import { LogView } from '../log-view';
 import { AttemptTimeline } from '../attempt-timeline';
 import { CopyButton } from '../copy-button';
-import { useNow } from '../now';
 
 export function RunDetailPage() {
   const id = useIdParam();
   const queries = useQueryClient();
-  const now = useNow(1_000);
   const run = useQuery({
     queryKey: ['run', id],
     queryFn: () => data(api.GET('/runs/{id}', { params: { path: { id } } })),
@@ -78,7 +76,7 @@ export function RunDetailPage() {
         </dd>
       </dl>
       <h2>Attempts</h2>
-      <AttemptTimeline attempts={r.attempts} now={now} />
+      <AttemptTimeline attempts={r.attempts} />
       <h2>Log</h2>
       <LogView runId={r.id} attempts={r.attempts.map((a) => a.number)} live={active} />
     </>
