@@ -5,17 +5,6 @@
 import { Fragment, memo, type ReactNode } from 'react';
 import type { Segment } from './ansi';
 
-/** Start offsets of `query` in `text` (case-insensitive), at most `max`. */
-export function findMatches(text: string, query: string, max = 5_000): number[] {
-  if (!query) return [];
-  const hay = text.toLowerCase();
-  const needle = query.toLowerCase();
-  const out: number[] = [];
-  for (let i = hay.indexOf(needle); i >= 0 && out.length < max; i = hay.indexOf(needle, i + 1))
-    out.push(i);
-  return out;
-}
-
 interface Props {
   readonly segments: readonly Segment[];
   readonly matches: readonly number[];

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { parseAnsi, stripAnsi } from './ansi';
 import { downloadLog, useLogWindow } from './log-source';
-import { findMatches, LogText } from './log-text';
+import { LogText } from './log-text';
+import { findMatches } from './text-search';
 
 /**
  * A run's log: one tab per attempt, the attempt's tail first (byte ranges, "Load earlier" pages
