@@ -3,7 +3,7 @@
  * `serve --port 0` on each engine: what a user sees and does, live, with no reload; axe-core finds
  * no serious or critical violation on any page.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -71,7 +71,6 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
         .poll(() => page.getByText(c().engine, { exact: true }).count())
         .toBeGreaterThan(0);
       await accessible(page, 'overview');
-      await page.screenshot({ path: join(SHOTS, `overview-${c().engine}.png`) });
 
       // Client-side navigation: the schedule is listed; Run now starts a run.
       await page.getByRole('link', { name: 'Schedules' }).click();
@@ -157,6 +156,249 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
     });
   });
 
+  /** Light and dark screenshots of a page (docs/screenshots/<name>-<scheme>.png), axe in both. */
+  async function shoot(page: Page, name: string, write: boolean) {
+    await accessible(page, `${name} (light)`);
+    if (write) await page.screenshot({ path: join(SHOTS, `${name}-light.png`), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await accessible(page, `${name} (dark)`);
+    if (write) await page.screenshot({ path: join(SHOTS, `${name}-dark.png`), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  forEachEngineOverHttp('the dashboard pages in depth', (c) => {
+    it('ledger fates, pause with note, resume, backfill, ANSI log with search, URL filters', async () => {
+      const api = await c().serveHttp();
+      const root = api.replace(/\/api\/v1$/, '');
+      const write = c().engine === 'embedded';
+      const post = async (path: string, body: unknown) => {
+        const r = await fetch(api + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(r.status, `${path}: ${await r.clone().text()}`).toBeLessThan(300);
+        return r.json();
+      };
+      // Fires every second; a run takes ~2 s, so the overlap policy skips the occurrences between.
+      await post('/schedules', {
+        id: 'tick',
+        cron: '* * * * * *',
+        timezone: 'UTC',
+        overlap: 'skip',
+        recipe: c().box.recipe('tick.yaml', { ansi: 1, lines: 2, sleep: 2 }),
+      });
+      const { page, problems } = await open(root, '/schedules/tick');
+      await page.getByRole('heading', { name: 'Schedule tick' }).waitFor();
+
+      // The ledger fills in live: started occurrences, then skipped ones, each with its reason.
+      const cells = page.locator('.ledger .cell[data-fate]');
+      await expect.poll(() => cells.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+      await page.locator('.cell[data-fate="started"]').first().waitFor({ timeout: 60_000 });
+      await page.locator('.cell[data-fate="started"]').first().focus();
+      await expect
+        .poll(() => page.getByTestId('occurrence-detail').textContent())
+        .toMatch(/started: run tick\S+ started/);
+      await page.locator('tr[data-run] .status.succeeded').first().waitFor({ timeout: 60_000 });
+
+      // Backfill three past seconds (datetime-local is the browser's zone, as is this process's).
+      const local = (ms: number) => {
+        const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+        return d.toISOString().slice(0, 19);
+      };
+      const from = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+      await page.getByLabel('Backfill from').fill(local(from));
+      await page.getByLabel('to', { exact: true }).fill(local(from + 2_000));
+      await page.getByRole('button', { name: 'Backfill' }).click();
+      await expect
+        .poll(() => page.getByTestId('action-result').textContent(), { timeout: 30_000 })
+        .toMatch(/Backfill: \d+ occurrence/);
+
+      // Pause with a note, then resume.
+      await page.getByLabel('Pause note').fill('maintenance window');
+      await page.getByRole('button', { name: 'Pause' }).click();
+      await expect
+        .poll(() => page.getByTestId('schedule-state').textContent(), { timeout: 30_000 })
+        .toBe('paused: maintenance window');
+      await shoot(page, 'schedule-detail', write);
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expect
+        .poll(() => page.getByTestId('schedule-state').textContent(), { timeout: 30_000 })
+        .toBe('active');
+
+      // The schedules table: the outcome strip of the last runs.
+      await page.getByRole('link', { name: 'Schedules' }).click();
+      await page.locator('tr[data-schedule="tick"] .strip .dot').first().waitFor();
+      await shoot(page, 'schedules', write);
+
+      // The run page: ANSI colours as styled spans (no escape left), search with next/previous.
+      const settled = page
+        .locator('tr[data-run]')
+        .filter({ has: page.locator('.status.succeeded') });
+      await page.goto(`${root}/runs?status=succeeded&schedule=tick`);
+      await settled.first().waitFor({ timeout: 60_000 });
+      expect(await page.locator('#status').inputValue()).toBe('succeeded');
+      expect(await page.locator('tr[data-run] .status:not(.succeeded)').count()).toBe(0);
+      await shoot(page, 'runs', write);
+      // Filters live in the URL: changing one is a history entry; back restores it.
+      await page.locator('#status').selectOption('');
+      await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBeNull();
+      await page.goBack();
+      await expect.poll(() => page.locator('#status').inputValue()).toBe('succeeded');
+
+      await settled.first().locator('td').first().getByRole('link').click();
+      const log = page.getByTestId('log');
+      await expect.poll(() => log.textContent(), { timeout: 30_000 }).toContain('plain again');
+      expect(await log.locator('.ansi-fg-1').first().textContent()).toBe('stand-in red error');
+      expect(await log.locator('.ansi-bold.ansi-fg-2').first().textContent()).toBe(
+        'stand-in bold green ok',
+      );
+      expect(await log.textContent()).not.toContain('\x1b');
+      expect(await log.textContent()).not.toContain('[2K');
+      await page.getByLabel('Search').fill('stand-in');
+      await expect.poll(() => page.getByTestId('log-matches').textContent()).toMatch(/^1 of \d+$/);
+      await page.getByRole('button', { name: 'Next', exact: true }).click();
+      await expect.poll(() => page.getByTestId('log-matches').textContent()).toMatch(/^2 of \d+$/);
+      expect(await log.locator('mark.hit.current').count()).toBe(1);
+      await page.getByRole('button', { name: 'Previous', exact: true }).click();
+      await expect.poll(() => page.getByTestId('log-matches').textContent()).toMatch(/^1 of \d+$/);
+      await shoot(page, 'run', write);
+
+      // The overview: runs per hour by outcome, with its text alternative.
+      await page.getByRole('link', { name: 'Overview' }).click();
+      await page
+        .getByText(/run\(s\) created in the last 24 hours/)
+        .first()
+        .waitFor();
+      expect(await page.locator('svg.chart rect.bar.succeeded').count()).toBeGreaterThan(0);
+      await shoot(page, 'overview', write);
+
+      await post('/schedules/tick/pause', {});
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('big log: tail, load earlier, download; runs paging and windowing; attempt tabs', async () => {
+      const api = await c().serveHttp();
+      const root = api.replace(/\/api\/v1$/, '');
+      const post = async (path: string, body: unknown) => {
+        const r = await fetch(api + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(r.status, `${path}: ${await r.clone().text()}`).toBeLessThan(300);
+        return r.json();
+      };
+      // 4,000 lines of 100 bytes: 400 KB, more than the 256 KB tail the page opens with.
+      await post('/schedules', {
+        id: 'big',
+        cron: '0 5 * * *',
+        timezone: 'UTC',
+        recipe: c().box.recipe('big.yaml', { lines: 4000, line_bytes: 100 }),
+      });
+      await post('/schedules', {
+        id: 'small',
+        cron: '0 6 * * *',
+        timezone: 'UTC',
+        recipe: c().box.recipe('small.yaml', { lines: 1 }),
+      });
+      const big = (await post('/schedules/big/trigger', {})) as { run: { id: string } };
+      await post('/schedules/small/trigger', { overlap: 'allow_all' });
+      await post('/schedules/small/trigger', { overlap: 'allow_all' });
+      // (Counted per schedule: on Temporal the list comes from the server the tests share.)
+      const succeeded = async (scheduleId: string) => {
+        const r = await fetch(`${api}/runs?status=succeeded&scheduleId=${scheduleId}&limit=100`);
+        return ((await r.json()) as { runs: unknown[] }).runs.length;
+      };
+      await expect.poll(() => succeeded('big'), { timeout: 60_000 }).toBe(1);
+      await expect.poll(() => succeeded('small'), { timeout: 60_000 }).toBe(2);
+
+      // Cursor paging, one run a page: next, then previous.
+      const { page, problems } = await open(root, '/runs?size=1&schedule=small');
+      const rows = page.locator('tr[data-run]');
+      await expect.poll(() => rows.count()).toBe(1);
+      const first = await rows.first().getAttribute('data-run');
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await expect.poll(() => rows.first().getAttribute('data-run')).not.toBe(first);
+      expect(new URL(page.url()).searchParams.get('cursor')).toBeTruthy();
+      await page.getByText('page 2').waitFor();
+      await page.getByRole('button', { name: 'Previous page' }).click();
+      await expect.poll(() => rows.first().getAttribute('data-run')).toBe(first);
+      expect(new URL(page.url()).searchParams.get('cursor')).toBeNull();
+
+      // A long list renders only the rows in view; scrolling brings the oldest (the big run) in.
+      // (The table is the same on both engines: checked once, where 30 more runs are quick.)
+      if (c().engine === 'embedded') {
+        for (let i = 0; i < 30; i++)
+          await post('/schedules/small/trigger', { overlap: 'allow_all' });
+        await expect
+          .poll(
+            async () => {
+              const r = await fetch(`${api}/runs?status=succeeded&limit=100`);
+              return ((await r.json()) as { runs: unknown[] }).runs.length;
+            },
+            { timeout: 120_000 },
+          )
+          .toBe(33);
+        await page.goto(`${root}/runs?size=200&status=succeeded`);
+        await expect
+          .poll(() => page.locator('table.windowed').getAttribute('aria-rowcount'))
+          .toBe('34');
+        expect(await rows.count()).toBeLessThan(33);
+        expect(await page.locator(`tr[data-run="${big.run.id}"]`).count()).toBe(0);
+        await page.locator('.scroller').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+        await page.locator(`tr[data-run="${big.run.id}"]`).waitFor();
+      }
+
+      // The big log opens at its tail; "Load earlier" reads back to its first line.
+      await page.goto(`${root}/runs/${encodeURIComponent(big.run.id)}`);
+      const log = page.getByTestId('log');
+      await expect.poll(() => log.textContent()).toContain('stand-in line 4000 of 4000');
+      expect(await log.textContent()).not.toContain('stand-in line 1 of 4000.');
+      await page.getByRole('button', { name: 'Load earlier' }).click();
+      await expect.poll(() => log.textContent()).toContain('stand-in line 1 of 4000.');
+      await page.getByRole('button', { name: 'Load earlier' }).waitFor({ state: 'detached' });
+
+      // Download saves the whole attempt log, read range by range.
+      const detail = (await (
+        await fetch(`${api}/runs/${encodeURIComponent(big.run.id)}`)
+      ).json()) as { attempts: { log: { bytes: number } }[] };
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download' }).click(),
+      ]);
+      const saved = readFileSync((await download.path())!);
+      expect(saved.length).toBe(detail.attempts[0]!.log.bytes);
+      expect(saved.toString('utf8')).toContain('stand-in line 4000 of 4000');
+
+      // A retried run: one tab per attempt, each attempt a bar on the timeline, the reason shown.
+      await post('/schedules', {
+        id: 'flaky',
+        cron: '0 7 * * *',
+        timezone: 'UTC',
+        retries: 1,
+        recipe: c().box.recipe('flaky.yaml', { lines: 1, fail_first: 1 }),
+      });
+      const flaky = (await post('/schedules/flaky/trigger', {})) as { run: { id: string } };
+      await page.goto(`${root}/runs/${encodeURIComponent(flaky.run.id)}`);
+      await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
+      await expect.poll(() => page.locator('svg.timeline rect.bar').count()).toBe(2);
+      await page.getByRole('tab', { name: 'Attempt 2' }).waitFor();
+      expect(await page.getByRole('tab', { name: 'Attempt 2' }).getAttribute('aria-selected')).toBe(
+        'true',
+      );
+      await expect.poll(() => log.textContent()).toContain('stand-in: done');
+      await page.getByRole('tab', { name: 'Attempt 1' }).click();
+      await expect
+        .poll(() => log.textContent())
+        .toContain('stand-in: failing with exit code 1 (attempt 1)');
+      await accessible(page, 'run with two attempts');
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  });
+
   it('asks for the token when the server has one, and says when the server is gone', async () => {
     const box = sandbox();
     const serve = startCli(['serve', '--port', '0', '--log-format', 'json'], {
@@ -171,7 +413,6 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       await page.getByLabel('Token').fill('tok-123');
       await page.getByRole('button', { name: 'Use token' }).click();
       await page.getByRole('heading', { name: 'Overview' }).waitFor();
-      await page.screenshot({ path: join(SHOTS, 'overview-dark.png') });
       serve.kill('SIGTERM');
       await serve.closed;
       await page.getByRole('heading', { name: 'The goose-flow server cannot be reached' }).waitFor({

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, data, type Schemas } from './api/client';
 import { duration, when } from './format';
+import { WindowedTable } from './windowed-table';
 
 export type RunsQuery = {
   status?: Schemas['Run']['status'];
@@ -10,23 +11,33 @@ export type RunsQuery = {
   cursor?: string;
 };
 
-/** A page of runs (newest first), kept live by the event stream. */
-export function RunsTable({ query, empty }: { query: RunsQuery; empty: string }) {
-  const runs = useQuery({
+/** A page of runs (newest first), kept live by the event stream (live.ts invalidates ['runs']). */
+export function useRunsPage(query: RunsQuery) {
+  return useQuery({
     queryKey: ['runs', query],
     queryFn: () => data(api.GET('/runs', { params: { query } })),
   });
+}
+
+export function RunsTable({ query, empty }: { query: RunsQuery; empty: string }) {
+  const runs = useRunsPage(query);
   if (runs.isError) return <p className="error-text">{(runs.error as Error).message}</p>;
   if (!runs.data) return <p aria-busy="true">Loading…</p>;
   if (runs.data.runs.length === 0) return <p className="muted">{empty}</p>;
   return <RunRows runs={runs.data.runs} />;
 }
 
+const ROW_HEIGHT = 36;
+
+/** Runs as a table that renders only the rows in view; the run link is the first cell. */
 export function RunRows({ runs }: { runs: readonly Schemas['Run'][] }) {
   return (
-    <table>
-      <thead>
-        <tr>
+    <WindowedTable
+      rows={runs}
+      rowHeight={ROW_HEIGHT}
+      label="Runs"
+      head={
+        <tr aria-rowindex={1}>
           <th scope="col">Run</th>
           <th scope="col">Status</th>
           <th scope="col">Schedule</th>
@@ -35,30 +46,28 @@ export function RunRows({ runs }: { runs: readonly Schemas['Run'][] }) {
           <th scope="col">Duration</th>
           <th scope="col">Attempts</th>
         </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr key={r.id} data-run={r.id}>
-            <td className="mono">
-              <Link href={`/runs/${encodeURIComponent(r.id)}`}>{r.id}</Link>
-            </td>
-            <td>
-              <span className={`status ${r.status}`}>{r.status}</span>
-            </td>
-            <td>
-              {r.scheduleId ? (
-                <Link href={`/schedules/${encodeURIComponent(r.scheduleId)}`}>{r.scheduleId}</Link>
-              ) : (
-                <span className="muted">ad hoc</span>
-              )}
-            </td>
-            <td>{r.trigger}</td>
-            <td>{when(r.createdAt)}</td>
-            <td>{duration(r.durationMs)}</td>
-            <td>{r.attempts}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      }
+      row={(r, i) => (
+        <tr key={r.id} data-run={r.id} aria-rowindex={i + 2} style={{ height: ROW_HEIGHT }}>
+          <td className="mono clip">
+            <Link href={`/runs/${encodeURIComponent(r.id)}`}>{r.id}</Link>
+          </td>
+          <td>
+            <span className={`status ${r.status}`}>{r.status}</span>
+          </td>
+          <td className="clip">
+            {r.scheduleId ? (
+              <Link href={`/schedules/${encodeURIComponent(r.scheduleId)}`}>{r.scheduleId}</Link>
+            ) : (
+              <span className="muted">ad hoc</span>
+            )}
+          </td>
+          <td>{r.trigger}</td>
+          <td className="clip">{when(r.createdAt)}</td>
+          <td>{duration(r.durationMs)}</td>
+          <td>{r.attempts}</td>
+        </tr>
+      )}
+    />
   );
 }

@@ -1,8 +1,21 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, data } from '../api/client';
-import { duration, when } from '../format';
+import { duration, relative, when } from '../format';
+import { useNow } from '../now';
 import { RunsTable } from '../runs-table';
+import { failingSchedules, perHour, useRecentRuns } from '../recent-runs';
+import { StackedBars } from '../stacked-bars';
+
+const OUTCOMES = [
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'running',
+  'retrying',
+  'pending',
+] as const;
 
 export function OverviewPage() {
   const status = useQuery({ queryKey: ['status'], queryFn: () => data(api.GET('/status')) });
@@ -10,6 +23,8 @@ export function OverviewPage() {
     queryKey: ['schedules', 'list'],
     queryFn: () => data(api.GET('/schedules', { params: { query: { limit: 1000 } } })),
   });
+  const recent = useRecentRuns();
+  const now = useNow(1_000);
   const s = status.data;
   if (!s) return <p aria-busy="true">Loading…</p>;
   const next = (schedules.data?.schedules ?? [])
@@ -79,6 +94,40 @@ export function OverviewPage() {
           </table>
         </>
       )}
+      <h2>Runs per hour, last 24 hours</h2>
+      {recent.data ? (
+        <StackedBars
+          keys={OUTCOMES}
+          buckets={perHour(recent.data.runs, now).map((b) => ({
+            label: new Date(b.start).toLocaleTimeString(undefined, {
+              hour: '2-digit',
+              minute: '2-digit',
+            }),
+            counts: b.counts,
+          }))}
+          caption={`${recent.data.runs.length} run(s) created in the last 24 hours${
+            recent.data.capped ? ' (the newest 2,000 only)' : ''
+          }, per hour and outcome.`}
+        />
+      ) : recent.isError ? (
+        <p className="error-text">{(recent.error as Error).message}</p>
+      ) : (
+        <p aria-busy="true">Loading…</p>
+      )}
+      <h2>Failing schedules</h2>
+      {!recent.data ? null : failingSchedules(recent.data.runs).length === 0 ? (
+        <p className="muted">No schedule's last run (in the last 24 hours) failed.</p>
+      ) : (
+        <ul>
+          {failingSchedules(recent.data.runs).map((r) => (
+            <li key={r.scheduleId}>
+              <Link href={`/schedules/${encodeURIComponent(r.scheduleId!)}`}>{r.scheduleId}</Link>:
+              last run <Link href={`/runs/${encodeURIComponent(r.id)}`}>{r.id}</Link>{' '}
+              <span className={`status ${r.status}`}>{r.status}</span> {when(r.endedAt)}
+            </li>
+          ))}
+        </ul>
+      )}
       <h2>Next fires</h2>
       {next.length === 0 ? (
         <p className="muted">Nothing scheduled.</p>
@@ -86,7 +135,8 @@ export function OverviewPage() {
         <ul>
           {next.map((n) => (
             <li key={n.id}>
-              <Link href={`/schedules/${encodeURIComponent(n.id)}`}>{n.id}</Link> at {when(n.at)}
+              <Link href={`/schedules/${encodeURIComponent(n.id)}`}>{n.id}</Link> at {when(n.at)}{' '}
+              <span className="muted">({relative(n.at, now)})</span>
             </li>
           ))}
         </ul>

@@ -4,6 +4,8 @@ import { api, data } from '../api/client';
 import { duration, when } from '../format';
 import { LogView } from '../log-view';
 import { RecipeSnapshot, RerunButton } from '../run-extras';
+import { AttemptTimeline } from '../attempt-timeline';
+import { CopyButton } from '../copy-button';
 
 export function RunDetailPage() {
   const id = useIdParam();
@@ -59,7 +61,15 @@ export function RunDetailPage() {
           {r.error ? <span className="error-text"> {r.error}</span> : null}
         </dd>
         <dt>Goose session</dt>
-        <dd className="mono">{r.sessionId ?? '—'}</dd>
+        <dd className="mono">
+          {r.sessionId ? (
+            <>
+              {r.sessionId} <CopyButton text={r.sessionId} label="Copy the Goose session id" />
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>Params</dt>
         <dd className="mono">
           {Object.entries(r.params)
@@ -69,32 +79,9 @@ export function RunDetailPage() {
       </dl>
       <RecipeSnapshot runId={r.id} />
       <h2>Attempts</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Status</th>
-            <th scope="col">Started</th>
-            <th scope="col">Ended</th>
-            <th scope="col">Exit</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.attempts.map((a) => (
-            <tr key={a.number}>
-              <td>{a.number}</td>
-              <td>
-                <span className={`status ${a.status}`}>{a.status}</span>
-              </td>
-              <td>{when(a.startedAt)}</td>
-              <td>{when(a.endedAt)}</td>
-              <td>{a.exitCode ?? a.signal ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <AttemptTimeline attempts={r.attempts} />
       <h2>Log</h2>
-      <LogView runId={r.id} live={active} />
+      <LogView runId={r.id} attempts={r.attempts.map((a) => a.number)} live={active} />
     </>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { RunsTable, type RunsQuery } from '../runs-table';
+import { useSearchParams } from 'wouter';
+import type { Schemas } from '../api/client';
+import { RunRows, useRunsPage, type RunsQuery } from '../runs-table';
 
 const STATUSES = [
-  '',
   'pending',
   'running',
   'retrying',
@@ -10,40 +11,116 @@ const STATUSES = [
   'failed',
   'timed_out',
   'cancelled',
-] as const;
+] as const satisfies readonly Schemas['RunStatus'][];
+const SIZES = [50, 200, 1000] as const;
 
+/**
+ * Runs with their filters in the URL (`?status=&schedule=&size=&cursor=`), so links, reload and
+ * back/forward keep them; "Next page" follows the API's cursor, "Previous page" pops a stack.
+ */
 export function RunsPage() {
-  const [status, setStatus] = useState<(typeof STATUSES)[number]>('');
-  const [scheduleId, setScheduleId] = useState('');
+  const [params, setParams] = useSearchParams();
+  const status = STATUSES.find((s) => s === params.get('status'));
+  const scheduleId = params.get('schedule') ?? '';
+  const asked = Number(params.get('size'));
+  const size = Number.isInteger(asked) && asked >= 1 && asked <= 1000 ? asked : 50;
+  const cursor = params.get('cursor') ?? '';
+  const [before, setBefore] = useState<string[]>([]);
   const query: RunsQuery = {
-    limit: 100,
+    limit: size,
     ...(status ? { status } : {}),
     ...(scheduleId ? { scheduleId } : {}),
+    ...(cursor ? { cursor } : {}),
   };
+  const runs = useRunsPage(query);
+
+  /** Sets filters (dropping the cursor and its stack unless one is given). */
+  const go = (change: Record<string, string>, keepStack = false) => {
+    if (!keepStack) setBefore([]);
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      if (!('cursor' in change)) next.delete('cursor');
+      for (const [k, v] of Object.entries(change)) {
+        if (v) next.set(k, v);
+        else next.delete(k);
+      }
+      return next;
+    });
+  };
+
   return (
     <>
       <h1>Runs</h1>
-      <div className="row">
+      <form
+        className="row"
+        role="search"
+        aria-label="Filter runs"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label htmlFor="status">Status</label>
-        <select
-          id="status"
-          value={status}
-          onChange={(e) => setStatus(e.target.value as typeof status)}
-        >
+        <select id="status" value={status ?? ''} onChange={(e) => go({ status: e.target.value })}>
+          <option value="">any</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s || 'any'}
+              {s}
             </option>
           ))}
         </select>
         <label htmlFor="schedule">Schedule</label>
         <input
           id="schedule"
-          value={scheduleId}
-          onChange={(e) => setScheduleId(e.target.value.trim())}
+          defaultValue={scheduleId}
+          key={scheduleId}
+          placeholder="schedule id"
+          onBlur={(e) =>
+            e.target.value.trim() !== scheduleId && go({ schedule: e.target.value.trim() })
+          }
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') go({ schedule: e.currentTarget.value.trim() });
+          }}
         />
-      </div>
-      <RunsTable query={query} empty="No run matches." />
+        <label htmlFor="size">Per page</label>
+        <select id="size" value={size} onChange={(e) => go({ size: e.target.value })}>
+          {(SIZES.some((s) => s === size) ? SIZES : [size, ...SIZES]).map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </form>
+      {runs.isError ? (
+        <p className="error-text">{(runs.error as Error).message}</p>
+      ) : !runs.data ? (
+        <p aria-busy="true">Loading…</p>
+      ) : runs.data.runs.length === 0 ? (
+        <p className="muted">No run matches.</p>
+      ) : (
+        <RunRows runs={runs.data.runs} />
+      )}
+      <nav className="row pager" aria-label="Pages of runs">
+        <button
+          type="button"
+          disabled={!cursor}
+          onClick={() => {
+            const stack = before.slice(0, -1);
+            setBefore(stack);
+            go({ cursor: before[before.length - 1] ?? '' }, true);
+          }}
+        >
+          Previous page
+        </button>
+        <button
+          type="button"
+          disabled={!runs.data?.nextCursor}
+          onClick={() => {
+            setBefore([...before, cursor]);
+            go({ cursor: runs.data!.nextCursor! }, true);
+          }}
+        >
+          Next page
+        </button>
+        <span className="muted">page {before.length + 1}</span>
+      </nav>
     </>
   );
 }
