@@ -16,6 +16,12 @@ export function useRunsPage(query: RunsQuery) {
   return useQuery({
     queryKey: ['runs', query],
     queryFn: () => data(api.GET('/runs', { params: { query } })),
+    // A page with runs that have not ended is asked for again every 3 s as well (on Temporal the
+    // event stream does not carry what happens between a run's start and its end).
+    refetchInterval: (q) =>
+      q.state.data?.runs.some((r) => ['pending', 'running', 'retrying'].includes(r.status))
+        ? 3_000
+        : false,
   });
 }
 

@@ -7,12 +7,21 @@ import { RecipeSnapshot, RerunButton } from '../run-extras';
 import { AttemptTimeline } from '../attempt-timeline';
 import { CopyButton } from '../copy-button';
 
+/**
+ * A run that has not ended is asked for again every 2 s as well: the Temporal engine's event stream
+ * has a run's start and end but not what happens between (attempts, retries), docs/api.md.
+ */
+const whileActive = (q: { state: { data?: { status: string } } }) =>
+  ACTIVE.has(q.state.data?.status ?? '') ? 2_000 : false;
+const ACTIVE = new Set(['pending', 'running', 'retrying']);
+
 export function RunDetailPage() {
   const id = useIdParam();
   const queries = useQueryClient();
   const run = useQuery({
     queryKey: ['run', id],
     queryFn: () => data(api.GET('/runs/{id}', { params: { path: { id } } })),
+    refetchInterval: whileActive,
   });
   const kill = useMutation({
     mutationFn: () => data(api.POST('/runs/{id}/kill', { params: { path: { id } } })),
