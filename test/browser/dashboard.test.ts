@@ -96,6 +96,12 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
         .toContain('stand-in line 4 of 4');
       await accessible(page, 'run');
 
+      // Re-run starts the same recipe again (POST /runs), opens the new run, which settles.
+      const first = page.url();
+      await page.getByRole('button', { name: 'Re-run' }).click();
+      await expect.poll(() => page.url(), { timeout: 30_000 }).not.toBe(first);
+      await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
+
       // A long run is killed from its page and settles as cancelled.
       const long = (await post('/schedules', {
         id: 'long',
