@@ -7,22 +7,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, data } from './api/client';
 import { followSse } from './api/sse';
+import { bounded, EMPTY_WINDOW as EMPTY, utf8Bytes as bytes, type LogWindow } from './log-window';
 
 export const TAIL_BYTES = 256 * 1024;
 export const KEEP_CHARS = 2_000_000;
-
-export interface LogWindow {
-  readonly text: string;
-  /** Byte offset of the first byte held (0: the log's start is shown). */
-  readonly start: number;
-  /** Byte offset just past the last byte held. */
-  readonly end: number;
-  readonly loading: boolean;
-  readonly error: string | null;
-}
-
-const EMPTY: LogWindow = { text: '', start: 0, end: 0, loading: true, error: null };
-const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 function chunk(runId: string, attempt: number, offset: number, limit: number) {
   return data(
@@ -30,14 +18,6 @@ function chunk(runId: string, attempt: number, offset: number, limit: number) {
       params: { path: { id: runId }, query: { attempt, offset, limit } },
     }),
   );
-}
-
-/** Drops text from the front until at most KEEP_CHARS remain; returns the new window. */
-function bounded(w: LogWindow): LogWindow {
-  if (w.text.length <= KEEP_CHARS) return w;
-  const cut = w.text.indexOf('\n', w.text.length - KEEP_CHARS);
-  const at = cut < 0 ? w.text.length - KEEP_CHARS : cut + 1;
-  return { ...w, text: w.text.slice(at), start: w.start + bytes(w.text.slice(0, at)) };
 }
 
 export function useLogWindow(runId: string, attempt: number | null, follow: boolean) {
@@ -69,7 +49,7 @@ export function useLogWindow(runId: string, attempt: number | null, follow: bool
               if (line.attempt !== attempt || line.offset < endRef.current) return;
               endRef.current = line.offset + bytes(line.data);
               const end = endRef.current;
-              setWin((w) => bounded({ ...w, text: w.text + line.data, end }));
+              setWin((w) => bounded({ ...w, text: w.text + line.data, end }, KEEP_CHARS));
             },
           },
         );

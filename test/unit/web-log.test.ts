@@ -1,7 +1,8 @@
-/** The dashboard's log rendering helpers: ANSI SGR → styled segments, everything else stripped. */
+/** The dashboard's log helpers: ANSI SGR → styled segments (the rest stripped), search, the window. */
 import { describe, expect, it } from 'vitest';
 import { parseAnsi, stripAnsi } from '../../web/src/ansi.js';
 import { findMatches } from '../../web/src/text-search.js';
+import { bounded, utf8Bytes } from '../../web/src/log-window.js';
 
 describe('parseAnsi', () => {
   it('turns colour and bold codes into classes and resets them', () => {
@@ -31,5 +32,23 @@ describe('findMatches', () => {
   it('finds every case-insensitive match', () => {
     expect(findMatches('Error, error, ERROR', 'error')).toEqual([0, 7, 14]);
     expect(findMatches('abc', '')).toEqual([]);
+  });
+});
+
+describe('bounded (the log window while following)', () => {
+  const win = (text: string, start = 100) =>
+    ({ text, start, end: start + utf8Bytes(text), loading: false, error: null }) as const;
+
+  it('keeps a window within its cap unchanged', () => {
+    const w = win('a\nb\n');
+    expect(bounded(w, 10)).toBe(w);
+  });
+
+  it('drops whole lines from the front and moves start by their UTF-8 bytes', () => {
+    const w = win('héllo\nworld\nlast\n');
+    const b = bounded(w, 10);
+    expect(b.text).toBe('last\n');
+    expect(b.start).toBe(100 + utf8Bytes('héllo\nworld\n'));
+    expect(b.end).toBe(w.end);
   });
 });
