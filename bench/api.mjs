@@ -15,11 +15,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
-import { noopGoose, noopRecipe, pct, seedStore } from './support.mjs';
+import { noopGoose, noopRecipe, pct, seedStore, listeningPort } from './support.mjs';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 /** `temporal`: the same requests against `serve --engine temporal` (its own dev server), 100 schedules created through the API. */
@@ -82,17 +81,7 @@ async function startServe() {
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const e = JSON.parse(line);
-        if (e.msg === 'http_listening') resolve(e.port);
-      } catch {
-        /* not JSON */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
+  const port = await listeningPort(child);
   return { child, port };
 }
 

@@ -8,12 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
-import { noopGoose, noopRecipe, seedStore, summary } from './support.mjs';
+import { noopGoose, noopRecipe, seedStore, summary, listeningPort } from './support.mjs';
 
 const SAMPLES = Number(process.argv[2] ?? 10);
 const LIVE_RUNS = 30;
@@ -84,17 +83,7 @@ async function startServe() {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      try {
-        const e = JSON.parse(line);
-        if (e.msg === 'http_listening') resolve(e.port);
-      } catch {
-        /* not JSON */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-  });
+  const port = await listeningPort(child);
   return { child, root: `http://127.0.0.1:${port}` };
 }
 

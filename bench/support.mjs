@@ -1,5 +1,6 @@
 // What the benchmarks share: a no-op goose, a recipe for it, and percentile statistics.
 import { chmodSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -108,4 +109,19 @@ export function seedStore({ home, recipe, schedules: SCHEDULES, runs: RUNS, add 
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
+}
+
+/** The port a starting `serve --port 0 --log-format json` logs on its `http_listening` line. */
+export function listeningPort(child) {
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const e = JSON.parse(line);
+        if (e.msg === 'http_listening') resolve(e.port);
+      } catch {
+        /* not JSON */
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
 }
