@@ -102,6 +102,14 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       await expect.poll(() => page.url(), { timeout: 30_000 }).not.toBe(first);
       await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
 
+      // The runs' trigger and time-range filters (in the URL, as the page sets them).
+      await page.goto(`${root}/runs?trigger=backfill`);
+      await page.getByText('No run matches.').waitFor();
+      await page.goto(`${root}/runs?trigger=manual&within=1h`);
+      await page.locator('tr[data-run]').first().waitFor();
+      expect(await page.getByLabel('Trigger').inputValue()).toBe('manual');
+      await page.goBack();
+
       // A long run is killed from its page and settles as cancelled.
       const long = (await post('/schedules', {
         id: 'long',
@@ -156,7 +164,21 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       await accessible(page, 'schedule form');
       await page.screenshot({ path: join(SHOTS, `schedule-form-${c().engine}.png`) });
       await page.getByRole('button', { name: 'Create schedule' }).click();
-      await page.locator('tr[data-schedule="from-form"]').waitFor();
+      const row = page.locator('tr[data-schedule="from-form"]');
+      await row.waitFor();
+
+      // Delete asks first, then the schedule is gone from the list (and from the API).
+      page.once('dialog', (d) => void d.accept());
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await row.waitFor({ state: 'detached' });
+      expect((await fetch(`${api}/schedules/from-form`)).status).toBe(404);
+
+      // The recipe page validates a file on the server and shows the verdict.
+      await page.getByRole('link', { name: 'Recipes' }).click();
+      await page.getByLabel('Recipe path on the server').fill(recipe);
+      await page.getByRole('button', { name: 'Validate' }).click();
+      await page.getByRole('heading', { name: 'Valid', exact: true }).waitFor();
+      await accessible(page, 'recipes');
       expect(problems).toEqual([]);
       await page.close();
     });

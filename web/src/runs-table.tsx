@@ -7,6 +7,8 @@ import { WindowedTable } from './windowed-table';
 export type RunsQuery = {
   status?: Schemas['Run']['status'];
   scheduleId?: string;
+  trigger?: Schemas['Run']['trigger'];
+  since?: string;
   limit?: number;
   cursor?: string;
 };

@@ -13,9 +13,16 @@ const STATUSES = [
   'cancelled',
 ] as const satisfies readonly Schemas['RunStatus'][];
 const SIZES = [50, 200, 1000] as const;
+const TRIGGERS = [
+  'manual',
+  'schedule',
+  'backfill',
+] as const satisfies readonly Schemas['Run']['trigger'][];
+/** Time ranges as the URL names them (`?within=1h`), back from now. */
+const WITHIN = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 } as const;
 
 /**
- * Runs with their filters in the URL (`?status=&schedule=&size=&cursor=`), so links, reload and
+ * Runs with their filters in the URL (`?status=&schedule=&trigger=&within=&size=&cursor=`), so links, reload and
  * back/forward keep them; "Next page" follows the API's cursor, "Previous page" pops a stack.
  */
 export function RunsPage() {
@@ -25,11 +32,20 @@ export function RunsPage() {
   const asked = Number(params.get('size'));
   const size = Number.isInteger(asked) && asked >= 1 && asked <= 1000 ? asked : 50;
   const cursor = params.get('cursor') ?? '';
+  const trigger = TRIGGERS.find((t) => t === params.get('trigger'));
+  const within = Object.keys(WITHIN).find((w) => w === params.get('within')) as
+    keyof typeof WITHIN | undefined;
+  // The range starts when it was chosen (kept while paging, so the pages stay one listing).
+  const [since] = useState(() => new Map<string, string>());
+  if (within && !since.has(within))
+    since.set(within, new Date(Date.now() - WITHIN[within]).toISOString());
   const [before, setBefore] = useState<string[]>([]);
   const query: RunsQuery = {
     limit: size,
     ...(status ? { status } : {}),
     ...(scheduleId ? { scheduleId } : {}),
+    ...(trigger ? { trigger } : {}),
+    ...(within ? { since: since.get(within)! } : {}),
     ...(cursor ? { cursor } : {}),
   };
   const runs = useRunsPage(query);
@@ -79,6 +95,33 @@ export function RunsPage() {
             if (e.key === 'Enter') go({ schedule: e.currentTarget.value.trim() });
           }}
         />
+        <label htmlFor="trigger">Trigger</label>
+        <select
+          id="trigger"
+          value={trigger ?? ''}
+          onChange={(e) => go({ trigger: e.target.value })}
+        >
+          <option value="">any</option>
+          {TRIGGERS.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="within">Created</label>
+        <select
+          id="within"
+          value={within ?? ''}
+          onChange={(e) => {
+            since.delete(e.target.value);
+            go({ within: e.target.value });
+          }}
+        >
+          <option value="">any time</option>
+          <option value="1h">in the last hour</option>
+          <option value="24h">in the last 24 hours</option>
+          <option value="7d">in the last 7 days</option>
+        </select>
         <label htmlFor="size">Per page</label>
         <select id="size" value={size} onChange={(e) => go({ size: e.target.value })}>
           {(SIZES.some((s) => s === size) ? SIZES : [size, ...SIZES]).map((s) => (
