@@ -72,6 +72,7 @@ export function OverviewPage() {
                 <th scope="col">Job</th>
                 <th scope="col">Every</th>
                 <th scope="col">Last finished</th>
+                <th scope="col">Next (about)</th>
                 <th scope="col">Result</th>
               </tr>
             </thead>
@@ -81,6 +82,14 @@ export function OverviewPage() {
                   <td>{j.name}</td>
                   <td>{duration(j.everyMs)}</td>
                   <td>{when(j.lastFinishedAt)}</td>
+                  <td>
+                    {/* The daemon runs each job every `everyMs` from its start. */}
+                    {s.daemon &&
+                    j.lastStartedAt &&
+                    Date.parse(j.lastStartedAt) >= Date.parse(s.daemon.since)
+                      ? when(new Date(Date.parse(j.lastStartedAt) + j.everyMs).toISOString())
+                      : '—'}
+                  </td>
                   <td className="mono">
                     {j.lastResult
                       ? Object.entries(j.lastResult)
