@@ -3,7 +3,7 @@
  * `serve --port 0` on each engine: what a user sees and does, live, with no reload; axe-core finds
  * no serious or critical violation on any page.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -76,6 +76,8 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       await page.getByRole('link', { name: 'Schedules' }).click();
       const row = page.locator('tr[data-schedule="digest"]');
       await row.waitFor();
+      // The cron in words, as the API lists it.
+      expect(await row.textContent()).toContain('At 03:00 · UTC');
       await accessible(page, 'schedules');
       await row.getByRole('button', { name: 'Run now' }).click();
 
@@ -109,6 +111,27 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       await page.locator('tr[data-run]').first().waitFor();
       expect(await page.getByLabel('Trigger').inputValue()).toBe('manual');
       await page.goBack();
+
+      // Log lines arrive live: the run page is open while goose writes its last line.
+      const gate = join(c().box.root, 'gate');
+      await post('/schedules', {
+        id: 'gated',
+        cron: '0 5 * * *',
+        timezone: 'UTC',
+        recipe: c().box.recipe('gated.yaml', { wait_file: gate }),
+      });
+      const gated = (await post('/schedules/gated/trigger', {})) as { run: { id: string } | null };
+      await page.goto(`${root}/runs/${encodeURIComponent(gated.run!.id)}`);
+      const logBox = page.getByTestId('log');
+      await expect
+        .poll(() => logBox.textContent(), { timeout: 60_000 })
+        .toContain('stand-in line 3 of 3');
+      expect(await logBox.textContent()).not.toContain('stand-in: done');
+      writeFileSync(gate, '');
+      await expect
+        .poll(() => logBox.textContent(), { timeout: 60_000 })
+        .toContain('stand-in: done');
+      await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
 
       // A long run is killed from its page and settles as cancelled.
       const long = (await post('/schedules', {

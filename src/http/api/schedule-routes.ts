@@ -172,7 +172,10 @@ export function registerSchedules(
         const body: z.infer<typeof SchedulesList> = {
           schedules: page.map((s) => {
             const next = app.schedules.nextRunAt(s);
-            return scheduleJson(s, next === null ? [] : [next]);
+            return {
+              ...scheduleJson(s, next === null ? [] : [next]),
+              description: describeCron(s.spec.expression),
+            };
           }),
           nextCursor: from >= 0 && from + limit < list.length ? page.at(-1)!.id : null,
         };

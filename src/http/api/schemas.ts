@@ -153,9 +153,14 @@ export const Schedule = z
   })
   .openapi('Schedule');
 
+/** A schedule as the listing gives it: with its cron in words. */
+export const ScheduleListItem = Schedule.extend({
+  description: z.string().openapi({ example: 'At 02:00' }),
+}).openapi('ScheduleListItem');
+
 export const SchedulePage = z
   .object({
-    schedules: z.array(Schedule),
+    schedules: z.array(ScheduleListItem),
     nextCursor: z
       .string()
       .nullable()

@@ -1553,10 +1553,16 @@ export interface components {
             };
         };
         SchedulePage: {
-            schedules: components["schemas"]["Schedule"][];
+            schedules: components["schemas"]["ScheduleListItem"][];
             /** @description pass as `cursor` for the next page; null on the last one */
             nextCursor: string | null;
         };
+        ScheduleListItem: components["schemas"]["Schedule"] & {
+            /** @example At 02:00 */
+            description: string;
+        };
+        /** @enum {string} */
+        OverlapPolicy: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "terminate_other" | "allow_all";
         Schedule: {
             id: string;
             cron: string;
@@ -1603,8 +1609,6 @@ export interface components {
             updatedAt: string | null;
             nextRuns: (string | null)[];
         };
-        /** @enum {string} */
-        OverlapPolicy: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "terminate_other" | "allow_all";
         ScheduleCreate: {
             /** @example nightly */
             id: string;

@@ -121,7 +121,9 @@ export function SchedulesPage() {
               </td>
               <td>
                 <span className="mono">{s.cron}</span>
-                <div className="muted">{s.timezone}</div>
+                <div className="muted clip" title={s.description}>
+                  {s.description} · {s.timezone}
+                </div>
               </td>
               <td>
                 {s.paused || !s.nextRuns[0] ? (
