@@ -540,6 +540,17 @@ export class ScheduleService {
     };
   }
 
+  /** The recipe snapshot the schedule runs (restored on this host if another made it): entry first. */
+  async recipeOf(id: string): Promise<{
+    schedule: Schedule;
+    files: { path: string; content: string }[];
+  }> {
+    const schedule = await this.get(id);
+    if (!existsSync(this.entryOf(schedule.action))) await this.deps.restoreSnapshot?.(schedule);
+    const { recipeHash, recipePath } = schedule.action;
+    return { schedule, files: this.deps.recipes.snapshotFiles(recipeHash, recipePath) };
+  }
+
   /**
    * The recipe file the schedule's runs execute, on this host: its managed snapshot (restored here
    * if another host made it), or with --follow-source the source file each run re-reads.

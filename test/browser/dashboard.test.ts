@@ -272,6 +272,11 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
         .poll(() => page.getByTestId('schedule-state').textContent(), { timeout: 30_000 })
         .toBe('paused: maintenance window');
       await shoot(page, 'schedule-detail', write);
+      // The schedule's recipe snapshot, opened on demand.
+      await page.locator('summary', { hasText: 'Recipe' }).click();
+      await expect
+        .poll(() => page.getByLabel('Recipe file').textContent(), { timeout: 30_000 })
+        .toContain('prompt: do the thing');
       await page.getByRole('button', { name: 'Resume' }).click();
       await expect
         .poll(() => page.getByTestId('schedule-state').textContent(), { timeout: 30_000 })

@@ -59,6 +59,11 @@ describe('POST /schedules/preview', () => {
       recipe,
       params: { topic: 'x' },
     });
+    // The schedule's own recipe snapshot, as its runs execute it.
+    const snap = await api.call('GET', '/schedules/taken/recipe', 200, S.RunRecipe);
+    expect(snap).toMatchObject({ path: recipe, truncated: false, files: [] });
+    expect(snap.content).toContain('report on {{ topic }}');
+    await api.call('GET', '/schedules/nope/recipe', 404, S.ErrorBody);
     const p = await api.call('POST', '/schedules/preview', 200, S.SchedulePreview, {
       id: 'taken',
       cron: '61 * * * *',

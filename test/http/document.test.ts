@@ -44,6 +44,7 @@ describe('the OpenAPI document', () => {
         '/schedules/{id}',
         '/schedules/{id}/backfill',
         '/schedules/{id}/next',
+        '/schedules/{id}/recipe',
         '/schedules/{id}/pause',
         '/schedules/{id}/resume',
         '/schedules/{id}/trigger',

@@ -36,13 +36,19 @@ export function RerunButton({ run }: { run: Schemas['RunDetail'] }) {
 }
 
 /** The recipe the run executed, as snapshotted when it was created. */
-export function RecipeSnapshot({ runId }: { runId: string }) {
+/** The recipe snapshot a run executed (`runId`) or a schedule runs (`scheduleId`). */
+export function RecipeSnapshot(of: { runId: string } | { scheduleId: string }) {
   const [open, setOpen] = useState(false);
   const recipe = useQuery({
-    queryKey: ['run-recipe', runId],
-    queryFn: () => data(api.GET('/runs/{id}/recipe', { params: { path: { id: runId } } })),
+    queryKey: 'runId' in of ? ['run-recipe', of.runId] : ['schedule-recipe', of.scheduleId],
+    queryFn: () =>
+      data(
+        'runId' in of
+          ? api.GET('/runs/{id}/recipe', { params: { path: { id: of.runId } } })
+          : api.GET('/schedules/{id}/recipe', { params: { path: { id: of.scheduleId } } }),
+      ),
     enabled: open,
-    staleTime: Infinity,
+    staleTime: 'runId' in of ? Infinity : 0,
   });
   return (
     <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>

@@ -8,6 +8,7 @@ import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 import * as S from './schemas.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
 import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
+import { snapshotJson } from './recipe-snapshot.js';
 import { DurationLimit, parseDurationIn } from '../../domain/limits.js';
 import { withRetries } from '../../domain/retry-policy.js';
 import { isTerminal } from '../../domain/run-status.js';
@@ -15,17 +16,9 @@ import { UsageError } from '../../domain/errors.js';
 import type { Run } from '../../domain/run.js';
 
 /** A file of a recipe snapshot is answered up to this many bytes. */
-const MAX_RECIPE_TEXT = 256 * 1024;
-const MAX_RECIPE_FILES = 50;
 /** Runs counted at most by `GET /stats/runs` (newest first). */
 const MAX_STATS_RUNS = 50_000;
 const HOUR_MS = 3_600_000;
-
-function bounded(text: string): { content: string; cut: boolean } {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= MAX_RECIPE_TEXT) return { content: text, cut: false };
-  return { content: bytes.subarray(0, MAX_RECIPE_TEXT).toString('utf8'), cut: true };
-}
 
 /** An ISO time of a query, checked. */
 function instantOf(text: string | undefined, name: string): number | undefined {
@@ -165,21 +158,7 @@ export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null
     }),
     async (c) => {
       const { run, files } = await app.runs.recipeOf(c.req.valid('param').id);
-      const [entry, ...rest] = files;
-      const main = bounded(entry?.content ?? '');
-      const others = rest
-        .slice(0, MAX_RECIPE_FILES)
-        .map((f) => ({ path: f.path, ...bounded(f.content) }));
-      return c.json(
-        {
-          path: run.recipePath,
-          hash: run.recipeHash,
-          content: main.content,
-          truncated: main.cut || others.some((f) => f.cut) || rest.length > MAX_RECIPE_FILES,
-          files: others.map((f) => ({ path: f.path, content: f.content })),
-        },
-        200,
-      );
+      return c.json(snapshotJson(run.recipePath, run.recipeHash, files), 200);
     },
   );
 

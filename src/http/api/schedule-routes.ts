@@ -19,6 +19,7 @@ import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { KeyedListingCache } from '../listing-cache.js';
 import { pathAndQuery, type HotListings } from '../hot-listings.js';
 import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
+import { snapshotJson } from './recipe-snapshot.js';
 
 const SchedulesList = S.SchedulePage;
 
@@ -428,6 +429,22 @@ export function registerSchedules(
       const count = c.req.valid('query').count ?? 5;
       const next = await app.schedules.upcoming(id, count);
       return c.json({ next: next.map((t) => new Date(t).toISOString()) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/schedules/{id}/recipe',
+      tags: ['schedules'],
+      summary: 'the recipe snapshot the schedule runs',
+      request: { params: IdParam },
+      responses: { 200: json(S.RunRecipe, 'the snapshot'), 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      const { schedule, files } = await app.schedules.recipeOf(c.req.valid('param').id);
+      const { recipePath: path, recipeHash } = schedule.action;
+      return c.json(snapshotJson(path, recipeHash, files), 200);
     },
   );
 }

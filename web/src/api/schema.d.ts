@@ -849,6 +849,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules/{id}/recipe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the recipe snapshot the schedule runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the snapshot */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunRecipe"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runs": {
         parameters: {
             query?: never;
@@ -1907,6 +1963,20 @@ export interface components {
             to: string;
             overlap?: components["schemas"]["OverlapPolicy"];
         };
+        RunRecipe: {
+            /** @description where the recipe was read from */
+            path: string;
+            hash: string;
+            /** @description the entry file as the run executed it */
+            content: string;
+            /** @description true when a file was cut at 256 KiB */
+            truncated: boolean;
+            /** @description the sub-recipes shipped with it (paths relative to the entry) */
+            files: {
+                path: string;
+                content: string;
+            }[];
+        };
         RunPage: {
             runs: components["schemas"]["Run"][];
             /** @description pass as `cursor` for the next page; null on the last one */
@@ -1924,20 +1994,6 @@ export interface components {
              */
             timeout?: string;
             retries?: number;
-        };
-        RunRecipe: {
-            /** @description where the recipe was read from */
-            path: string;
-            hash: string;
-            /** @description the entry file as the run executed it */
-            content: string;
-            /** @description true when a file was cut at 256 KiB */
-            truncated: boolean;
-            /** @description the sub-recipes shipped with it (paths relative to the entry) */
-            files: {
-                path: string;
-                content: string;
-            }[];
         };
         RunStats: {
             hours: number;

@@ -7,6 +7,7 @@ import { DurationChart } from '../duration-chart';
 import { OccurrenceLedger } from '../occurrence-ledger';
 import { ScheduleActions } from '../schedule-actions';
 import { RunRows, useRunsPage } from '../runs-table';
+import { RecipeSnapshot } from '../run-extras';
 
 const DECISIONS_PER_PAGE = 100;
 
@@ -53,6 +54,7 @@ export function ScheduleDetailPage() {
         <dt>Next fires</dt>
         <dd>{s.paused ? '—' : s.nextRuns.map((t) => when(t)).join(' · ') || '—'}</dd>
       </dl>
+      <RecipeSnapshot scheduleId={s.id} />
       <h2>Occurrences</h2>
       {decisions.length === 0 ? (
         <p className="muted">No occurrence yet.</p>
