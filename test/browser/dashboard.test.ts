@@ -455,6 +455,67 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
     });
   });
 
+  it('works from the keyboard alone: skip link, navigation, an action, a focus always visible', async () => {
+    const box = sandbox();
+    const serve = startCli(['serve', '--port', '0', '--log-format', 'json'], box.env);
+    try {
+      const root = `http://127.0.0.1:${await listeningPort(serve)}`;
+      const created = await fetch(`${root}/api/v1/schedules`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'keys',
+          cron: '0 6 * * *',
+          timezone: 'UTC',
+          recipe: box.recipe('keys.yaml', { lines: 1 }),
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { page, problems } = await open(root, '/');
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return {
+            text: el?.textContent?.trim() ?? '',
+            outline: el ? getComputedStyle(el).outlineStyle : '',
+          };
+        });
+      // The first Tab reaches the skip link, which is visible when focused.
+      await page.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Skip to content');
+      // Tab to the Schedules link and follow it with Enter.
+      for (let i = 0; i < 10 && (await focused()).text !== 'Schedules'; i++)
+        await page.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Schedules');
+      expect((await focused()).outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.locator('tr[data-schedule="keys"]').waitFor();
+      // Tab to the row's "Run now" and press it: the run is started.
+      for (let i = 0; i < 40 && (await focused()).text !== 'Run now'; i++)
+        await page.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Run now');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(
+          async () =>
+            (
+              (await (await fetch(`${root}/api/v1/runs?scheduleId=keys`)).json()) as {
+                runs: unknown[];
+              }
+            ).runs.length,
+          { timeout: 30_000 },
+        )
+        .toBe(1);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      if (serve.exitCode === null && serve.signalCode === null) serve.kill('SIGTERM');
+      await serve.closed;
+      box.cleanup();
+    }
+  });
+
   it('asks for the token when the server has one, and says when the server is gone', async () => {
     const box = sandbox();
     const serve = startCli(['serve', '--port', '0', '--log-format', 'json'], {
