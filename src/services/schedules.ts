@@ -24,11 +24,7 @@ import type {
 } from '../engines/contract.js';
 import { nextTimes } from '../domain/schedule/next-fire.js';
 import { ON_TIME_TOLERANCE_MS } from '../domain/schedule/policies.js';
-import { checkCount, checkDuration, CountLimit, DurationLimit } from '../domain/limits.js';
 import type { RecipeService } from './recipes.js';
-import type { Parameter } from '../domain/recipe/model.js';
-import { dstNotes, type DstNote } from '../domain/schedule/dst-notes.js';
-import { GooseFlowError } from '../domain/errors.js';
 
 export interface ScheduleServiceDeps {
   readonly config: Config;
@@ -55,25 +51,8 @@ export interface ScheduleDetail extends ScheduleInsight {
 
 export type { BackfillResult, TriggerResult } from '../engines/contract.js';
 
-/** A problem of a draft, at the field it is about (domain names: `expression`, `params.<key>`). */
-export interface DraftProblem {
-  readonly field: string;
-  readonly message: string;
-}
-
-/** What a schedule would be, without creating it: problems by field, next fires, clock changes. */
-export interface SchedulePreview {
-  readonly errors: readonly DraftProblem[];
-  readonly warnings: readonly string[];
-  readonly spec: ScheduleSpec | null;
-  /** Scheduled times (without jitter), ascending. */
-  readonly next: readonly number[];
-  readonly dstNotes: readonly DstNote[];
-  /** The parameters the recipe declares; null without a readable recipe. */
-  readonly parameters: readonly Parameter[] | null;
-}
-
-const PREVIEW_FIRES = 10;
+export type { DraftProblem, SchedulePreview } from './schedule-preview.js';
+import { checkDraftLimits, previewDraft, type SchedulePreview } from './schedule-preview.js';
 
 /**
  * Goose names schedules in a free-text field ("Daily summary", "report (weekly)"): any 1–200
@@ -88,16 +67,6 @@ function neverFires(expression: string): string {
   return fields.length === 7 && fields[6] !== '*'
     ? `cron '${expression}' never fires again: every year in its year field (${fields[6]}) has passed`
     : `cron '${expression}' never fires: no date matches it (e.g. 30 February)`;
-}
-
-/** The ranges every face shares (domain/limits.ts), checked once more whatever face built the draft. */
-function checkDraftLimits(draft: ScheduleDraft): void {
-  checkDuration(draft.jitterMs, 'jitter', DurationLimit.jitter);
-  checkDuration(draft.catchupWindowMs, 'catch-up window', DurationLimit.catchupWindow);
-  if (draft.timeoutMs !== null) checkDuration(draft.timeoutMs, 'timeout', DurationLimit.timeout);
-  if (draft.retries !== null) checkCount(draft.retries, 'retries', CountLimit.retries);
-  if (draft.remainingActions !== null)
-    checkCount(draft.remainingActions, 'remaining', CountLimit.remainingActions);
 }
 
 /** Schedule use cases, the same for every face and engine. They work whether or not a daemon runs. */
@@ -165,114 +134,18 @@ export class ScheduleService {
    * Checks a draft as `add` would — id (when `checkId`), limits, spec, the engine's own limits,
    * the recipe (read, never snapshotted) — and previews its next fires. Nothing is written.
    */
-  async preview(draft: ScheduleDraft, options: { checkId: boolean }): Promise<SchedulePreview> {
-    const errors: DraftProblem[] = [];
-    const problem = (err: unknown, fallback: string) => {
-      if (!(err instanceof GooseFlowError)) throw err;
-      const field = typeof err.details.field === 'string' ? err.details.field : fallback;
-      errors.push({ field, message: err.message });
-    };
-    if (options.checkId) {
-      try {
-        await this.checkNewId(draft.id);
-      } catch (err) {
-        problem(err, 'id');
-      }
-    }
-    try {
-      checkDraftLimits(draft);
-    } catch (err) {
-      problem(err, '(body)');
-    }
-    let spec: ScheduleSpec | null = null;
-    try {
-      spec = this.specOf(draft);
-    } catch (err) {
-      problem(err, 'expression');
-      // An unknown zone hides the cron's own problems: read it in UTC to find them too.
-      if (err instanceof SpecError && err.details.field === 'timezone') {
-        try {
-          this.specOf({ ...draft, timezone: 'UTC' });
-        } catch (again) {
-          problem(again, 'expression');
-        }
-      }
-    }
-    let parameters: readonly Parameter[] | null = null;
-    let hint: { foreground?: boolean; fallback_to_background?: boolean } | undefined;
-    // Relative recipe paths mean the same as in `add`: against the server's working directory.
-    if (draft.recipePath) {
-      try {
-        const inspected = await this.deps.recipes.inspectChecked(
-          resolve(draft.recipePath),
-          draft.params,
-        );
-        const { report } = inspected;
-        parameters = inspected.parameters;
-        hint = inspected.schedule;
-        for (const p of report.errors)
-          errors.push({
-            field: p.path.startsWith('params.') ? p.path : 'recipe',
-            message: p.path.startsWith('params.')
-              ? p.message
-              : `${p.path || 'recipe'}: ${p.message}`,
-          });
-        if (report.errors.length === 0 && !report.headless.ok)
-          for (const reason of report.headless.reasons) {
-            const key = /^parameter `([^`]+)`/.exec(reason)?.[1];
-            errors.push({ field: key ? `params.${key}` : 'recipe', message: reason });
-          }
-      } catch (err) {
-        errors.push({ field: 'recipe', message: (err as Error).message });
-      }
-    }
-    const warnings: string[] = [];
-    if (spec) {
-      try {
-        warnings.push(
-          ...this.warningsFor({
-            id: draft.id,
-            spec,
-            policies: {
-              overlap: draft.overlap,
-              catchupWindowMs: draft.catchupWindowMs,
-              catchupLatestOnly: draft.catchupLatestOnly,
-              pauseOnFailure: draft.pauseOnFailure,
-            },
-            state: {
-              paused: draft.paused,
-              note: draft.note,
-              remainingActions: draft.remainingActions,
-            },
-            action: {
-              mode:
-                draft.mode === ExecutionMode.foreground || hint?.foreground
-                  ? ExecutionMode.foreground
-                  : ExecutionMode.background,
-              fallbackToBackground: hint?.fallback_to_background ?? true,
-            } as ScheduleAction,
-          }),
-        );
-      } catch (err) {
-        problem(err, 'expression');
-      }
-    }
-    const now = this.deps.clock.now();
-    const next: number[] = [];
-    if (spec) {
-      const compiled = compileSpec(spec);
-      const count = Math.min(PREVIEW_FIRES, draft.remainingActions ?? PREVIEW_FIRES);
-      for (let t = compiled.next(now); t !== null && next.length < count; t = compiled.next(t))
-        next.push(t);
-    }
-    return {
-      errors,
-      warnings,
-      spec,
-      next,
-      dstNotes: spec ? dstNotes(spec, now, next) : [],
-      parameters,
-    };
+  preview(draft: ScheduleDraft, options: { checkId: boolean }): Promise<SchedulePreview> {
+    return previewDraft(
+      {
+        checkNewId: (id) => this.checkNewId(id),
+        specOf: (d) => this.specOf(d),
+        warningsFor: (schedule) => this.warningsFor(schedule),
+        recipes: this.deps.recipes,
+        now: this.deps.clock.now(),
+      },
+      draft,
+      options,
+    );
   }
 
   private async checkNewId(id: string): Promise<void> {
