@@ -121,6 +121,16 @@ describe('extractOutput, text', () => {
     expect(extractOutput(log.join('\n'), 'text')).toEqual({ ok: true, value: 'Hello.\nBye.' });
   });
 
+  it('drops the newer session header (status line, then id and directory)', () => {
+    const log = '\n  ● new session · anthropic claude\n    20260101_1 · /work/repo\nHi · there.\n';
+    expect(extractOutput(log, 'text')).toEqual({ ok: true, value: 'Hi · there.' });
+  });
+
+  it('takes a displayed tool result after the last call as part of the text (no delimiter)', () => {
+    const log = ['', '  ▸ shell developer', '    command: echo hi', '', 'hi', 'Said hi.'];
+    expect(extractOutput(log.join('\n'), 'text')).toEqual({ ok: true, value: 'hi\nSaid hi.' });
+  });
+
   it('gives an empty text when the agent said nothing after its last call', () => {
     const log = [...header, '▸ shell developer', '    command: ls', ''].join('\n');
     expect(extractOutput(log, 'text')).toEqual({ ok: true, value: '' });

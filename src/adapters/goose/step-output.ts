@@ -5,6 +5,10 @@
  * `recipe__final_output` tool and goose prints the result as one compact JSON line, the last line
  * of stdout (block/goose final_output_tool.rs, PR #3188); without one, the final assistant text is
  * whatever follows the last tool call, with no delimiter. Both are recovered here from the log.
+ *
+ * Text mode is best effort: when goose displays the last tool's result (a shell command's output,
+ * say), that result comes after the call's arguments and is read as the start of the final text.
+ * Nothing in the log tells the two apart; a recipe whose output matters should declare a schema.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { MAX_OUTPUT_BYTES } from '../../domain/pipeline/model.js';
@@ -23,8 +27,11 @@ const ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1
 const TURN_LIMIT = "I've reached the maximum number of actions";
 /** A tool call as goose displays it: `▸ tool extension` (newer), `─── tool | extension ───` (older). */
 const TOOL_CALL = /^\s*(?:▸ |─── )/;
-const SESSION_HEADER =
-  /^\s*(?:starting session \||session id:|working directory:|logging to |● new session)/;
+/** Older builds: `starting session | …`, `session id: …`, `working directory: …`, `logging to …`. */
+const SESSION_HEADER = /^\s*(?:starting session \||session id:|working directory:|logging to )/;
+/** Newer builds: `● new session · provider model`, then `<session id> · <working directory>`. */
+const SESSION_STATUS = /^\s*● (?:new session|resuming|ephemeral)\b/;
+const SESSION_ID_AND_DIR = /^\s+\S+ · \S/;
 
 export function extractOutput(log: string, kind: OutputKind): ExtractedOutput {
   const lines = plainLines(tailOf(log));
@@ -113,15 +120,26 @@ function textOutput(lines: readonly string[]): ExtractedOutput {
     from = lastCall + 1;
     while (from < lines.length && lines[from]!.trim() !== '') from++;
   } else {
-    from = 0;
-    while (from < lines.length && (lines[from]!.trim() === '' || SESSION_HEADER.test(lines[from]!)))
-      from++;
+    from = afterSessionHeader(lines);
   }
   let to = lines.length;
   while (to > from && lines[to - 1]!.trim() === '') to--;
   while (from < to && lines[from]!.trim() === '') from++;
   const text = lines.slice(from, to).join('\n');
   return bounded(text, text);
+}
+
+function afterSessionHeader(lines: readonly string[]): number {
+  let from = 0;
+  let afterStatus = false;
+  for (; from < lines.length; from++) {
+    const line = lines[from]!;
+    if (line.trim() === '' || SESSION_HEADER.test(line)) continue;
+    if (SESSION_STATUS.test(line)) afterStatus = true;
+    else if (afterStatus && SESSION_ID_AND_DIR.test(line)) afterStatus = false;
+    else break;
+  }
+  return from;
 }
 
 function bounded(serialised: string, value: unknown): ExtractedOutput {
