@@ -21,7 +21,10 @@ export class ExprError extends Error {}
 export function parseReference(body: string): Reference {
   const m = REF_BODY.exec(body);
   const source = `\${${body.trim()}}`;
-  if (!m) throw new ExprError(`${source} is not a reference (params.<name>, steps.<id>.output…, steps.<id>.status, item…, index)`);
+  if (!m)
+    throw new ExprError(
+      `${source} is not a reference (params.<name>, steps.<id>.output…, steps.<id>.status, item…, index)`,
+    );
   const [root, ...rest] = m[1]!.split('.');
   switch (root) {
     case 'params':
@@ -42,9 +45,7 @@ export function parseReference(body: string): Reference {
       if (rest.length) throw new ExprError(`${source}: index is a number and has no fields`);
       return { kind: 'index', source };
     default:
-      throw new ExprError(
-        `${source}: unknown root \`${root}\` (use params, steps, item or index)`,
-      );
+      throw new ExprError(`${source}: unknown root \`${root}\` (use params, steps, item or index)`);
   }
 }
 
@@ -80,7 +81,8 @@ const COMPARISON = /^(.*?)\s*(==|!=|<=|>=|<|>)\s*(.*)$/s;
  * or a JSON literal (`"text"`, `3`, `true`, `null`). YAML booleans are taken as written.
  */
 export function parseCondition(raw: unknown): Condition {
-  if (typeof raw === 'boolean') return { op: ConditionOp.truthy, left: literal(raw), right: null, source: String(raw) };
+  if (typeof raw === 'boolean')
+    return { op: ConditionOp.truthy, left: literal(raw), right: null, source: String(raw) };
   if (typeof raw !== 'string' || raw.trim() === '')
     throw new ExprError('`if` must be a condition such as ${steps.check.output.changed} == true');
   const source = raw.trim();
@@ -92,7 +94,8 @@ export function parseCondition(raw: unknown): Condition {
     const opAt = source.indexOf(cmp[2]!, at);
     const left = source.slice(0, opAt).trim();
     const right = source.slice(opAt + cmp[2]!.length).trim();
-    if (!left || !right) throw new ExprError(`\`${source}\`: a comparison needs a value on each side`);
+    if (!left || !right)
+      throw new ExprError(`\`${source}\`: a comparison needs a value on each side`);
     return { op: cmp[2] as ConditionOp, left: operand(left), right: operand(right), source };
   }
   return { op: ConditionOp.truthy, left: operand(source), right: null, source };
@@ -107,7 +110,8 @@ function operand(text: string): ValueExpr {
   const t = text.trim();
   if (t.startsWith('${')) {
     const v = parseValue(t);
-    if (v.kind !== 'ref') throw new ExprError(`\`${t}\`: an operand is one reference or one literal`);
+    if (v.kind !== 'ref')
+      throw new ExprError(`\`${t}\`: an operand is one reference or one literal`);
     return v;
   }
   if (t.startsWith("'") && t.endsWith("'") && t.length >= 2) return literal(t.slice(1, -1));
@@ -250,7 +254,12 @@ export function itemsOf(value: unknown): unknown[] | null {
         // Text that only looks like a list is split as text.
       }
     }
-    return t === '' ? [] : t.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== '');
+    return t === ''
+      ? []
+      : t
+          .split(/[,\n]/)
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
   }
   return null;
 }
@@ -260,7 +269,8 @@ export function typeOfLiteral(value: unknown): ValueType {
   if (value === null || value === undefined) return { type: 'null' };
   if (typeof value === 'string') return { type: 'string' };
   if (typeof value === 'boolean') return { type: 'boolean' };
-  if (typeof value === 'number') return Number.isInteger(value) ? { type: 'integer' } : { type: 'number' };
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? { type: 'integer' } : { type: 'number' };
   if (Array.isArray(value)) {
     const first = value[0];
     return { type: 'array', items: value.length ? typeOfLiteral(first) : { type: 'unknown' } };
@@ -298,12 +308,17 @@ export function typeOfSchema(schema: unknown, depth = 0): ValueType {
 }
 
 /** Follows field names into a type; a message when the type cannot have them. */
-export function typeAtPath(type: ValueType, path: readonly string[], what: string): ValueType | string {
+export function typeAtPath(
+  type: ValueType,
+  path: readonly string[],
+  what: string,
+): ValueType | string {
   let at = type;
   for (const [i, key] of path.entries()) {
     if (at.type === 'unknown') return at;
     const here = [what, ...path.slice(0, i)].join('.');
-    if (at.type !== 'object') return `${here} is ${describeType(at)}, which has no field \`${key}\``;
+    if (at.type !== 'object')
+      return `${here} is ${describeType(at)}, which has no field \`${key}\``;
     if (at.properties === null) return { type: 'unknown' };
     const next = at.properties[key];
     if (!next) {

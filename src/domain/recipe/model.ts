@@ -145,6 +145,16 @@ export const ProblemCode = {
   valueMissing: 'value_missing',
   valueFileMissing: 'value_file_missing',
   notHeadless: 'not_headless',
+  // Pipelines (docs/pipelines.md).
+  stepDuplicate: 'step_duplicate',
+  stepUnknown: 'step_unknown',
+  stepCycle: 'step_cycle',
+  stepRecipe: 'step_recipe',
+  stepParamUnknown: 'step_param_unknown',
+  stepParamMissing: 'step_param_missing',
+  handoverType: 'handover_type',
+  referenceInvalid: 'reference_invalid',
+  expressionInvalid: 'expression_invalid',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
 
@@ -161,6 +171,8 @@ export interface RecipeProblem {
   column?: number;
   /** The values that would have been accepted, when the field has a closed set. */
   allowed?: readonly string[];
+  /** The file the problem is in, when it is not the one validated (a pipeline step's recipe). */
+  file?: string;
 }
 
 /** A problem before it is placed: its path is still a list of segments for the locator. */

@@ -7,7 +7,8 @@ export function formatProblems(file: string, problems: readonly RecipeProblem[])
 }
 
 export function formatProblem(file: string, p: RecipeProblem): string {
-  const where = p.line === undefined ? file : `${file}:${p.line}:${p.column ?? 1}`;
+  const at_file = p.file ?? file;
+  const where = p.line === undefined ? at_file : `${at_file}:${p.line}:${p.column ?? 1}`;
   const at = p.path ? ` (at ${p.path})` : '';
   return `${where}: ${p.severity}: ${p.message}${at}`;
 }

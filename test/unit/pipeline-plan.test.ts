@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { compilePipeline } from '../../src/domain/pipeline/compile.js';
+import { planPipeline, type Plan } from '../../src/domain/pipeline/plan.js';
+import type {
+  CompiledPipeline,
+  StepRecipe,
+  StepResult,
+  StepStatus,
+} from '../../src/domain/pipeline/model.js';
+import type { Parameter } from '../../src/domain/recipe/model.js';
+
+const param = (key: string, input_type: Parameter['input_type'] = 'string'): Parameter => ({
+  key,
+  input_type,
+  requirement: 'required',
+  description: key,
+});
+
+function recipe(
+  params: Parameter[],
+  outputType: StepRecipe['outputType'] = { type: 'string' },
+): StepRecipe {
+  return {
+    file: 'r.yaml',
+    kind: 'recipe',
+    output: outputType.type === 'string' ? 'text' : 'json',
+    outputType,
+    subRecipes: [],
+    parameters: params,
+    pipeline: null,
+  };
+}
+
+const LIST = recipe([], {
+  type: 'object',
+  properties: {
+    count: { type: 'integer' },
+    prs: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } } } },
+  },
+});
+const REVIEW = recipe([param('pr', 'number')]);
+const SUM = recipe([param('text')]);
+
+function compile(document: unknown, recipes: Record<string, StepRecipe> = {}) {
+  return compilePipeline({
+    file: '/p/pipe.yaml',
+    relFile: 'pipe.yaml',
+    document,
+    locate: () => ({ line: 1, column: 1 }),
+    stepRecipe: (r) =>
+      recipes[r] ?? {
+        problems: [{ severity: 'error', code: 'step_recipe', message: `no ${r}`, path: '' }],
+      },
+  });
+}
+
+function mustCompile(document: unknown): CompiledPipeline {
+  const out = compile(document, { 'list.yaml': LIST, 'review.yaml': REVIEW, 'sum.yaml': SUM });
+  expect(out.problems).toEqual([]);
+  return out.pipeline!;
+}
+
+const FAN = {
+  parameters: [{ key: 'topic', input_type: 'string', requirement: 'required', description: 't' }],
+  steps: [
+    { id: 'list', recipe: 'list.yaml' },
+    {
+      id: 'review',
+      needs: ['list'],
+      recipe: 'review.yaml',
+      if: '${steps.list.output.count} > 0',
+      for_each: '${steps.list.output.prs}',
+      max_parallel: 2,
+      params: { pr: '${item.n}' },
+    },
+    {
+      id: 'sum',
+      needs: ['review'],
+      recipe: 'sum.yaml',
+      params: { text: '${steps.review.output}' },
+    },
+  ],
+};
+
+function results(entries: [string, StepStatus, unknown?][]): Map<string, StepResult> {
+  return new Map(
+    entries.map(([key, status, output]) => [key, { key, runId: `p:${key}`, status, output }]),
+  );
+}
+
+function plan(
+  p: CompiledPipeline,
+  r: Map<string, StepResult>,
+  stopping: null | 'cancelled' = null,
+): Plan {
+  return planPipeline({ pipeline: p, params: { topic: 'x' }, results: r, stopping });
+}
+
+describe('pipeline planner', () => {
+  const p = mustCompile(FAN);
+
+  it('starts the first step, then fans out at most max_parallel items with typed params', () => {
+    expect(plan(p, results([])).start.map((s) => s.key)).toEqual(['list']);
+    const out = { count: 3, prs: [{ n: 1 }, { n: 2 }, { n: 3 }] };
+    const next = plan(p, results([['list', 'succeeded', out]]));
+    expect(next.start.map((s) => [s.key, s.params])).toEqual([
+      ['review.0', { pr: '1' }],
+      ['review.1', { pr: '2' }],
+    ]);
+    const later = plan(
+      p,
+      results([
+        ['list', 'succeeded', out],
+        ['review.0', 'succeeded', 'ok 1'],
+        ['review.1', 'running'],
+      ]),
+    );
+    expect(later.start.map((s) => s.key)).toEqual(['review.2']);
+    expect(later.outcome).toBeNull();
+  });
+
+  it('fans in: the next step gets every item output in order, then the pipeline succeeds', () => {
+    const out = { count: 2, prs: [{ n: 1 }, { n: 2 }] };
+    const base: [string, StepStatus, unknown?][] = [
+      ['list', 'succeeded', out],
+      ['review.0', 'succeeded', 'a'],
+      ['review.1', 'succeeded', 'b'],
+    ];
+    const next = plan(p, results(base));
+    expect(next.start.map((s) => [s.key, s.params])).toEqual([['sum', { text: '["a","b"]' }]]);
+    const done = plan(p, results([...base, ['sum', 'succeeded', 'all good']]));
+    expect(done.outcome).toEqual({ status: 'succeeded', error: null });
+    expect(done.output).toMatchObject({ sum: 'all good', review: ['a', 'b'] });
+  });
+
+  it('skips a step whose condition is false, and runs what needs it', () => {
+    const next = plan(p, results([['list', 'succeeded', { count: 0, prs: [] }]]));
+    expect(next.steps.find((s) => s.id === 'review')).toMatchObject({ status: 'skipped' });
+    expect(next.start.map((s) => s.key)).toEqual(['sum']);
+  });
+
+  it('stops on a failure: nothing new starts, the rest is skipped, the pipeline fails', () => {
+    const out = { count: 3, prs: [{ n: 1 }, { n: 2 }, { n: 3 }] };
+    const r = plan(
+      p,
+      results([
+        ['list', 'succeeded', out],
+        ['review.0', 'failed'],
+        ['review.1', 'succeeded', 'b'],
+      ]),
+    );
+    expect(r.start).toEqual([]);
+    expect(r.steps.map((s) => [s.id, s.status])).toEqual([
+      ['list', 'succeeded'],
+      ['review', 'failed'],
+      ['sum', 'skipped'],
+    ]);
+    expect(r.outcome?.status).toBe('failed');
+    expect(r.outcome?.error).toMatch(/review failed/);
+  });
+
+  it('a failed item param value fails that item without a run', () => {
+    const r = plan(p, results([['list', 'succeeded', { count: 1, prs: [{ n: 'abc' }] }]]));
+    expect(r.start).toEqual([]);
+    expect(r.steps[1]!.instances[0]).toMatchObject({ status: 'failed', runId: null });
+    expect(r.outcome?.status).toBe('failed');
+  });
+
+  it('runs the failure handler and the exit hook, once each, in order', () => {
+    const q = mustCompile({
+      steps: [{ id: 'sum', recipe: 'sum.yaml', params: { text: 'x' }, on_failure: 'fix' }],
+      handlers: [
+        { id: 'fix', recipe: 'sum.yaml', params: { text: '${steps.sum.status}' } },
+        { id: 'bye', recipe: 'sum.yaml', params: { text: 'bye' } },
+      ],
+      on_failure: 'fix',
+      on_exit: 'bye',
+    });
+    const a = planPipeline({
+      pipeline: q,
+      params: {},
+      results: results([['sum', 'failed']]),
+      stopping: null,
+    });
+    expect(a.start.map((s) => [s.key, s.params])).toEqual([['fix', { text: 'failed' }]]);
+    const b = planPipeline({
+      pipeline: q,
+      params: {},
+      results: results([
+        ['sum', 'failed'],
+        ['fix', 'succeeded', ''],
+      ]),
+      stopping: null,
+    });
+    expect(b.start.map((s) => s.key)).toEqual(['bye']);
+    expect(b.outcome).toBeNull();
+    const c = planPipeline({
+      pipeline: q,
+      params: {},
+      results: results([
+        ['sum', 'failed'],
+        ['fix', 'succeeded', ''],
+        ['bye', 'succeeded', ''],
+      ]),
+      stopping: null,
+    });
+    expect(c.outcome?.status).toBe('failed');
+  });
+
+  it('on cancel starts nothing new and ends cancelled once the running steps ended', () => {
+    const running = plan(p, results([['list', 'running']]), 'cancelled');
+    expect(running.start).toEqual([]);
+    expect(running.outcome).toBeNull();
+    const ended = plan(p, results([['list', 'cancelled']]), 'cancelled');
+    expect(ended.outcome?.status).toBe('cancelled');
+  });
+});
+
+describe('pipeline validation', () => {
+  const codes = (doc: unknown) =>
+    compile(doc, { 'list.yaml': LIST, 'review.yaml': REVIEW, 'sum.yaml': SUM }).problems.map(
+      (p) => `${p.code}@${p.path}: ${p.message}`,
+    );
+
+  it('names unknown needs, cycles and duplicate ids', () => {
+    expect(
+      codes({ steps: [{ id: 'a', recipe: 'sum.yaml', params: { text: 'x' }, needs: ['zz'] }] })[0],
+    ).toMatch(/step_unknown@steps\[0\]\.needs: step `a` needs `zz`/);
+    const cyc = codes({
+      steps: [
+        { id: 'a', recipe: 'sum.yaml', params: { text: 'x' }, needs: ['b'] },
+        { id: 'b', recipe: 'sum.yaml', params: { text: 'x' }, needs: ['a'] },
+      ],
+    });
+    expect(cyc[0]).toMatch(/step_cycle.*a → b → a|step_cycle.*b → a → b/);
+    expect(
+      codes({
+        steps: [
+          { id: 'a', recipe: 'sum.yaml', params: { text: 'x' } },
+          { id: 'a', recipe: 'sum.yaml', params: { text: 'x' } },
+        ],
+      })[0],
+    ).toMatch(/step_duplicate/);
+  });
+
+  it('refuses hand-overs of the wrong type, unknown fields and steps not needed', () => {
+    const bad = codes({
+      steps: [
+        { id: 'list', recipe: 'list.yaml' },
+        {
+          id: 'r1',
+          needs: ['list'],
+          recipe: 'review.yaml',
+          params: { pr: '${steps.list.output.prs}' },
+        },
+        {
+          id: 'r2',
+          needs: ['list'],
+          recipe: 'review.yaml',
+          params: { pr: '${steps.list.output.nope}' },
+        },
+        { id: 'r3', recipe: 'review.yaml', params: { pr: '${steps.list.output.count}' } },
+        { id: 'r4', recipe: 'review.yaml', params: { pr: 1, extra: 2 } },
+        { id: 'r5', recipe: 'review.yaml' },
+      ],
+    });
+    expect(bad.join('\n')).toMatch(
+      /handover_type@steps\[1\]\.params\.pr: .*\(number\) is given a list/,
+    );
+    expect(bad.join('\n')).toMatch(
+      /reference_invalid@steps\[2\]\.params\.pr: .*has no field `nope` \(its schema declares: count, prs\)/,
+    );
+    expect(bad.join('\n')).toMatch(
+      /reference_invalid@steps\[3\]\.params\.pr: .*does not need `list`/,
+    );
+    expect(bad.join('\n')).toMatch(/step_param_unknown@steps\[4\]\.params\.extra/);
+    expect(bad.join('\n')).toMatch(
+      /step_param_missing@steps\[5\]\.params: .*requires parameter `pr`/,
+    );
+  });
+
+  it('refuses an unknown field, a bad expression and an unknown handler', () => {
+    const bad = codes({
+      steps: [
+        {
+          id: 'a',
+          recipe: 'sum.yaml',
+          params: { text: '${bogus.x}' },
+          need: ['b'],
+          on_failure: 'nobody',
+        },
+      ],
+    });
+    expect(bad.join('\n')).toMatch(/unrecognized key|need/);
+    const bad2 = codes({
+      steps: [
+        { id: 'a', recipe: 'sum.yaml', params: { text: '${bogus.x}' }, on_failure: 'nobody' },
+      ],
+    });
+    expect(bad2.join('\n')).toMatch(
+      /expression_invalid@steps\[0\]\.params\.text: .*unknown root `bogus`/,
+    );
+    expect(bad2.join('\n')).toMatch(/step_unknown@steps\[0\]\.on_failure: no handler `nobody`/);
+  });
+});
