@@ -1,5 +1,6 @@
 import type { RetryPolicy, AttemptFailure } from './retry-policy.js';
 import type { RunStatus } from './run-status.js';
+import type { StepLink } from './pipeline/model.js';
 
 /** How a run came to be. Schedules arrive in E2; E1 knows ad-hoc runs. */
 export const RunTrigger = { manual: 'manual', schedule: 'schedule', backfill: 'backfill' } as const;
@@ -20,8 +21,12 @@ export interface RunOptions {
   readonly fallbackToBackground?: boolean;
 }
 
+/** A run executes a recipe (one goose session per attempt) or a pipeline (steps, each a run). */
+export type RunKind = 'recipe' | 'pipeline';
+
 export interface Run {
   readonly id: string;
+  readonly kind: RunKind;
   readonly status: RunStatus;
   readonly trigger: RunTrigger;
   readonly scheduleId: string | null;
@@ -40,6 +45,10 @@ export interface Run {
   readonly error: string | null;
   readonly cancelRequestedAt: number | null;
   readonly owner: ProcessIdentity | null;
+  /** A step's run: the pipeline run it belongs to, its step and fan-out item. */
+  readonly parent: StepLink | null;
+  /** A pipeline run started by `resume`: the run it continues. */
+  readonly resumeOf: string | null;
 }
 
 /** A pid is only ours if its start time matches too: pids are reused. */
@@ -101,6 +110,10 @@ export const EventType = {
   ownerLost: 'owner_lost',
   /** A run handed over without an owner (trigger, `run --detach`) was taken by the process that drives it. */
   claimed: 'run_claimed',
+  /** A pipeline run started one of its step instances (a run of its own). */
+  stepStarted: 'step_started',
+  /** One of a pipeline run's step instances ended. */
+  stepEnded: 'step_ended',
   completed: 'run_completed',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];

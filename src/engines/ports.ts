@@ -3,10 +3,12 @@ import type {
   ProcessIdentity,
   Run,
   RunEvent,
+  RunKind,
   RunOptions,
   RunTrigger,
 } from '../domain/run.js';
 import type { RunStatus } from '../domain/run-status.js';
+import type { StepLink, StepResult } from '../domain/pipeline/model.js';
 import type {
   Decision,
   Schedule,
@@ -35,6 +37,11 @@ export interface Clock {
 
 export interface NewRun {
   readonly id: string;
+  readonly kind: RunKind;
+  /** A step's run: its pipeline run, step and item. */
+  readonly parent?: StepLink | null;
+  /** A pipeline run started by `resume`: the run it continues and the steps it carries over. */
+  readonly resume?: { readonly of: string; readonly carried: readonly StepResult[] } | null;
   readonly trigger: RunTrigger;
   readonly scheduleId: string | null;
   readonly recipePath: string;
@@ -125,6 +132,14 @@ export interface RunStore {
 
   appendEvent(runId: string, event: NewEvent): void;
   events(runId: string): RunEvent[];
+
+  /** The runs of a pipeline run's steps. */
+  childRuns(parentId: string): Run[];
+  /** A run's output once taken (a step's hand-over; a pipeline's step outputs); undefined if none. */
+  runOutput(runId: string): { value: unknown } | undefined;
+  saveOutput(runId: string, value: unknown): void;
+  /** What a resumed pipeline run carries over from the run it resumed. */
+  carried(runId: string): StepResult[];
 }
 
 /** The Goose desktop app, for foreground runs. An adapter, so tests replace it. */

@@ -1,4 +1,5 @@
 import { RecipeFileCache, type LoadedRecipe } from '../adapters/recipe/recipe-file.js';
+import { kindOfSnapshot, loadSourceFile } from '../adapters/recipe/pipeline-file.js';
 import { inThreadChecker, type RecipeChecker } from '../adapters/recipe/recipe-checker.js';
 import { readSnapshotFiles, writeSnapshot, type Snapshot } from '../adapters/recipe/snapshot.js';
 import { existsSync } from 'node:fs';
@@ -25,7 +26,7 @@ export interface RunnableRecipe {
 
 /** Recipe use cases: validation for people, and the checked, snapshotted recipe a run executes. */
 export class RecipeService {
-  private readonly files = new RecipeFileCache();
+  private readonly files = new RecipeFileCache(64, loadSourceFile);
 
   /**
    * `checker`: where the `…Checked` methods parse (the daemon passes a worker thread, so that a
@@ -65,7 +66,7 @@ export class RecipeService {
     const loaded = await this.checker.load(file, { params, headless: false });
     return {
       report: reportOf(loaded),
-      parameters: loaded.check.recipe?.parameters ?? [],
+      parameters: loaded.pipeline?.compiled?.parameters ?? loaded.check.recipe?.parameters ?? [],
       schedule: loaded.check.recipe?.schedule,
     };
   }
@@ -85,9 +86,18 @@ export class RecipeService {
     return this.checker.close();
   }
 
+  /** Whether a snapshot entry is a recipe or a pipeline. */
+  kindOf(entry: string): 'recipe' | 'pipeline' {
+    return kindOfSnapshot(entry);
+  }
+
   snapshot(recipe: RunnableRecipe): Snapshot {
-    const { check, file } = recipe.loaded;
-    const subRecipePaths = (check.recipe?.sub_recipes ?? []).map((s) => s.path);
+    const { check, file, pipeline } = recipe.loaded;
+    // A pipeline's snapshot carries every file it runs, in their layout under its folder.
+    const entry = basename(file);
+    const subRecipePaths = pipeline
+      ? pipeline.files.filter((f) => f !== entry)
+      : (check.recipe?.sub_recipes ?? []).map((s) => s.path);
     // JSON is valid YAML, so the unwrapped recipe keeps the file's name and extension.
     const text = check.unwrapped
       ? JSON.stringify(check.unwrapped, null, 2) + '\n'

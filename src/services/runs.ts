@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Config } from '../domain/config.js';
-import type { Run, RunOptions } from '../domain/run.js';
+import type { Run, RunKind, RunOptions } from '../domain/run.js';
 import type { RunQuery } from '../engines/ports.js';
 import { RunTrigger } from '../domain/run.js';
 import { EnvironmentError, NotFoundError, UsageError } from '../domain/errors.js';
@@ -28,6 +28,7 @@ export interface PreparedRun {
   readonly recipeFile: string;
   readonly recipeHash: string;
   readonly recipeEntry: string;
+  readonly kind: RunKind;
   readonly params: Readonly<Record<string, string>>;
   readonly warnings: readonly RecipeProblem[];
 }
@@ -78,6 +79,7 @@ export class RunService {
       recipeFile: runnable.loaded.file,
       recipeHash: snapshot.hash,
       recipeEntry: snapshot.entry,
+      kind: runnable.loaded.pipeline ? 'pipeline' : 'recipe',
       params: runnable.params,
       warnings: runnable.warnings,
     };
@@ -104,6 +106,7 @@ export class RunService {
   private newRun(prepared: PreparedRun) {
     return {
       id: newRunId(new Date()),
+      kind: prepared.kind,
       trigger: RunTrigger.manual,
       scheduleId: null,
       recipePath: prepared.recipeFile,

@@ -326,6 +326,7 @@ export class ScheduleService {
         : { hash: action.recipeHash, entry: this.entryOf(action) };
     return {
       id,
+      kind: this.deps.recipes.kindOf(recipe.entry),
       trigger:
         source === 'backfill'
           ? RunTrigger.backfill

@@ -34,6 +34,7 @@ function runOf(schedule: Schedule, id: string, source: OccurrenceSource): NewRun
     scheduleId: schedule.id,
     recipePath: '/r/recipe.yaml',
     recipeHash: 'h1',
+    kind: 'recipe',
     recipeEntry: '/data/recipes/h1/recipe.yaml',
     params: {},
     options: {

@@ -41,6 +41,7 @@ function settledRun(
     scheduleId,
     recipePath: '/r.yaml',
     recipeHash,
+    kind: 'recipe',
     recipeEntry: '/e',
     params: {},
     options: {

@@ -20,6 +20,7 @@ const newRun = (id: string, over: Partial<NewRun> = {}): NewRun => ({
   scheduleId: null,
   recipePath: '/r/recipe.yaml',
   recipeHash: 'h1',
+  kind: 'recipe',
   recipeEntry: '/data/recipes/h1/recipe.yaml',
   params: { a: '1' },
   options: {

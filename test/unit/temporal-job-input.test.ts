@@ -19,6 +19,7 @@ const run = (cwd: string) => ({
   scheduleId: null,
   recipePath: '/r.yaml',
   recipeHash: 'h',
+  kind: 'recipe' as const,
   recipeEntry: '/data/recipes/h/r.yaml',
   params: {},
   options: {

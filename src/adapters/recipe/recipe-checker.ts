@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ErrorKind, GooseFlowError, UsageError } from '../../domain/errors.js';
 import { RecipeFileCache, type LoadedRecipe, type LoadRecipeOptions } from './recipe-file.js';
+import { loadSourceFile } from './pipeline-file.js';
 import type { CheckAnswer, CheckRequest } from './recipe-worker.js';
 
 export interface RecipeChecker {
@@ -16,7 +17,7 @@ export interface RecipeChecker {
   close(): Promise<void>;
 }
 
-export function inThreadChecker(cache = new RecipeFileCache()): RecipeChecker {
+export function inThreadChecker(cache = new RecipeFileCache(64, loadSourceFile)): RecipeChecker {
   return {
     load: async (file, options) => cache.load(file, options),
     close: async () => undefined,

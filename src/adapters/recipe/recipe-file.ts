@@ -7,6 +7,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { nestingExcess, MAX_NESTING } from '../../domain/recipe/nesting.js';
+import type { CompiledPipeline } from '../../domain/pipeline/model.js';
 import {
   ProblemCode,
   RecipeFileError,
@@ -26,6 +27,11 @@ export interface LoadedRecipe {
   check: RecipeCheck;
   /** Every other file the verdict depends on (sub-recipes, `file` parameters) and whether it existed. */
   probes: FileProbe[];
+  /**
+   * A pipeline file (docs/pipelines.md): its compiled form (null when it has errors) and every
+   * file it runs, relative to its folder (what a snapshot copies).
+   */
+  pipeline?: { compiled: CompiledPipeline | null; files: string[] };
 }
 
 export interface FileProbe {
@@ -40,29 +46,30 @@ export interface LoadRecipeOptions {
   cwd?: string;
 }
 
-export function loadRecipeFile(file: string, opts: LoadRecipeOptions = {}): LoadedRecipe {
-  const cwd = opts.cwd ?? process.cwd();
-  const absolute = path.resolve(cwd, file);
-  const text = readText(absolute);
-  const format = recipeFormat(absolute, text);
-  const unparsed = (problem: RecipeProblem): LoadedRecipe => ({
-    file: absolute,
-    text,
-    format,
-    check: unparsedCheck([problem]),
-    probes: [],
-  });
+/** A file parsed with positions: the document, and where each of its fields is. */
+export interface ParsedFile {
+  readonly document: unknown;
+  readonly locate: (at: PathSegment[]) => { line: number; column: number } | undefined;
+}
+
+/** Parses a recipe (or pipeline) file's text, bounded; a problem when it cannot be read as one. */
+export function parseRecipeText(
+  text: string,
+  format: 'yaml' | 'json',
+): ParsedFile | { problem: RecipeProblem } {
   // Before any parser: a document nested thousands deep would exhaust a recursive parser.
   const deep = nestingExcess(text, format);
   if (deep)
-    return unparsed({
-      severity: 'error',
-      code: format === 'json' ? ProblemCode.jsonSyntax : ProblemCode.yamlSyntax,
-      message: `nested more than ${MAX_NESTING} levels deep: a recipe nests a handful`,
-      path: '',
-      line: deep.line,
-      column: deep.column,
-    });
+    return {
+      problem: {
+        severity: 'error',
+        code: format === 'json' ? ProblemCode.jsonSyntax : ProblemCode.yamlSyntax,
+        message: `nested more than ${MAX_NESTING} levels deep: a recipe nests a handful`,
+        path: '',
+        line: deep.line,
+        column: deep.column,
+      },
+    };
   const lineCounter = new LineCounter();
   // YAML reads a leading BOM as a byte-order mark; JSON.parse needs it stripped. Duplicate keys
   // are found below in one pass (the parser's own check is quadratic in a mapping's size), and
@@ -80,26 +87,48 @@ export function loadRecipeFile(file: string, opts: LoadRecipeOptions = {}): Load
   const syntax = format === 'json' ? jsonProblem(text, position) : undefined;
   const parseProblem =
     syntax ?? yamlProblem(doc, format, position) ?? duplicateKey(doc, format, position);
-  if (parseProblem) return unparsed(parseProblem);
-  let document: unknown;
+  if (parseProblem) return { problem: parseProblem };
   try {
     // Aliases expand: a "billion laughs" document stops at the count, an unset one is named.
-    document = doc.toJS({ maxAliasCount: 100 });
+    const document: unknown = doc.toJS({ maxAliasCount: 100 });
+    return { document, locate: (at) => locate(doc, at, position) };
   } catch (err) {
-    return unparsed({
-      severity: 'error',
-      code: ProblemCode.yamlSyntax,
-      message: `invalid YAML: ${(err as Error).message.split('\n', 1)[0]}`,
-      path: '',
-    });
+    return {
+      problem: {
+        severity: 'error',
+        code: ProblemCode.yamlSyntax,
+        message: `invalid YAML: ${(err as Error).message.split('\n', 1)[0]}`,
+        path: '',
+      },
+    };
   }
+}
+
+/** Reads and parses a file: its absolute path, text, format and parse (or the parse problem). */
+export function readRecipeSource(file: string, cwd = process.cwd()) {
+  const absolute = path.resolve(cwd, file);
+  const text = readText(absolute);
+  const format = recipeFormat(absolute, text);
+  return { absolute, text, format, parsed: parseRecipeText(text, format) };
+}
+
+export function loadRecipeFile(
+  file: string,
+  opts: LoadRecipeOptions = {},
+  source = readRecipeSource(file, opts.cwd),
+): LoadedRecipe {
+  const cwd = opts.cwd ?? process.cwd();
+  const { absolute, text, format, parsed } = source;
+  if ('problem' in parsed)
+    return { file: absolute, text, format, check: unparsedCheck([parsed.problem]), probes: [] };
+  const { document } = parsed;
   const probes: FileProbe[] = [];
   const check = validateRecipe({
     file: absolute,
     text,
     format,
     document,
-    locate: (at) => locate(doc, at, position),
+    locate: parsed.locate,
     params: opts.params,
     headless: opts.headless,
     resolveFile: (p, base) => {
@@ -285,7 +314,13 @@ function duplicateKey(
 export class RecipeFileCache {
   private readonly entries = new Map<string, LoadedRecipe>();
 
-  constructor(private readonly capacity = 64) {}
+  constructor(
+    private readonly capacity = 64,
+    private readonly loader: (
+      file: string,
+      opts: LoadRecipeOptions,
+    ) => LoadedRecipe = loadRecipeFile,
+  ) {}
 
   load(file: string, opts: LoadRecipeOptions = {}): LoadedRecipe {
     const cwd = opts.cwd ?? process.cwd();
@@ -294,7 +329,9 @@ export class RecipeFileCache {
     const cached = this.entries.get(key);
     if (cached && readText(absolute) === cached.text && cached.probes.every(stillTrue))
       return cached;
-    const loaded = loadRecipeFile(file, opts);
+    const loaded = this.loader(file, opts);
+    // A pipeline's verdict depends on the text of every step file: not kept.
+    if (loaded.pipeline) return loaded;
     this.entries.delete(key);
     this.entries.set(key, loaded);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { GooseFlowError } from '../../domain/errors.js';
 import { RecipeFileCache, type LoadRecipeOptions } from './recipe-file.js';
+import { loadSourceFile } from './pipeline-file.js';
 
 export interface CheckRequest {
   readonly id: number;
@@ -25,7 +26,7 @@ export type CheckAnswer =
       };
     };
 
-const cache = new RecipeFileCache();
+const cache = new RecipeFileCache(64, loadSourceFile);
 
 parentPort?.on('message', (request: CheckRequest) => {
   let answer: CheckAnswer;

@@ -31,11 +31,27 @@ export interface RunRow {
   cancel_requested_at: number | null;
   owner_pid: number | null;
   owner_start_time: string | null;
+  kind: string;
+  parent_run_id: string | null;
+  step_key: string | null;
+  resume_of: string | null;
+}
+
+/** `review.3` → step `review`, item 3. */
+function stepLink(parent: string | null, key: string | null): Run['parent'] {
+  if (parent === null || key === null) return null;
+  const m = /^(.*)\.(\d+)$/.exec(key);
+  return m
+    ? { runId: parent, step: m[1]!, item: Number(m[2]) }
+    : { runId: parent, step: key, item: null };
 }
 
 export function toRun(r: RunRow): Run {
   return {
     id: r.id,
+    kind: r.kind as Run['kind'],
+    parent: stepLink(r.parent_run_id, r.step_key),
+    resumeOf: r.resume_of,
     status: r.status as RunStatus,
     trigger: r.trigger as RunTrigger,
     scheduleId: r.schedule_id,

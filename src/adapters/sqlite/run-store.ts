@@ -16,6 +16,7 @@ import type { Attempt, ProcessIdentity, Run, RunEvent } from '../../domain/run.j
 import { EventType } from '../../domain/run.js';
 import { assertTransition, isTerminal, type RunStatus } from '../../domain/run-status.js';
 import { NotFoundError } from '../../domain/errors.js';
+import { instanceKey, type StepResult } from '../../domain/pipeline/model.js';
 
 const PATCH_COLUMNS = {
   nextAttemptAt: 'next_attempt_at',
@@ -74,8 +75,8 @@ export class SqliteRunStore implements RunStore {
       this.statements
         .get(
           `INSERT INTO runs (id, status, trigger, schedule_id, recipe_path, recipe_hash, params, options,
-             created_at, owner_pid, owner_start_time)
-           VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             created_at, owner_pid, owner_start_time, kind, parent_run_id, step_key, resume_of, carried)
+           VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           run.id,
@@ -88,13 +89,50 @@ export class SqliteRunStore implements RunStore {
           now,
           run.owner?.pid ?? null,
           run.owner?.startTime ?? null,
+          run.kind,
+          run.parent?.runId ?? null,
+          run.parent ? instanceKey(run.parent.step, run.parent.item) : null,
+          run.resume?.of ?? null,
+          run.resume ? JSON.stringify(run.resume.carried) : null,
         );
       this.insertEvent(run.id, {
         type: EventType.created,
-        data: { trigger: run.trigger, recipe: run.recipePath, recipeHash: run.recipeHash },
+        data: {
+          trigger: run.trigger,
+          recipe: run.recipePath,
+          recipeHash: run.recipeHash,
+          ...(run.kind === 'pipeline' ? { kind: run.kind } : {}),
+          ...(run.parent ? { pipelineRun: run.parent.runId } : {}),
+          ...(run.resume ? { resumeOf: run.resume.of, carried: run.resume.carried.length } : {}),
+        },
       });
       return this.mustGet(run.id);
     })();
+  }
+
+  childRuns(parentId: string): Run[] {
+    const rows = this.statements
+      .get('SELECT * FROM runs WHERE parent_run_id = ? ORDER BY created_at, id')
+      .all(parentId) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  runOutput(runId: string): { value: unknown } | undefined {
+    const text = this.statements.get('SELECT output FROM runs WHERE id = ?').pluck().get(runId) as
+      string | null | undefined;
+    return typeof text === 'string' ? (JSON.parse(text) as { value: unknown }) : undefined;
+  }
+
+  saveOutput(runId: string, value: unknown): void {
+    this.statements
+      .get('UPDATE runs SET output = ? WHERE id = ?')
+      .run(JSON.stringify({ value }), runId);
+  }
+
+  carried(runId: string): StepResult[] {
+    const text = this.statements.get('SELECT carried FROM runs WHERE id = ?').pluck().get(runId) as
+      string | null | undefined;
+    return typeof text === 'string' ? (JSON.parse(text) as StepResult[]) : [];
   }
 
   getRun(id: string): Run | undefined {

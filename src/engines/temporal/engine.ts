@@ -444,6 +444,9 @@ function runOf(
 ): Run {
   return {
     id,
+    kind: 'recipe',
+    parent: null,
+    resumeOf: null,
     status,
     trigger: memo.trigger,
     scheduleId: memo.scheduleId,
