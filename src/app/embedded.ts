@@ -38,6 +38,10 @@ import { StoreFeed } from '../engines/embedded/feed.js';
 import { EmbeddedSchedules } from '../engines/embedded/schedules.js';
 import { afterRunSettled } from '../engines/embedded/after-run.js';
 import { pruneSnapshots } from '../adapters/recipe/snapshot.js';
+import { compiledPipelineAt } from '../adapters/recipe/pipeline-file.js';
+import { stepSource } from '../adapters/recipe/step-source.js';
+import { outputFromLog } from '../adapters/goose/step-output.js';
+import type { CompiledPipeline } from '../domain/pipeline/model.js';
 import type { Host, HostOptions } from '../engines/contract.js';
 import { HOST_ZONE, stderrWarn, type App, type AppOptions } from './types.js';
 
@@ -61,6 +65,20 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
       throw daemonRunning(holder.pid, dataDir.root);
     }
   }
+  /** A top pipeline from its snapshot; a pipeline step's from its parent's compiled form. */
+  const pipelineOf = (run: Run): CompiledPipeline => {
+    if (run.parent) {
+      const parent = store.getRun(run.parent.runId);
+      if (!parent) throw new NotFoundError('run', run.parent.runId);
+      const outer = pipelineOf(parent);
+      const step = [...outer.steps, ...outer.handlers].find((s) => s.id === run.parent!.step);
+      if (step?.recipe.pipeline) return step.recipe.pipeline;
+      throw new NotFoundError('pipeline step', `${run.parent.runId}:${run.parent.step}`);
+    }
+    const entry = store.snapshotEntry(run.recipeHash);
+    if (!entry) throw new NotFoundError('recipe snapshot', run.recipeHash);
+    return compiledPipelineAt(entry);
+  };
   const currentDaemon = () => {
     const holder = scheduleStore.daemon();
     return holder && isAlive(holder) ? holder : null;
@@ -76,6 +94,14 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
         daemon: currentDaemon,
         runFor: (schedule, id, source, owner) => schedules.newRun(schedule, id, source, owner),
       }),
+    pipelines: {
+      pipelineOf,
+      stepSource: (run, recipe) => stepSource(dataDir.recipes, run, pipelineOf(run).file, recipe),
+      outputOf: (run, kind) => {
+        const attempt = store.currentAttempt(run.id);
+        return outputFromLog(attempt?.logPath ?? null, attempt?.logTruncated ?? false, kind);
+      },
+    },
     store,
     supervisor: processSupervisor,
     attempts: keptAttempts,

@@ -13,7 +13,10 @@ export interface NewEvent {
 }
 
 export type RunPatch = Partial<
-  Pick<Run, 'nextAttemptAt' | 'sessionId' | 'exitCode' | 'error' | 'endedAt' | 'owner'>
+  Pick<
+    Run,
+    'nextAttemptAt' | 'sessionId' | 'exitCode' | 'error' | 'endedAt' | 'startedAt' | 'owner'
+  >
 >;
 
 export interface RunTransition {

@@ -110,6 +110,8 @@ export const EventType = {
   ownerLost: 'owner_lost',
   /** A run handed over without an owner (trigger, `run --detach`) was taken by the process that drives it. */
   claimed: 'run_claimed',
+  /** A pipeline run began driving its steps. */
+  pipelineStarted: 'pipeline_started',
   /** A pipeline run started one of its step instances (a run of its own). */
   stepStarted: 'step_started',
   /** One of a pipeline run's step instances ended. */

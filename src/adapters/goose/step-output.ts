@@ -152,3 +152,22 @@ function bounded(serialised: string, value: unknown): ExtractedOutput {
       'a step hands over at most that much — write larger results to a file and pass its path',
   };
 }
+
+/** A step attempt's output from its log file; a capped log hands over nothing (its end is gone). */
+export function outputFromLog(
+  logPath: string | null,
+  truncated: boolean,
+  kind: OutputKind,
+): ExtractedOutput {
+  if (!logPath) return { ok: false, reason: 'the step left no log to read its output from' };
+  if (truncated)
+    return {
+      ok: false,
+      reason: "the step's log was capped, so its final output was not kept; raise the log cap",
+    };
+  try {
+    return extractOutput(readLogTail(logPath), kind);
+  } catch (err) {
+    return { ok: false, reason: `cannot read the step's log: ${(err as Error).message}` };
+  }
+}

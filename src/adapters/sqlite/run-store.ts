@@ -24,6 +24,7 @@ const PATCH_COLUMNS = {
   exitCode: 'exit_code',
   error: 'error',
   endedAt: 'ended_at',
+  startedAt: 'started_at',
 } as const;
 
 /** The embedded engine's durable state; each method is one transaction. */

@@ -14,6 +14,7 @@ import type {
 } from '../contract.js';
 import type { AttemptRecords, NewRun, RunQuery } from '../ports.js';
 import { RunDriver, type DriverDeps } from './run-driver.js';
+import { PipelineDriver, type PipelineDeps } from './pipeline-driver.js';
 import { claimOrphan, findOrphans, type OrphanPolicy } from './recovery.js';
 
 export interface EmbeddedEngineDeps extends DriverDeps {
@@ -22,6 +23,8 @@ export interface EmbeddedEngineDeps extends DriverDeps {
   readonly attempts: AttemptRecords;
   /** Where this engine's schedules live (they need the engine to start their runs). */
   readonly schedulesFor: (engine: EmbeddedEngine) => ScheduleBackend;
+  /** What a pipeline run needs beyond the store: its compiled form, step sources, outputs. */
+  readonly pipelines: Pick<PipelineDeps, 'pipelineOf' | 'stepSource' | 'outputOf'>;
 }
 
 /** A run recovery claimed: resume it, watching `adopt` first when its attempt still lives. */
@@ -32,11 +35,13 @@ export interface ClaimedRun {
 
 /** How long `cancelRun` waits for another process's run to settle after its tree was killed. */
 const SETTLE_WAIT_EXTRA_MS = 3_000;
+const PIPELINE_SETTLE_WAIT_MS = 60_000;
 
 /** One process, one SQLite file: runs are driven in this process by the RunDriver. */
 export class EmbeddedEngine implements Engine {
   readonly name = 'embedded' as const;
   private readonly driver: RunDriver;
+  private readonly pipelines: PipelineDriver;
   /** Runs this process drives, by id, until they settle. */
   private readonly driving = new Map<string, Promise<Run>>();
 
@@ -44,14 +49,41 @@ export class EmbeddedEngine implements Engine {
 
   constructor(private readonly deps: EmbeddedEngineDeps) {
     this.driver = new RunDriver(deps);
+    this.pipelines = new PipelineDriver({
+      ...deps.pipelines,
+      store: deps.store,
+      clock: deps.clock,
+      startStep: (run, observer) => this.startStep(run, observer),
+      waitRun: (id) => this.driving.get(id) ?? this.waitSettled(id, Infinity),
+      cancelRun: async (id, reason) => {
+        await this.cancelRun(id, reason).catch(() => undefined);
+      },
+    });
     this.schedules = deps.schedulesFor(this);
   }
 
   async startRun(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): Promise<StartedRun> {
     const run = this.deps.store.createRun({ ...newRun, owner: this.deps.self });
     // Drive from the next tick, so the caller learns the run id before the first attempt starts.
-    const settled = Promise.resolve().then(() => this.driver.drive(run.id, observer));
+    const settled = Promise.resolve().then(() => this.drive(run, observer));
     return { run, settled: this.track(run.id, settled) };
+  }
+
+  /** A pipeline's step: its run is created unless a driver before a restart created it already. */
+  private startStep(newRun: Omit<NewRun, 'owner'>, observer?: RunObserver): Promise<Run> {
+    const existing = this.deps.store.getRun(newRun.id);
+    if (existing) return this.driving.get(existing.id) ?? this.waitSettled(existing.id, Infinity);
+    const run = this.deps.store.createRun({ ...newRun, owner: this.deps.self });
+    return this.track(
+      run.id,
+      Promise.resolve().then(() => this.drive(run, observer)),
+    );
+  }
+
+  private drive(run: Run, observer?: RunObserver, adopt?: Attempt): Promise<Run> {
+    return run.kind === 'pipeline'
+      ? this.pipelines.drive(run.id, observer)
+      : this.driver.drive(run.id, observer, adopt);
   }
 
   async enqueueRun(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
@@ -61,7 +93,7 @@ export class EmbeddedEngine implements Engine {
   /** Drives a run already in the store and owned by this process (e.g. queued by the scheduler). */
   driveRun(runId: string, observer?: RunObserver, adopt?: Attempt): Promise<Run> {
     const existing = this.driving.get(runId);
-    return existing ?? this.track(runId, this.driver.drive(runId, observer, adopt));
+    return existing ?? this.track(runId, this.drive(this.mustGet(runId), observer, adopt));
   }
 
   async cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
@@ -73,7 +105,9 @@ export class EmbeddedEngine implements Engine {
       });
     }
     this.deps.store.requestCancel(runId, reason);
-    if (this.driver.isDriving(runId)) {
+    if (this.pipelines.isDriving(runId)) {
+      this.pipelines.interrupt(runId);
+    } else if (this.driver.isDriving(runId)) {
       await this.driver.interrupt(runId);
     } else {
       // Waiting for a slot, or between attempts: no process to stop, so no grace to wait. The
@@ -82,7 +116,11 @@ export class EmbeddedEngine implements Engine {
       if (idle) return { run: idle, settled: true };
       await this.killElsewhere(runId);
     }
-    const limit = before.options.graceMs + SETTLE_WAIT_EXTRA_MS;
+    // A pipeline waits for its running steps to stop, each with its own grace.
+    const limit =
+      before.kind === 'pipeline'
+        ? PIPELINE_SETTLE_WAIT_MS
+        : before.options.graceMs + SETTLE_WAIT_EXTRA_MS;
     const own = this.driving.get(runId);
     const run = own ? await own : await this.waitSettled(runId, limit);
     return { run, settled: isTerminal(run.status) };
@@ -206,7 +244,7 @@ export class EmbeddedEngine implements Engine {
         this.mustGet(runId),
       );
       if (resumption && resumption.kind !== 'settled') {
-        await this.track(runId, this.driver.drive(runId));
+        await this.track(runId, this.drive(this.mustGet(runId)));
       }
     }
   }
