@@ -1,4 +1,6 @@
 import type { Attempt, ProcessIdentity, Run, RunEvent } from '../domain/run.js';
+import type { StepView } from '../domain/pipeline/plan.js';
+import type { StepResult } from '../domain/pipeline/model.js';
 import type { Decision, OverlapPolicy, Schedule } from '../domain/schedule/model.js';
 import type {
   NewRun,
@@ -47,11 +49,21 @@ export interface LiveAttempt {
   readonly tail: string | null;
 }
 
+/** How a pipeline run's steps stand (the planner's view of what its step runs did). */
+export interface PipelineDetail {
+  readonly name: string;
+  readonly steps: readonly StepView[];
+}
+
 export interface RunDetail {
   readonly run: Run;
   readonly attempts: readonly Attempt[];
   readonly events: readonly RunEvent[];
   readonly live: LiveAttempt | null;
+  /** A pipeline run's steps; null for a recipe run. */
+  readonly pipeline: PipelineDetail | null;
+  /** What the run handed over: a step's output, a pipeline's step outputs; null when none. */
+  readonly output: { readonly value: unknown } | null;
 }
 
 export interface ScheduleRunSummary {
@@ -145,6 +157,8 @@ export interface Engine {
   scheduleRunSummaries(): Promise<Map<string, ScheduleRunSummary>>;
   /** Cancels every run this process drives and waits for them to settle. */
   cancelAll(reason: string): Promise<void>;
+  /** A pipeline run's step instances as its driver sees them: runs, statuses, outputs (for `resume`). */
+  pipelineResults(runId: string): Promise<StepResult[]>;
   /** Runs left unsettled by a goose-flow process that is gone (Temporal: none, the server retries them). */
   orphanedRuns(): Promise<Run[]>;
   /** Claims orphaned runs and drives each to a terminal status; resolves when all have settled. */

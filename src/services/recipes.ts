@@ -82,6 +82,14 @@ export class RecipeService {
     return readSnapshotFiles(entry);
   }
 
+  /** The entry file of snapshot `hash` of the recipe once at `recipePath`. */
+  snapshotEntry(hash: string, recipePath: string): string {
+    const entry = join(this.recipesDir, hash, basename(recipePath));
+    if (!/^[0-9a-f]{16,128}$/.test(hash) || !existsSync(entry))
+      throw new NotFoundError('snapshot', hash);
+    return entry;
+  }
+
   close(): Promise<void> {
     return this.checker.close();
   }

@@ -4,7 +4,9 @@ import type { Config } from '../domain/config.js';
 import type { Run, RunKind, RunOptions } from '../domain/run.js';
 import type { RunQuery } from '../engines/ports.js';
 import { RunTrigger } from '../domain/run.js';
-import { EnvironmentError, NotFoundError, UsageError } from '../domain/errors.js';
+import { ConflictError, EnvironmentError, NotFoundError, UsageError } from '../domain/errors.js';
+import { isTerminal, RunStatus } from '../domain/run-status.js';
+import { StepStatus, type StepResult } from '../domain/pipeline/model.js';
 import type { RecipeProblem } from '../domain/recipe/index.js';
 import type {
   CancelOutcome,
@@ -31,6 +33,8 @@ export interface PreparedRun {
   readonly kind: RunKind;
   readonly params: Readonly<Record<string, string>>;
   readonly warnings: readonly RecipeProblem[];
+  /** `resume`: the pipeline run this one continues, and the steps it carries over. */
+  readonly resume?: { readonly of: string; readonly carried: readonly StepResult[] };
 }
 
 export type { RunDetail, ScheduleRunSummary } from '../engines/contract.js';
@@ -107,6 +111,7 @@ export class RunService {
     return {
       id: newRunId(new Date()),
       kind: prepared.kind,
+      resume: prepared.resume ?? null,
       trigger: RunTrigger.manual,
       scheduleId: null,
       recipePath: prepared.recipeFile,
@@ -114,6 +119,45 @@ export class RunService {
       recipeEntry: prepared.recipeEntry,
       params: prepared.params,
       options: prepared.request.options,
+    };
+  }
+
+  /**
+   * `resume`: a new run of an ended pipeline run that did not succeed, with its snapshot, params
+   * and options; the step instances that succeeded are carried over (outputs and all), not run.
+   */
+  async prepareResume(runId: string): Promise<PreparedRun> {
+    const run = await this.get(runId);
+    if (run.kind !== 'pipeline')
+      throw new UsageError(
+        `run ${runId} ran a recipe; only a pipeline run can be resumed (run the recipe again instead)`,
+        { runId },
+      );
+    if (run.parent)
+      throw new UsageError(
+        `run ${runId} is a step of pipeline run ${run.parent.runId}; resume that run`,
+        { runId, parent: run.parent.runId },
+      );
+    if (!isTerminal(run.status) || run.status === RunStatus.succeeded)
+      throw new ConflictError(
+        'run_not_resumable',
+        `run ${runId} is ${run.status}; only a failed, timed-out or cancelled pipeline run can be resumed`,
+        { runId, status: run.status },
+      );
+    const results = await this.engine.pipelineResults(runId);
+    const carried = results
+      .filter((r) => r.status === StepStatus.succeeded)
+      .map((r) => ({ ...r, carriedFrom: r.carriedFrom ?? runId }));
+    const recipeEntry = this.recipes.snapshotEntry(run.recipeHash, run.recipePath);
+    return {
+      request: { recipe: run.recipePath, params: { ...run.params }, options: run.options },
+      recipeFile: run.recipePath,
+      recipeHash: run.recipeHash,
+      recipeEntry,
+      kind: 'pipeline',
+      params: run.params,
+      warnings: [],
+      resume: { of: runId, carried },
     };
   }
 

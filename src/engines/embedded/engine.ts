@@ -13,6 +13,7 @@ import type {
   StartedRun,
 } from '../contract.js';
 import type { AttemptRecords, NewRun, RunQuery } from '../ports.js';
+import type { StepResult } from '../../domain/pipeline/model.js';
 import { RunDriver, type DriverDeps } from './run-driver.js';
 import { PipelineDriver, type PipelineDeps } from './pipeline-driver.js';
 import { claimOrphan, findOrphans, type OrphanPolicy } from './recovery.js';
@@ -149,7 +150,23 @@ export class EmbeddedEngine implements Engine {
           tail: null,
         }
       : null;
-    return { run, attempts, events: this.deps.store.events(runId), live };
+    return {
+      run,
+      attempts,
+      events: this.deps.store.events(runId),
+      live,
+      pipeline: run.kind === 'pipeline' ? this.pipelineView(run) : null,
+      output: this.deps.store.runOutput(runId) ?? null,
+    };
+  }
+
+  private pipelineView(run: Run): RunDetail['pipeline'] {
+    try {
+      return this.pipelines.view(run);
+    } catch {
+      // Its snapshot is gone (pruned) or damaged: the runs of its steps still show.
+      return null;
+    }
   }
 
   async scheduleRunSummaries(): Promise<Map<string, ScheduleRunSummary>> {
@@ -206,6 +223,11 @@ export class EmbeddedEngine implements Engine {
       if (resumption.kind === 'continue') claimed.push({ runId: orphan.id });
     }
     return { report, claimed };
+  }
+
+  async pipelineResults(runId: string): Promise<StepResult[]> {
+    const run = this.mustGet(runId);
+    return [...this.pipelines.results(run, this.deps.pipelines.pipelineOf(run)).values()];
   }
 
   /** Cancels every run this process drives (TERM, grace, KILL to each tree) and waits for them. */

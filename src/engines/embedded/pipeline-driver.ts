@@ -18,7 +18,7 @@ import {
 import { planPipeline, type StartStep } from '../../domain/pipeline/plan.js';
 import { withRetries } from '../../domain/retry-policy.js';
 import type { Clock, NewRun, RunStore } from '../ports.js';
-import type { RunObserver } from '../contract.js';
+import type { PipelineDetail, RunObserver } from '../contract.js';
 
 export interface PipelineDeps {
   readonly store: RunStore;
@@ -57,6 +57,27 @@ export class PipelineDriver {
 
   isDriving(runId: string): boolean {
     return this.wakers.has(runId);
+  }
+
+  /** How the run's steps stand now; what the planner would start next shows as waiting. */
+  view(run: Run): PipelineDetail {
+    const pipeline = this.deps.pipelineOf(run);
+    const stopping = isTerminal(run.status) ? null : this.stopping(run, pipeline);
+    const plan = planPipeline({
+      pipeline,
+      params: run.params,
+      results: this.results(run, pipeline),
+      stopping,
+    });
+    const starting = new Set(plan.start.map((s) => s.key));
+    const steps = plan.steps.map((step) => {
+      const instances = step.instances.map((i) =>
+        starting.has(i.key) ? { ...i, status: StepStatus.waiting } : i,
+      );
+      const single = !step.instances.length && starting.has(step.id);
+      return { ...step, instances, status: single ? StepStatus.waiting : step.status };
+    });
+    return { name: pipeline.name, steps };
   }
 
   async drive(runId: string, observer: RunObserver = {}): Promise<Run> {
@@ -115,7 +136,7 @@ export class PipelineDriver {
   }
 
   /** What the steps did so far: their runs (outputs taken once), and what a resume carried over. */
-  private results(run: Run, pipeline: CompiledPipeline): Map<string, StepResult> {
+  results(run: Run, pipeline: CompiledPipeline): Map<string, StepResult> {
     const out = new Map<string, StepResult>();
     for (const c of this.deps.store.carried(run.id)) out.set(c.key, c);
     for (const child of this.deps.store.childRuns(run.id)) {

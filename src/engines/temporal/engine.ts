@@ -1,3 +1,4 @@
+import type { StepResult } from '../../domain/pipeline/model.js';
 import { resolve } from 'node:path';
 import {
   WorkflowNotFoundError,
@@ -295,6 +296,8 @@ export class TemporalEngine implements Engine {
       attempts,
       events: timeline.events,
       live,
+      pipeline: null,
+      output: null,
     };
   }
 
@@ -324,6 +327,10 @@ export class TemporalEngine implements Engine {
   }
 
   /** Temporal retries what a dead worker left (heartbeat timeout): nothing is orphaned here. */
+  async pipelineResults(_runId: string): Promise<StepResult[]> {
+    return [];
+  }
+
   async orphanedRuns(): Promise<Run[]> {
     return [];
   }
