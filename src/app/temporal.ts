@@ -10,7 +10,13 @@ import { attemptLogPath, prepareDataDir, pruneLogs } from '../adapters/data-dir.
 import { processSupervisor } from '../adapters/process/supervisor.js';
 import { startReaper, type Reaper } from '../adapters/process/reaper-client.js';
 import { systemClock } from '../adapters/clock.js';
-import { readSnapshotFiles, storeSnapshotFiles } from '../adapters/recipe/snapshot.js';
+import {
+  readSnapshotFiles,
+  shippedSnapshotHash,
+  storeSnapshotFiles,
+} from '../adapters/recipe/snapshot.js';
+import { compiledPipelineAt } from '../adapters/recipe/pipeline-file.js';
+import { outputFromLog } from '../adapters/goose/step-output.js';
 import { gooseAttempt } from '../adapters/goose/attempt-command.js';
 import { readDevServerFile } from '../adapters/temporal/dev-server-record.js';
 import { EnvironmentError, UsageError } from '../domain/errors.js';
@@ -109,6 +115,7 @@ async function openOn(
     readSnapshot: readSnapshotFiles,
     executing,
     hostDefaultCwd: dataDir.work,
+    pipelines: { pipelineAt: compiledPipelineAt, snapshotHash: shippedSnapshotHash },
   });
   const recipes = new RecipeService(
     dataDir.recipes,
@@ -207,6 +214,7 @@ async function openOn(
           return entry;
         },
         logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
+        outputOf: outputFromLog,
         commandFor: (run, attempt, recipeFile) =>
           gooseAttempt(env, run, attempt, recipeFile, run.cwd),
         defaultCwd: dataDir.work,

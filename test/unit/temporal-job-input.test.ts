@@ -12,6 +12,12 @@ const engine = new TemporalEngine({
   hostDefaultCwd: '/data/host-a/work',
   // Job input only: no schedule is touched here.
   schedulesFor: () => ({}) as ScheduleBackend,
+  pipelines: {
+    pipelineAt: () => {
+      throw new Error('no pipeline here');
+    },
+    snapshotHash: () => 'h',
+  },
 });
 
 const run = (cwd: string) => ({

@@ -61,15 +61,24 @@ export function storeSnapshotFiles(
   recipesDir: string,
   shipped: readonly { path: string; content: string }[],
 ): { hash: string; folder: string } {
-  const files: [string, Buffer][] = shipped.map((f) => {
+  const files = shippedFiles(shipped);
+  const hash = hashFiles(files);
+  return { hash, folder: storeFiles(recipesDir, hash, files) };
+}
+
+/** The hash a snapshot of these shipped files is stored under (what `storeSnapshotFiles` names it). */
+export function shippedSnapshotHash(shipped: readonly { path: string; content: string }[]): string {
+  return hashFiles(shippedFiles(shipped));
+}
+
+function shippedFiles(shipped: readonly { path: string; content: string }[]): [string, Buffer][] {
+  return shipped.map((f) => {
     const rel = relative('.', f.path);
     if (rel.startsWith('..') || isAbsolute(f.path)) {
       throw new Error(`snapshot file path ${f.path} leaves the snapshot folder`);
     }
     return [rel, Buffer.from(f.content, 'utf8')];
   });
-  const hash = hashFiles(files);
-  return { hash, folder: storeFiles(recipesDir, hash, files) };
 }
 
 /** Every file of a snapshot folder, entry first, paths relative to the folder. */

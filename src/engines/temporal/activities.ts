@@ -22,6 +22,12 @@ export interface ActivityDeps {
   /** Writes the shipped snapshot into this host's recipe store; returns the entry file. */
   readonly materialize: (input: GooseJobInput) => string;
   readonly logPathFor: (runId: string, attempt: number) => string;
+  /** A pipeline step's output, from the log of its successful attempt; a reason when there is none. */
+  readonly outputOf?: (
+    logPath: string,
+    truncated: boolean,
+    kind: 'json' | 'text',
+  ) => { ok: true; value: unknown } | { ok: false; reason: string };
   /** The attempt's command (goose run …); throws an EnvironmentError when goose is missing. */
   readonly commandFor: (
     run: Pick<Run, 'id' | 'scheduleId' | 'params'> & { cwd: string },
@@ -192,8 +198,13 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
       logTruncated: exit.logTruncated,
       willRetry: status !== 'succeeded' && status !== 'cancelled' && !finalIf(failure ?? ''),
     });
-    if (status === 'succeeded')
-      return { exitCode: exit.exitCode, sessionId, attempt, host, logPath };
+    if (status === 'succeeded') {
+      const result = { exitCode: exit.exitCode, sessionId, attempt, host, logPath };
+      if (!input.output || !deps.outputOf) return result;
+      // A step with no output to hand over fails as a step; its run (goose's work) succeeded.
+      const got = deps.outputOf(logPath, exit.logTruncated, input.output);
+      return { ...result, output: got.ok ? { value: got.value } : { error: got.reason } };
+    }
     if (status === 'cancelled') {
       const reason = ctx.cancellationSignal.reason;
       throw reason instanceof CancelledFailure ? reason : new CancelledFailure('cancelled');

@@ -1,12 +1,7 @@
 import type { StepResult } from '../../domain/pipeline/model.js';
 import { resolve } from 'node:path';
-import {
-  WorkflowNotFoundError,
-  type WorkflowExecutionDescription,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Run, RunOptions } from '../../domain/run.js';
+import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { Run } from '../../domain/run.js';
 import { RunStatus, isTerminal } from '../../domain/run-status.js';
 import { ConflictError, NotFoundError, UsageError } from '../../domain/errors.js';
 import type {
@@ -22,32 +17,38 @@ import type {
 } from '../contract.js';
 import type { Clock, NewRun, RunQuery } from '../ports.js';
 import type { TemporalLink } from './connection.js';
-import type { RunProgress } from './workflows.js';
 import { buildTimeline, decodePayload, tsMs } from './history.js';
 import {
   KILL_SIGNAL,
+  PIPELINE_WORKFLOW_TYPE,
+  RUN_WORKFLOW_TYPES,
   SearchAttribute,
   WORKFLOW_TYPE,
   type AttemptBeat,
   type GooseJobInput,
+  type GoosePipelineInput,
   type RecipeFile,
+  type RunMemo,
 } from './names.js';
+import {
+  RUN_TYPES_CLAUSE,
+  quote,
+  runFromInfo,
+  runOf,
+  saKeys,
+  statusClause,
+  statusOf,
+} from './run-info.js';
+import {
+  pipelineDetail,
+  pipelineInput,
+  pipelineResults,
+  stepRunOutput,
+  type PipelineSources,
+} from './pipeline-runs.js';
+import type { PipelineMemo } from './pipeline-memo.js';
 
-export const saKeys = {
-  scheduleId: defineSearchAttributeKey(SearchAttribute.scheduleId, SearchAttributeType.KEYWORD),
-  status: defineSearchAttributeKey(SearchAttribute.status, SearchAttributeType.KEYWORD),
-  trigger: defineSearchAttributeKey(SearchAttribute.trigger, SearchAttributeType.KEYWORD),
-};
-
-/** What a run's memo carries: the run's definition, readable from visibility without the history. */
-export interface RunMemo {
-  readonly trigger: Run['trigger'];
-  readonly scheduleId: string | null;
-  readonly recipePath: string;
-  readonly recipeHash: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly options: RunOptions;
-}
+export { saKeys, statusOf, type RunMemo };
 
 export interface TemporalEngineDeps {
   readonly link: TemporalLink;
@@ -64,11 +65,15 @@ export interface TemporalEngineDeps {
   readonly hostDefaultCwd?: string;
   /** Where this engine's schedules live (Temporal Schedules, which start runs through the engine). */
   readonly schedulesFor: (engine: TemporalEngine) => ScheduleBackend;
+  /** What a pipeline run ships: its compiled form, and the hashes of its steps' snapshots. */
+  readonly pipelines: PipelineSources;
 }
 
 /** Payloads warn at 256 KB and fail at 2 MB: refuse a recipe that would come near. */
 const MAX_RECIPE_BYTES = 200 * 1024;
 const KILL_EXTRA_MS = 15_000;
+/** A pipeline waits for its running steps to stop, each with its own grace (as on embedded). */
+const PIPELINE_SETTLE_WAIT_MS = 60_000;
 
 /** Runs as GooseJobWorkflow executions; state lives on the Temporal server, logs on worker disks. */
 export class TemporalEngine implements Engine {
@@ -108,8 +113,12 @@ export class TemporalEngine implements Engine {
     return this.deps.link.target;
   }
 
-  /** The workflow input and memo of a run: everything a worker on any host needs. */
-  jobOf(run: Omit<NewRun, 'owner' | 'id'>): { input: GooseJobInput; memo: RunMemo } {
+  /** The workflow type, input and memo of a run: everything a worker on any host needs. */
+  jobOf(run: Omit<NewRun, 'owner' | 'id'>): {
+    type: string;
+    input: GooseJobInput | GoosePipelineInput;
+    memo: RunMemo;
+  } {
     const files = this.deps.readSnapshot(run.recipeEntry);
     const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
     if (bytes > MAX_RECIPE_BYTES) {
@@ -119,37 +128,40 @@ export class TemporalEngine implements Engine {
       );
     }
     const { options } = run;
-    return {
-      input: {
-        scheduleId: run.scheduleId,
-        trigger: run.trigger,
-        recipePath: run.recipePath,
-        recipeHash: run.recipeHash,
-        recipeFiles: files,
-        followSource: false,
-        params: run.params,
-        options: {
-          timeoutMs: options.timeoutMs,
-          graceMs: options.graceMs,
-          heartbeatMs: this.deps.heartbeatMs,
-          cwd:
-            this.deps.hostDefaultCwd !== undefined &&
-            resolve(options.cwd) === resolve(this.deps.hostDefaultCwd)
-              ? null
-              : options.cwd,
-          logCapBytes: options.logCapBytes,
-          retry: options.retryPolicy,
-        },
-      },
-      memo: {
-        trigger: run.trigger,
-        scheduleId: run.scheduleId,
-        recipePath: run.recipePath,
-        recipeHash: run.recipeHash,
-        params: run.params,
-        options,
+    const job: GooseJobInput = {
+      scheduleId: run.scheduleId,
+      trigger: run.trigger,
+      recipePath: run.recipePath,
+      recipeHash: run.recipeHash,
+      recipeFiles: files,
+      followSource: false,
+      params: run.params,
+      options: {
+        timeoutMs: options.timeoutMs,
+        graceMs: options.graceMs,
+        heartbeatMs: this.deps.heartbeatMs,
+        cwd:
+          this.deps.hostDefaultCwd !== undefined &&
+          resolve(options.cwd) === resolve(this.deps.hostDefaultCwd)
+            ? null
+            : options.cwd,
+        logCapBytes: options.logCapBytes,
+        retry: options.retryPolicy,
       },
     };
+    const memo: RunMemo = {
+      trigger: run.trigger,
+      scheduleId: run.scheduleId,
+      recipePath: run.recipePath,
+      recipeHash: run.recipeHash,
+      params: run.params,
+      options,
+      parent: run.parent ?? null,
+      resumeOf: run.resume?.of ?? null,
+    };
+    if (run.kind !== 'pipeline') return { type: WORKFLOW_TYPE, input: job, memo };
+    const input = pipelineInput(job, run, this.deps.pipelines);
+    return { type: PIPELINE_WORKFLOW_TYPE, input, memo };
   }
 
   searchAttributesOf(memo: RunMemo) {
@@ -176,8 +188,8 @@ export class TemporalEngine implements Engine {
   }
 
   private async startWorkflow(newRun: Omit<NewRun, 'owner'>): Promise<Run> {
-    const { input, memo } = this.jobOf(newRun);
-    await this.client.workflow.start(WORKFLOW_TYPE, {
+    const { type, input, memo } = this.jobOf(newRun);
+    await this.client.workflow.start(type, {
       workflowId: newRun.id,
       taskQueue: this.target.taskQueue,
       args: [input],
@@ -185,7 +197,7 @@ export class TemporalEngine implements Engine {
       typedSearchAttributes: this.searchAttributesOf(memo),
     });
     const now = this.deps.clock.now();
-    return runOf(newRun.id, memo, RunStatus.pending, now, null);
+    return runOf(newRun.id, newRun.kind, memo, RunStatus.pending, now, null);
   }
 
   cancelRun(runId: string, reason: string): Promise<CancelOutcome> {
@@ -204,6 +216,12 @@ export class TemporalEngine implements Engine {
     const handle = this.client.workflow.getHandle(runId);
     await handle.signal(KILL_SIGNAL, { reason }).catch(() => undefined);
     await handle.cancel();
+    if (before.kind === 'pipeline') {
+      // Its steps stop with their own grace, then its `on_cancel` handlers run: never terminated.
+      await this.waitClosed(runId, PIPELINE_SETTLE_WAIT_MS);
+      const run = (await this.getRun(runId)) ?? before;
+      return { run, settled: isTerminal(run.status) };
+    }
     // Graceful first: the activity learns of it on its next heartbeat and kills the tree
     // (TERM, grace, KILL). If the run has not closed by then, terminate it: the worker's next
     // heartbeat is refused and the activity kills the tree all the same.
@@ -224,7 +242,7 @@ export class TemporalEngine implements Engine {
 
   async listRuns(query: RunQuery): Promise<Run[]> {
     const limit = query.limit ?? 50;
-    const clauses = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+    const clauses = [RUN_TYPES_CLAUSE];
     if (query.scheduleId)
       clauses.push(`${SearchAttribute.scheduleId} = '${quote(query.scheduleId)}'`);
     if (query.status) clauses.push(statusClause(query.status));
@@ -240,7 +258,7 @@ export class TemporalEngine implements Engine {
       query: clauses.join(' AND '),
       pageSize: Math.min(limit, 1000),
     })) {
-      runs.push(this.fromInfo(info));
+      runs.push(runFromInfo(info));
       if (runs.length >= limit) break;
     }
     return runs.sort((a, b) => b.createdAt - a.createdAt);
@@ -252,6 +270,10 @@ export class TemporalEngine implements Engine {
     const base = this.fromDescription(desc);
     const history = await this.client.workflow.getHandle(runId).fetchHistory();
     const timeline = buildTimeline(runId, history.events ?? [], base.options.timeoutMs);
+    if (base.kind === 'pipeline') {
+      const memo = desc.memo?.pipeline as PipelineMemo | undefined;
+      return pipelineDetail(base, memo, history.events ?? [], timeline);
+    }
     const pending = desc.raw.pendingActivities?.[0];
     const beat = decodePayload<AttemptBeat>(pending?.heartbeatDetails?.payloads?.[0]);
     const attemptNumber = pending?.attempt ?? 0;
@@ -297,7 +319,7 @@ export class TemporalEngine implements Engine {
       events: timeline.events,
       live,
       pipeline: null,
-      output: null,
+      output: stepRunOutput(status, history.events ?? []),
     };
   }
 
@@ -326,11 +348,15 @@ export class TemporalEngine implements Engine {
     return out;
   }
 
-  /** Temporal retries what a dead worker left (heartbeat timeout): nothing is orphaned here. */
-  async pipelineResults(_runId: string): Promise<StepResult[]> {
-    return [];
+  /** Read from the pipeline workflow's history: each child's end, its output in its result. */
+  async pipelineResults(runId: string): Promise<StepResult[]> {
+    const desc = await this.describe(runId);
+    if (!desc) throw new NotFoundError('run', runId);
+    const history = await this.client.workflow.getHandle(runId).fetchHistory();
+    return pipelineResults(runId, history.events ?? []);
   }
 
+  /** Temporal retries what a dead worker left (heartbeat timeout): nothing is orphaned here. */
   async orphanedRuns(): Promise<Run[]> {
     return [];
   }
@@ -383,7 +409,7 @@ export class TemporalEngine implements Engine {
   private async describe(runId: string): Promise<WorkflowExecutionDescription | undefined> {
     try {
       const desc = await this.client.workflow.getHandle(runId).describe();
-      return desc.type === WORKFLOW_TYPE ? desc : undefined;
+      return RUN_WORKFLOW_TYPES.includes(desc.type) ? desc : undefined;
     } catch (err) {
       if (
         err instanceof WorkflowNotFoundError ||
@@ -395,125 +421,6 @@ export class TemporalEngine implements Engine {
   }
 
   private fromDescription(desc: WorkflowExecutionDescription): Run {
-    return this.fromInfo(desc);
+    return runFromInfo(desc);
   }
-
-  private fromInfo(info: Omit<WorkflowExecutionInfo, 'raw'>): Run {
-    const memo = (info.memo?.goose ?? {}) as Partial<RunMemo>;
-    const sa = info.typedSearchAttributes;
-    const status = statusOf(info.status.name, sa.get(saKeys.status));
-    const filled: RunMemo = {
-      trigger: (sa.get(saKeys.trigger) as Run['trigger'] | undefined) ?? memo.trigger ?? 'manual',
-      scheduleId: sa.get(saKeys.scheduleId) ?? memo.scheduleId ?? null,
-      recipePath: memo.recipePath ?? '',
-      recipeHash: memo.recipeHash ?? '',
-      params: memo.params ?? {},
-      options: memo.options ?? {
-        timeoutMs: 0,
-        graceMs: 0,
-        cwd: '',
-        logCapBytes: 0,
-        retryPolicy: {
-          initialIntervalMs: 0,
-          backoffCoefficient: 0,
-          maximumIntervalMs: 0,
-          maxAttempts: 0,
-          nonRetryableErrorTypes: [],
-        },
-      },
-    };
-    const run = runOf(
-      info.workflowId,
-      filled,
-      status,
-      info.startTime.getTime(),
-      info.closeTime?.getTime() ?? null,
-    );
-    const progress = info.memo?.progress as RunProgress | undefined;
-    if (!progress) return run;
-    return {
-      ...run,
-      startedAt: progress.attempts > 0 ? run.createdAt : run.startedAt,
-      attemptCount: progress.attempts,
-      exitCode: progress.exitCode,
-      sessionId: progress.sessionId,
-      error: isTerminal(status) && status !== RunStatus.succeeded ? progress.error : null,
-    };
-  }
-}
-
-function runOf(
-  id: string,
-  memo: RunMemo,
-  status: RunStatus,
-  createdAt: number,
-  endedAt: number | null,
-): Run {
-  return {
-    id,
-    kind: 'recipe',
-    parent: null,
-    resumeOf: null,
-    status,
-    trigger: memo.trigger,
-    scheduleId: memo.scheduleId,
-    recipePath: memo.recipePath,
-    recipeHash: memo.recipeHash,
-    params: memo.params,
-    options: memo.options,
-    createdAt,
-    startedAt: status === RunStatus.pending ? null : createdAt,
-    endedAt,
-    attemptCount: 0,
-    nextAttemptAt: null,
-    sessionId: null,
-    exitCode: null,
-    error: null,
-    cancelRequestedAt: null,
-    owner: null,
-  };
-}
-
-/** Temporal's execution status, refined by the status the workflow keeps in a search attribute. */
-export function statusOf(execution: string, saStatus: string | undefined): RunStatus {
-  switch (execution) {
-    case 'COMPLETED':
-      return RunStatus.succeeded;
-    case 'FAILED':
-      return saStatus === RunStatus.timedOut ? RunStatus.timedOut : RunStatus.failed;
-    case 'CANCELLED':
-    case 'TERMINATED':
-      return RunStatus.cancelled;
-    case 'TIMED_OUT':
-      return RunStatus.timedOut;
-    case 'RUNNING':
-      return saStatus === RunStatus.pending || saStatus === RunStatus.retrying
-        ? saStatus
-        : RunStatus.running;
-    default:
-      return RunStatus.failed;
-  }
-}
-
-function statusClause(status: RunStatus): string {
-  const sa = SearchAttribute.status;
-  switch (status) {
-    case RunStatus.succeeded:
-      return `ExecutionStatus = 'Completed'`;
-    case RunStatus.failed:
-      return `ExecutionStatus = 'Failed' AND ${sa} != 'timed_out'`;
-    case RunStatus.timedOut:
-      return `(ExecutionStatus = 'TimedOut' OR (ExecutionStatus = 'Failed' AND ${sa} = 'timed_out'))`;
-    case RunStatus.cancelled:
-      return `(ExecutionStatus = 'Canceled' OR ExecutionStatus = 'Terminated')`;
-    case RunStatus.pending:
-    case RunStatus.retrying:
-      return `ExecutionStatus = 'Running' AND ${sa} = '${status}'`;
-    default:
-      return `ExecutionStatus = 'Running' AND ${sa} NOT IN ('pending', 'retrying')`;
-  }
-}
-
-function quote(value: string): string {
-  return value.replace(/'/g, "\\'");
 }

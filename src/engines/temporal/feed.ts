@@ -3,8 +3,7 @@ import type { RunEvent } from '../../domain/run.js';
 import { EventType } from '../../domain/run.js';
 import type { EventFeed, FeedItem } from '../feed.js';
 import { parseCursor } from '../feed.js';
-import { statusOf, saKeys } from './engine.js';
-import { WORKFLOW_TYPE } from './names.js';
+import { RUN_TYPES_CLAUSE, statusOf, saKeys } from './run-info.js';
 
 /**
  * The Temporal engine's feed, from visibility: runs started or closed after the cursor (a time in
@@ -32,7 +31,7 @@ export class VisibilityFeed implements EventFeed {
   async since(cursor: string, limit: number): Promise<{ items: FeedItem[]; cursor: string }> {
     const [after] = parseCursor(cursor);
     const at = new Date(after).toISOString();
-    const query = `WorkflowType = '${WORKFLOW_TYPE}' AND (StartTime > '${at}' OR CloseTime > '${at}')`;
+    const query = `${RUN_TYPES_CLAUSE} AND (StartTime > '${at}' OR CloseTime > '${at}')`;
     const events: RunEvent[] = [];
     const scheduleOf = new Map<string, string | null>();
     for await (const info of this.client.workflow.list({ query, pageSize: limit })) {

@@ -214,7 +214,7 @@ export function buildTimeline(
  * time of arrival: ordered by time (stable), the run's creation first and its completion last
  * whatever the clocks say, then numbered again.
  */
-function inTimeOrder(events: readonly RunEvent[]): RunEvent[] {
+export function inTimeOrder(events: readonly RunEvent[]): RunEvent[] {
   const rank = (e: RunEvent) =>
     e.type === EventType.created ? 0 : e.type === EventType.completed ? 2 : 1;
   return events

@@ -1,6 +1,12 @@
 /** Names shared by the Temporal client, worker and workflow code (no I/O: the workflow bundle imports it). */
+import type { Run, RunOptions } from '../../domain/run.js';
+import type { CompiledPipeline, StepLink, StepResult } from '../../domain/pipeline/model.js';
 
 export const WORKFLOW_TYPE = 'GooseJobWorkflow';
+/** A pipeline run: its steps are child workflows (GooseJobWorkflow, or this for a pipeline step). */
+export const PIPELINE_WORKFLOW_TYPE = 'GoosePipelineWorkflow';
+/** Every workflow type that is a goose-flow run. */
+export const RUN_WORKFLOW_TYPES: readonly string[] = [WORKFLOW_TYPE, PIPELINE_WORKFLOW_TYPE];
 export const ATTEMPT_SIGNAL = 'attempt';
 /** Who asked for a kill and why, recorded in the history just before the cancel request. */
 export const KILL_SIGNAL = 'kill';
@@ -60,6 +66,40 @@ export interface GooseJobInput {
   readonly options: GooseJobOptions;
   /** The attempt's number (the workflow counts them; absent: Temporal's own attempt). */
   readonly attempt?: number;
+  /** A pipeline step's run: its pipeline run, step and item. */
+  readonly parent?: StepLink | null;
+  /** A pipeline step: the output to take from the log of a successful attempt. */
+  readonly output?: 'json' | 'text';
+}
+
+/** A pipeline run's input: a run's, plus the compiled pipeline and what a `resume` carries over. */
+export interface GoosePipelineInput extends GooseJobInput {
+  readonly pipeline: CompiledPipeline;
+  readonly resume?: { readonly of: string; readonly carried: readonly StepResult[] } | null;
+  /**
+   * The content hash of each recipe step's own snapshot (its file and sub-recipes), by the step
+   * recipe's file: what its run records as its recipe hash (workflow code cannot hash).
+   */
+  readonly stepHashes?: Readonly<Record<string, string>>;
+}
+
+/** What a pipeline run hands over: each main step's output, by step id (the planner's `output`). */
+export interface GoosePipelineResult {
+  readonly output: Readonly<Record<string, unknown>>;
+}
+
+/** What a run's memo carries: the run's definition, readable from visibility without the history. */
+export interface RunMemo {
+  readonly trigger: Run['trigger'];
+  readonly scheduleId: string | null;
+  readonly recipePath: string;
+  readonly recipeHash: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly options: RunOptions;
+  /** A step's run: its pipeline run, step and item (absent: not a step). */
+  readonly parent?: StepLink | null;
+  /** A pipeline run started by `resume`: the run it continues. */
+  readonly resumeOf?: string | null;
 }
 
 /** What the activity tells its workflow about one attempt (a signal, so it lands in the history). */
@@ -110,4 +150,6 @@ export interface GooseJobResult {
   readonly attempt: number;
   readonly host: string;
   readonly logPath: string;
+  /** A pipeline step's output, taken from its log; or why there is none to hand over. */
+  readonly output?: { readonly value: unknown } | { readonly error: string };
 }

@@ -19,7 +19,6 @@ import type { TemporalEngine } from './engine.js';
 import { TEMPORAL_MIN_CATCHUP_MS, temporalSpecShape } from './spec-mapping.js';
 import {
   MARK_SIGNAL,
-  WORKFLOW_TYPE,
   scheduleIdOf,
   temporalScheduleId,
   type GooseJobInput,
@@ -300,13 +299,15 @@ export class TemporalSchedules implements ScheduleBackend {
     prev?: ScheduleDescription['action'],
   ): ScheduleOptions {
     const shape = temporalSpecShape(schedule.spec.expression);
+    // A pipeline template starts GoosePipelineWorkflow, its compiled pipeline in the input.
     const job = template
       ? this.engine.jobOf(template)
       : {
+          type: prev!.workflowType,
           input: prev!.args![0] as ReturnType<TemporalEngine['jobOf']>['input'],
           memo: prev!.memo!.goose as ReturnType<TemporalEngine['jobOf']>['memo'],
         };
-    const { input, memo } = job;
+    const { type, input, memo } = job;
     const { spec, policies, state } = schedule;
     const definition: ScheduleMemo = { spec, policies, action: schedule.action };
     return {
@@ -322,7 +323,7 @@ export class TemporalSchedules implements ScheduleBackend {
       },
       action: {
         type: 'startWorkflow',
-        workflowType: WORKFLOW_TYPE,
+        workflowType: type,
         // Temporal appends the scheduled time: run ids are `<id>-<RFC 3339 time>`.
         workflowId: schedule.id,
         taskQueue: this.engine.target.taskQueue,

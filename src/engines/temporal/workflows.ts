@@ -19,45 +19,35 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType, TimeoutType } from '@temporalio/common';
+import { TimeoutType } from '@temporalio/common';
 import {
   ATTEMPT_SIGNAL,
   HOME_WAIT_MS,
-  KILL_SIGNAL,
-  MARK_SIGNAL,
-  SearchAttribute,
   type AttemptBeat,
   type AttemptReport,
   type GooseJobInput,
   type GooseJobResult,
 } from './names.js';
+import {
+  killSignal,
+  markSignal,
+  setStatus,
+  triggerKey,
+  type RunProgress,
+} from './workflow-common.js';
+
+export { GoosePipelineWorkflow } from './pipeline-workflow.js';
+export { killSignal, markSignal, type RunProgress };
 
 export interface GooseJobActivities {
   runRecipe(input: GooseJobInput): Promise<GooseJobResult>;
 }
 
-/** What listings show of a run without reading its history (kept in the workflow's memo). */
-export interface RunProgress {
-  attempts: number;
-  exitCode: number | null;
-  sessionId: string | null;
-  error: string | null;
-}
-
 export const attemptSignal = defineSignal<[AttemptReport]>(ATTEMPT_SIGNAL);
-export const killSignal = defineSignal<[{ reason: string }]>(KILL_SIGNAL);
-export const markSignal = defineSignal<[{ trigger: 'manual' }]>(MARK_SIGNAL);
 export const attemptsQuery = defineQuery<AttemptReport[]>('attempts');
-
-const statusKey = defineSearchAttributeKey(SearchAttribute.status, SearchAttributeType.KEYWORD);
-const triggerKey = defineSearchAttributeKey(SearchAttribute.trigger, SearchAttributeType.KEYWORD);
 
 /** Temporal's start-to-close is a backstop: the supervisor enforces the run's timeout and grace itself. */
 const BACKSTOP_MS = 30_000;
-
-function setStatus(status: string): void {
-  upsertSearchAttributes([{ key: statusKey, value: status }]);
-}
 
 export async function GooseJobWorkflow(input: GooseJobInput): Promise<GooseJobResult> {
   const reports: AttemptReport[] = [];

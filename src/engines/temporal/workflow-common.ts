@@ -1,0 +1,32 @@
+/** What every goose-flow workflow shares: its signals and the status it keeps in a search attribute. */
+import { defineSignal, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { KILL_SIGNAL, MARK_SIGNAL, SearchAttribute } from './names.js';
+
+export const killSignal = defineSignal<[{ reason: string }]>(KILL_SIGNAL);
+export const markSignal = defineSignal<[{ trigger: 'manual' }]>(MARK_SIGNAL);
+
+export const statusKey = defineSearchAttributeKey(
+  SearchAttribute.status,
+  SearchAttributeType.KEYWORD,
+);
+export const triggerKey = defineSearchAttributeKey(
+  SearchAttribute.trigger,
+  SearchAttributeType.KEYWORD,
+);
+export const scheduleKey = defineSearchAttributeKey(
+  SearchAttribute.scheduleId,
+  SearchAttributeType.KEYWORD,
+);
+
+export function setStatus(status: string): void {
+  upsertSearchAttributes([{ key: statusKey, value: status }]);
+}
+
+/** What listings show of a run without reading its history (kept in the workflow's memo). */
+export interface RunProgress {
+  attempts: number;
+  exitCode: number | null;
+  sessionId: string | null;
+  error: string | null;
+}
