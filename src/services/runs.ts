@@ -185,10 +185,17 @@ export class RunService {
     return this.engine.listRuns(query);
   }
 
-  async show(runId: string): Promise<RunDetail> {
+  /** A run with its attempts and timeline; a pipeline run with the runs of its steps too. */
+  async show(runId: string): Promise<RunDetail & { stepRuns: readonly Run[] }> {
     const detail = await this.engine.runDetail(runId);
     if (!detail) throw new NotFoundError('run', runId);
-    return detail;
+    const ids = (detail.pipeline?.steps ?? []).flatMap((s) =>
+      s.instances.flatMap((i) => (i.runId ? [i.runId] : [])),
+    );
+    const stepRuns = (await Promise.all(ids.map((id) => this.engine.getRun(id)))).filter(
+      (r): r is Run => r !== undefined,
+    );
+    return { ...detail, stepRuns };
   }
 
   async get(runId: string): Promise<Run> {

@@ -17,6 +17,12 @@ const span = (from: number | null, to: number | null) =>
 export function runJson(run: Run) {
   return {
     id: run.id,
+    kind: run.kind,
+    /** A step's run: its pipeline run, step and fan-out item (null otherwise). */
+    pipelineRun: run.parent
+      ? { runId: run.parent.runId, step: run.parent.step, item: run.parent.item }
+      : null,
+    resumeOf: run.resumeOf,
     status: run.status,
     trigger: run.trigger,
     scheduleId: run.scheduleId,
@@ -55,7 +61,7 @@ export function eventJson(e: RunEvent) {
   return { seq: e.seq, at: iso(e.at), type: e.type, attempt: e.attempt, data: e.data };
 }
 
-export function runDetailJson(d: RunDetail) {
+export function runDetailJson(d: RunDetail & { stepRuns?: readonly Run[] }) {
   const { options } = d.run;
   return {
     ...runJson(d.run),
@@ -73,6 +79,41 @@ export function runDetailJson(d: RunDetail) {
     timeline: d.events.map(eventJson),
     /** The attempt running now, as its executor last reported it (Temporal: from its heartbeat). */
     live: d.live,
+    /** What the run handed over (a step's output; a pipeline's outputs by step); null if none. */
+    output: d.output ? d.output.value : null,
+    pipeline: d.pipeline ? pipelineJson(d.pipeline, d.stepRuns ?? []) : null,
+  };
+}
+
+/** A pipeline run's steps, each instance with its run's timing and attempts. */
+export function pipelineJson(p: NonNullable<RunDetail['pipeline']>, stepRuns: readonly Run[]) {
+  const runs = new Map(stepRuns.map((r) => [r.id, r]));
+  return {
+    name: p.name,
+    steps: p.steps.map((s) => ({
+      id: s.id,
+      role: s.role,
+      status: s.status,
+      needs: s.needs,
+      reason: s.reason,
+      items: s.items,
+      output: s.output ?? null,
+      instances: s.instances.map((i) => {
+        const run = i.runId ? runs.get(i.runId) : undefined;
+        return {
+          key: i.key,
+          item: i.item,
+          status: i.status,
+          runId: i.runId,
+          error: i.error,
+          carriedFrom: i.carriedFrom,
+          startedAt: iso(run?.startedAt ?? null),
+          endedAt: iso(run?.endedAt ?? null),
+          durationMs: run ? span(run.startedAt, run.endedAt) : null,
+          attempts: run?.attemptCount ?? null,
+        };
+      }),
+    })),
   };
 }
 

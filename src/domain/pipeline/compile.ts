@@ -6,12 +6,7 @@
 import { DurationLimit } from '../limits.js';
 import { parseDuration } from '../duration.js';
 import { GooseFlowError } from '../errors.js';
-import {
-  ProblemCode,
-  type PathSegment,
-  type RecipeProblem,
-  type Finding,
-} from '../recipe/model.js';
+import { ProblemCode, type PathSegment, type RecipeProblem } from '../recipe/model.js';
 import { issueFinding, formatPath } from '../recipe/schema.js';
 import { parameterRules } from '../recipe/params.js';
 import { ExprError, parseCondition, parseValue } from './expr.js';
@@ -32,6 +27,7 @@ import {
   type StepInput,
 } from './schema.js';
 import { orderSteps } from './graph.js';
+import { Findings, type ParsedStep } from './findings.js';
 import { checkReferences } from './typecheck.js';
 
 export interface CompileInput {
@@ -49,16 +45,6 @@ export interface CompileResult {
   /** Present when there is no error. */
   readonly pipeline?: CompiledPipeline;
   readonly problems: RecipeProblem[];
-}
-
-/** Collects findings at document paths; `place` turns them into located problems. */
-export class Findings {
-  readonly list: Finding[] = [];
-  readonly foreign: RecipeProblem[] = [];
-
-  error(code: ProblemCode, at: PathSegment[], message: string): void {
-    this.list.push({ severity: 'error', code, message, at });
-  }
 }
 
 export function compilePipeline(input: CompileInput): CompileResult {
@@ -125,12 +111,6 @@ export function compilePipeline(input: CompileInput): CompileResult {
 function unknownHandler(id: string, known: Set<string>): string {
   const list = [...known];
   return `no handler \`${id}\` (${list.length ? `handlers: ${list.join(', ')}` : 'the pipeline has no `handlers`'}); on_failure takes stop, continue or a handler id`;
-}
-
-/** A step as parsed, with where it is in the file. */
-export interface ParsedStep {
-  readonly plan: StepPlan;
-  readonly at: PathSegment[];
 }
 
 function parseStep(

@@ -1,6 +1,6 @@
 /** The step graph: `needs` that name no step, cycles (named), and an order that respects `needs`. */
 import { ProblemCode } from '../recipe/model.js';
-import type { Findings, ParsedStep } from './compile.js';
+import type { Findings, ParsedStep } from './findings.js';
 
 /** Steps in an order where each comes after what it needs (file order kept where free); null on error. */
 export function orderSteps(steps: readonly ParsedStep[], findings: Findings): ParsedStep[] | null {

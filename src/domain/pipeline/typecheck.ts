@@ -12,7 +12,7 @@ import {
 } from '../recipe/model.js';
 import { valueProblem } from '../recipe/params.js';
 import { describeType, referencesOf, typeAtPath, typeOfLiteral } from './expr.js';
-import type { Findings, ParsedStep } from './compile.js';
+import type { Findings, ParsedStep } from './findings.js';
 import { ancestorsOf } from './graph.js';
 import type { Reference, ValueExpr, ValueType } from './model.js';
 

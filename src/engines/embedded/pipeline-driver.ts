@@ -91,7 +91,7 @@ export class PipelineDriver {
       return this.settle(run, 'failed', `the pipeline cannot run: ${(err as Error).message}`, {});
     }
     if (run.status !== RunStatus.running)
-      run = store.transition(
+      store.transition(
         run.id,
         RunStatus.running,
         { startedAt: this.deps.clock.now() },
