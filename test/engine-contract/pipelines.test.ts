@@ -366,7 +366,12 @@ forEachEngine('pipelines', (engine) => {
     expect((error as Error).message).toMatch(
       /bad\.yaml:8:\d+: error: step `b`: recipe missing\.yaml cannot be used/,
     );
-    expect(await e.app.runs.list({ limit: 10 })).toEqual([]);
+    const listed = await e.app.runs.list({ limit: 10 });
+    // The Temporal side shares one server (one namespace) between the cases of this file: there,
+    // only the runs of this case's files count.
+    expect(
+      e.name === 'temporal' ? listed.filter((r) => r.recipePath.startsWith(e.box.root)) : listed,
+    ).toEqual([]);
     expect(starts(e)).toEqual([]);
   });
 });
