@@ -7,7 +7,6 @@ import { ConflictError, NotFoundError, UsageError } from '../../domain/errors.js
 import type {
   CancelOutcome,
   Engine,
-  LiveAttempt,
   RecoveryReport,
   RunDetail,
   RunObserver,
@@ -17,14 +16,13 @@ import type {
 } from '../contract.js';
 import type { Clock, NewRun, RunQuery } from '../ports.js';
 import type { TemporalLink } from './connection.js';
-import { buildTimeline, decodePayload, tsMs } from './history.js';
+import { buildTimeline } from './history.js';
 import {
   KILL_SIGNAL,
   PIPELINE_WORKFLOW_TYPE,
   RUN_WORKFLOW_TYPES,
   SearchAttribute,
   WORKFLOW_TYPE,
-  type AttemptBeat,
   type GooseJobInput,
   type GoosePipelineInput,
   type RecipeFile,
@@ -43,10 +41,10 @@ import {
   pipelineDetail,
   pipelineInput,
   pipelineResults,
-  stepRunOutput,
   type PipelineSources,
 } from './pipeline-runs.js';
 import type { PipelineMemo } from './pipeline-memo.js';
+import { recipeDetail } from './run-detail.js';
 
 export { saKeys, statusOf, type RunMemo };
 
@@ -274,53 +272,7 @@ export class TemporalEngine implements Engine {
       const memo = desc.memo?.pipeline as PipelineMemo | undefined;
       return pipelineDetail(base, memo, history.events ?? [], timeline);
     }
-    const pending = desc.raw.pendingActivities?.[0];
-    const beat = decodePayload<AttemptBeat>(pending?.heartbeatDetails?.payloads?.[0]);
-    const attemptNumber = pending?.attempt ?? 0;
-    const started = timeline.attempts.some((a) => a.number === attemptNumber && a.endedAt === null);
-    let status = base.status;
-    let nextAttemptAt: number | null = null;
-    if (!isTerminal(status)) {
-      if (pending && !started && attemptNumber > 1) {
-        status = RunStatus.retrying;
-        nextAttemptAt =
-          tsMs(pending.nextAttemptScheduleTime as never) ?? tsMs(pending.scheduledTime as never);
-      } else if (timeline.attempts.length === 0) status = RunStatus.pending;
-      else status = RunStatus.running;
-    }
-    const live: LiveAttempt | null =
-      beat && !isTerminal(status)
-        ? {
-            attempt: beat.attempt,
-            host: beat.host,
-            pid: beat.pid,
-            sessionId: beat.sessionId,
-            logPath: beat.logPath,
-            tail: beat.tail,
-          }
-        : null;
-    const attempts = timeline.attempts.map((a) =>
-      live && a.number === live.attempt
-        ? { ...a, heartbeatAt: tsMs(pending?.lastHeartbeatTime as never) }
-        : a,
-    );
-    return {
-      run: {
-        ...base,
-        status,
-        nextAttemptAt,
-        attemptCount: Math.max(attempts.length, started ? attemptNumber : 0),
-        sessionId: timeline.sessionId ?? live?.sessionId ?? null,
-        exitCode: timeline.exitCode,
-        error: isTerminal(status) && status !== RunStatus.succeeded ? timeline.error : null,
-        cancelRequestedAt: timeline.cancelRequestedAt,
-      },
-      attempts,
-      events: timeline.events,
-      live,
-      pipeline: null,
-      output: stepRunOutput(status, history.events ?? []),
-    };
+    return recipeDetail(base, desc, history.events ?? [], timeline);
   }
 
   /** From visibility: the newest 1,000 runs of schedules, and every run not ended. */

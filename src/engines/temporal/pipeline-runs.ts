@@ -6,11 +6,11 @@
 import type { temporal } from '@temporalio/proto';
 import { StepStatus, type CompiledPipeline, type StepResult } from '../../domain/pipeline/model.js';
 import { planPipeline, type StepView } from '../../domain/pipeline/plan.js';
-import type { Run } from '../../domain/run.js';
+import { EventType, type Run } from '../../domain/run.js';
 import type { PipelineDetail, RunDetail } from '../contract.js';
 import type { NewRun } from '../ports.js';
-import { decodePayload, inTimeOrder, type Timeline } from './history.js';
-import type { GooseJobInput, GooseJobResult, GoosePipelineInput, RecipeFile } from './names.js';
+import { inTimeOrder, type Timeline } from './history.js';
+import type { GooseJobInput, GoosePipelineInput, RecipeFile } from './names.js';
 import { fromMemo, type PipelineMemo } from './pipeline-memo.js';
 import { readPipelineHistory, type PipelineHistory } from './pipeline-history.js';
 import { stepRecipeFiles } from './pipeline-steps.js';
@@ -76,14 +76,17 @@ export function pipelineDetail(
   timeline: Timeline,
 ): RunDetail {
   const read = readPipelineHistory(base.id, history);
-  const events = inTimeOrder([...timeline.events, ...read.events.map((e) => ({ ...e, seq: 0 }))]);
+  const error = base.error ?? (base.status === 'succeeded' ? null : timeline.error);
+  // As the embedded engine settles a pipeline: its end says why it did not succeed.
+  const own = timeline.events.map((e) =>
+    e.type === EventType.completed && error && !e.data.error
+      ? { ...e, data: { ...e.data, error } }
+      : e,
+  );
+  const events = inTimeOrder([...own, ...read.events.map((e) => ({ ...e, seq: 0 }))]);
   const result = read.result as { output?: unknown } | undefined;
   return {
-    run: {
-      ...base,
-      error: base.error ?? (base.status === 'succeeded' ? null : timeline.error),
-      cancelRequestedAt: timeline.cancelRequestedAt,
-    },
+    run: { ...base, error, cancelRequestedAt: timeline.cancelRequestedAt },
     attempts: [],
     events,
     live: null,
@@ -125,17 +128,4 @@ function withOutputs(steps: StepView[], results: ReadonlyMap<string, StepResult>
 /** A pipeline run's step instances as its workflow saw them, outputs and all (for `resume`). */
 export function pipelineResults(runId: string, history: readonly HistoryEvent[]): StepResult[] {
   return [...readPipelineHistory(runId, history).results.values()];
-}
-
-/** What a step's run handed over: the output its activity took from the log, once it succeeded. */
-export function stepRunOutput(
-  status: Run['status'],
-  history: readonly HistoryEvent[],
-): { value: unknown } | null {
-  if (status !== 'succeeded') return null;
-  const completed = history.find((e) => e.workflowExecutionCompletedEventAttributes);
-  const payload = completed?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
-  const result = payload ? decodePayload<GooseJobResult>(payload) : undefined;
-  const got = result?.output;
-  return got && 'value' in got ? { value: got.value } : null;
 }
