@@ -197,7 +197,7 @@ describe("a pipeline step's child workflow", () => {
 });
 
 describe("a pipeline's memo", () => {
-  const views = (): StepView[] => {
+  const views = (): readonly StepView[] => {
     const fan = step('review', recipe('recipes/a.yaml'), {
       forEach: { items: { kind: 'literal', value: [1, 2, 3, 4, 5, 6] }, maxParallel: 2 },
     });
