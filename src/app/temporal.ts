@@ -32,6 +32,7 @@ import { TemporalSchedules } from '../engines/temporal/schedules.js';
 import { VisibilityFeed } from '../engines/temporal/feed.js';
 import { connectTemporal, type TemporalTarget } from '../engines/temporal/connection.js';
 import { createActivities } from '../engines/temporal/activities.js';
+import { stepHashes } from '../engines/temporal/pipeline-runs.js';
 import { homeQueue, startWorker, type GooseWorker } from '../engines/temporal/worker.js';
 import { startLocalDevServer, type LocalDevServer } from '../engines/temporal/local-server.js';
 import { attemptOnThisHost } from '../adapters/process/attempt-records.js';
@@ -215,6 +216,25 @@ async function openOn(
         },
         logPathFor: (runId, attempt) => attemptLogPath(dataDir.logs, runId, attempt),
         outputOf: outputFromLog,
+        refreshPipeline: (recipePath, params) => {
+          // As the embedded engine's schedules do: a file it cannot read again runs the snapshot.
+          try {
+            if (!existsSync(recipePath)) return null;
+            const runnable = recipes.loadRunnable(recipePath, params);
+            if (!runnable.loaded.pipeline) return null;
+            const { entry, hash } = recipes.snapshot(runnable);
+            const pipeline = compiledPipelineAt(entry);
+            const recipeFiles = readSnapshotFiles(entry);
+            const stepHashesOf = stepHashes(pipeline, recipeFiles, shippedSnapshotHash);
+            return { pipeline, recipeFiles, recipeHash: hash, stepHashes: stepHashesOf };
+          } catch (err) {
+            warn(
+              `--follow-source could not re-read the pipeline ${recipePath} (${(err as Error).message}); running its snapshot`,
+              { recipe: recipePath },
+            );
+            return null;
+          }
+        },
         commandFor: (run, attempt, recipeFile) =>
           gooseAttempt(env, run, attempt, recipeFile, run.cwd),
         defaultCwd: dataDir.work,

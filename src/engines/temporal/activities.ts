@@ -11,6 +11,8 @@ import {
   type AttemptReport,
   type GooseJobInput,
   type GooseJobResult,
+  type GoosePipelineInput,
+  type PipelineSource,
 } from './names.js';
 import type { GooseJobActivities } from './workflows.js';
 
@@ -44,6 +46,14 @@ export interface ActivityDeps {
   readonly executing?: Set<string>;
   /** The task queue only this host's workers poll (where an attempt whose worker died resumes). */
   readonly home?: string;
+  /**
+   * `--follow-source` of a pipeline: its file as it is now on this host, compiled and snapshotted;
+   * null when this host cannot read it (the run keeps its snapshot, as on the embedded engine).
+   */
+  readonly refreshPipeline?: (
+    recipePath: string,
+    params: Record<string, string>,
+  ) => PipelineSource | null;
   /** This attempt on this host already: a goose still running, or the end its keeper recorded. */
   readonly found?: (runId: string, attempt: number, logPath: string) => FoundAttempt | null;
 }
@@ -61,6 +71,9 @@ export function createActivities(deps: ActivityDeps): GooseJobActivities {
       } finally {
         deps.executing?.delete(runId);
       }
+    },
+    async refreshPipeline(input: GoosePipelineInput): Promise<PipelineSource | null> {
+      return deps.refreshPipeline?.(input.recipePath, { ...input.params }) ?? null;
     },
   };
 

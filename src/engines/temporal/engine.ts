@@ -1,4 +1,4 @@
-import type { StepResult } from '../../domain/pipeline/model.js';
+import { MAX_PIPELINE_DEPTH, type StepResult } from '../../domain/pipeline/model.js';
 import { resolve } from 'node:path';
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { Run } from '../../domain/run.js';
@@ -323,9 +323,23 @@ export class TemporalEngine implements Engine {
    * attempts (trees killed) and Temporal retries the runs on another worker, or after a restart.
    */
   async cancelAll(reason: string): Promise<void> {
-    await Promise.allSettled(
-      [...(this.deps.executing ?? [])].map((runId) => this.cancelRun(runId, reason)),
+    // A step's run is cancelled through its pipeline (whose hooks then run), as the embedded
+    // engine cancels the pipeline it drives.
+    const tops = await Promise.all(
+      [...(this.deps.executing ?? [])].map((runId) => this.topRunOf(runId)),
     );
+    await Promise.allSettled([...new Set(tops)].map((runId) => this.cancelRun(runId, reason)));
+  }
+
+  /** The pipeline run a step's run belongs to, through every level; the run itself if none. */
+  private async topRunOf(runId: string): Promise<string> {
+    let id = runId;
+    for (let depth = 0; depth <= MAX_PIPELINE_DEPTH; depth++) {
+      const run = await this.getRun(id).catch(() => undefined);
+      if (!run?.parent) return id;
+      id = run.parent.runId;
+    }
+    return id;
   }
 
   private closed = false;

@@ -83,6 +83,12 @@ export interface GoosePipelineInput extends GooseJobInput {
   readonly stepHashes?: Readonly<Record<string, string>>;
 }
 
+/** A pipeline as a worker read it again from its file (`--follow-source`): what its run ships. */
+export type PipelineSource = Pick<
+  GoosePipelineInput,
+  'pipeline' | 'recipeFiles' | 'recipeHash' | 'stepHashes'
+>;
+
 /** What a pipeline run hands over: each main step's output, by step id (the planner's `output`). */
 export interface GoosePipelineResult {
   readonly output: Readonly<Record<string, unknown>>;

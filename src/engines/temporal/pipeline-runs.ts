@@ -48,7 +48,7 @@ export function pipelineInput(
 }
 
 /** Each recipe step's snapshot hash, for every step of the pipeline and of the pipelines it runs. */
-function stepHashes(
+export function stepHashes(
   pipeline: CompiledPipeline,
   files: readonly RecipeFile[],
   hash: PipelineSources['snapshotHash'],

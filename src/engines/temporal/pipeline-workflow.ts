@@ -17,6 +17,7 @@ import {
   TimeoutFailure,
   condition,
   isCancellation,
+  proxyActivities,
   setHandler,
   sleep,
   startChild,
@@ -31,6 +32,7 @@ import {
   WORKFLOW_TYPE,
   type GoosePipelineInput,
   type GoosePipelineResult,
+  type PipelineSource,
   type RunMemo,
 } from './names.js';
 import {
@@ -48,6 +50,7 @@ import {
   setStatus,
   statusKey,
   triggerKey,
+  type GooseJobActivities,
   type RunProgress,
 } from './workflow-common.js';
 
@@ -62,7 +65,7 @@ export async function GoosePipelineWorkflow(
     if (trigger === 'manual') upsertSearchAttributes([{ key: triggerKey, value: trigger }]);
   });
   setStatus('running');
-  const run = new PipelineRun(input);
+  const run = new PipelineRun(input.followSource ? await refreshed(input) : input);
   // A cancel request stops the pipeline rather than aborting it: running steps are cancelled
   // (and waited for), then the `on_cancel` / `on_exit` handlers still run.
   CancellationScope.current().cancelRequested.catch(() => run.stop('cancelled'));
@@ -199,6 +202,27 @@ class PipelineRun {
       status === 'timed_out' ? 'TimedOut' : 'PipelineFailed',
     );
   }
+}
+
+/**
+ * `--follow-source`: the pipeline as its file is now (read on a worker's host); the snapshot when
+ * no worker can read it, as the embedded engine falls back to the schedule's snapshot.
+ */
+async function refreshed(input: GoosePipelineInput): Promise<GoosePipelineInput> {
+  const { refreshPipeline } = proxyActivities<GooseJobActivities>({
+    startToCloseTimeout: 60_000,
+    retry: { maximumAttempts: 3 },
+  });
+  let fresh: PipelineSource | null = null;
+  try {
+    fresh = await refreshPipeline(input);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+  }
+  if (!fresh) return input;
+  const memo = workflowInfo().memo?.goose as RunMemo | undefined;
+  if (memo) upsertMemo({ goose: { ...memo, recipeHash: fresh.recipeHash } });
+  return { ...input, ...fresh, followSource: false };
 }
 
 /** How a step's child ended, from the error its result rejected with (as its history says it). */

@@ -33,15 +33,12 @@ import {
   markSignal,
   setStatus,
   triggerKey,
+  type GooseJobActivities,
   type RunProgress,
 } from './workflow-common.js';
 
 export { GoosePipelineWorkflow } from './pipeline-workflow.js';
-export { killSignal, markSignal, type RunProgress };
-
-export interface GooseJobActivities {
-  runRecipe(input: GooseJobInput): Promise<GooseJobResult>;
-}
+export { killSignal, markSignal, type GooseJobActivities, type RunProgress };
 
 export const attemptSignal = defineSignal<[AttemptReport]>(ATTEMPT_SIGNAL);
 export const attemptsQuery = defineQuery<AttemptReport[]>('attempts');

@@ -1,7 +1,7 @@
 /**
  * More of pipelines, the same on both engines: a pipeline's timeline, a step that is a pipeline,
- * a recipe step's sub-recipes, a step with no output to hand over, and the hooks that still run
- * when a pipeline is stopped (its timeout, a kill).
+ * a recipe step's sub-recipes, a step with no output to hand over, a scheduled pipeline that
+ * follows its source, and the hooks that still run when a pipeline is stopped (timeout, kill).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -159,5 +159,24 @@ forEachEngine('pipelines, more', (engine) => {
       ['tell', 'succeeded'],
     ]);
     expect(detail.events.find((ev) => ev.type === 'kill_requested')?.data.reason).toBe('test kill');
+  }, 120_000);
+
+  it('a scheduled pipeline with --follow-source runs its files as they are when it fires', async () => {
+    const e = engine();
+    await e.serve();
+    recipe(e, 'say.yaml', ['# goose-standin-output: before', 'prompt: say']);
+    const path = pipeline(e, 'follow.json', { steps: [{ id: 'say', recipe: 'say.yaml' }] });
+    await e.app.schedules.add(e.draft('follow', '0 3 * * *', path, { followSource: true }));
+    recipe(e, 'say.yaml', ['# goose-standin-output: after', 'prompt: say']);
+    await e.app.schedules.trigger('follow');
+    const run = await eventually(
+      async () => {
+        const runs = (await e.runsOf('follow')).filter((r) => r.kind === 'pipeline');
+        return runs[0]?.status === 'succeeded' ? runs[0] : undefined;
+      },
+      'the scheduled pipeline run to succeed',
+      90_000,
+    );
+    expect((await e.app.runs.show(run.id)).output?.value).toEqual({ say: 'after' });
   }, 120_000);
 });
