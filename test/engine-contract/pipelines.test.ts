@@ -335,6 +335,8 @@ forEachEngine('pipelines', (engine) => {
     );
     const detail = await e.app.runs.show(run.id);
     expect(detail.pipeline?.steps.every((s) => s.status === 'succeeded')).toBe(true);
+    // The steps are the pipeline run's, not the schedule's (overlap, pause on failure follow it).
+    expect((await e.runsOf('sweep')).map((r) => r.id)).toEqual([run.id]);
   });
 
   it('a step can be another pipeline: its steps run as its own steps, its outputs hand over by step', async () => {

@@ -183,7 +183,9 @@ export class PipelineDriver {
         kind: step.recipe.kind,
         parent: { runId: run.id, step: step.id, item: start.item },
         trigger: run.trigger,
-        scheduleId: run.scheduleId,
+        // The pipeline run is the schedule's run: its steps must not count as runs of the schedule
+        // (overlap, buffered occurrences, pause on failure all follow the pipeline run).
+        scheduleId: null,
         ...this.deps.stepSource(run, step.recipe),
         params: start.params,
         options,
