@@ -40,6 +40,7 @@ import { afterRunSettled } from '../engines/embedded/after-run.js';
 import { pruneSnapshots } from '../adapters/recipe/snapshot.js';
 import type { Host, HostOptions } from '../engines/contract.js';
 import { HOST_ZONE, stderrWarn, type App, type AppOptions } from './types.js';
+import { templateService } from './templates.js';
 
 /** A recipe snapshot nothing refers to is deleted once untouched this long. */
 const SNAPSHOT_GRACE_MS = 3_600_000;
@@ -134,6 +135,7 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
     recipes,
     logs: new LogService(runs, systemClock, 'embedded'),
     schedules,
+    templates: templateService(config, recipes, schedules),
     status: new StatusService({
       info: { engine: 'embedded', dataDir: dataDir.root, temporal: null },
       runs,
