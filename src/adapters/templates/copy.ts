@@ -39,7 +39,7 @@ export function planCopy(
     throw new ConflictError(
       'template_files_differ',
       `${differing.length} file(s) already there differ from the template: ${differing.join(', ')} — ` +
-        'they are kept; force overwrites them',
+        'they are kept; --force (API: force) overwrites them',
       { files: differing, field: 'dir' },
     );
   return planned;
