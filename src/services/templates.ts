@@ -126,7 +126,7 @@ export class TemplateService {
     const draft = options.schedule ? this.draftOf(summary, entry, params, options.schedule) : null;
     if (draft) await this.checkSchedule(draft);
     applyCopy(planned);
-    const report = this.deps.recipes.validate(entry, params);
+    const report = await this.deps.recipes.validateChecked(entry, params);
     const files = planned.map((p) => ({ path: p.path, status: p.status }));
     const skipped = draft ? skipReason(report) : null;
     const schedule = draft && !skipped ? await this.deps.schedules.add(draft) : null;

@@ -3,14 +3,13 @@
  * src/http/api/template-schemas.ts describe exactly these). Add fields, never rename them.
  */
 import type { Parameter } from '../domain/recipe/model.js';
-import type { RecipeReport } from '../services/recipes.js';
 import type {
   TemplateDetail,
   TemplateListing,
   TemplateSummary,
   TemplateUse,
 } from '../services/templates.js';
-import { scheduleJson } from './json.js';
+import { scheduleJson, verdictJson } from './json.js';
 
 export function templateJson(t: TemplateSummary) {
   return {
@@ -51,21 +50,6 @@ export function templateDetailJson(d: TemplateDetail) {
     ...templateJson(d),
     parameters: d.parameters.map(parameterJson),
     files: d.files.map((f) => ({ path: f.path, content: f.content })),
-  };
-}
-
-/** `recipe validate --json` and `POST /recipes/validate` answer with this shape. */
-export function verdictJson(report: RecipeReport) {
-  const problem = (p: RecipeReport['errors'][number]) => ({
-    ...p,
-    allowed: p.allowed ? [...p.allowed] : undefined,
-  });
-  return {
-    ...report,
-    headless: { ok: report.headless.ok, reasons: [...report.headless.reasons] },
-    params: { ...report.params },
-    errors: report.errors.map(problem),
-    warnings: report.warnings.map(problem),
   };
 }
 
