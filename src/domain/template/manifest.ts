@@ -62,8 +62,10 @@ export function parseManifest(document: unknown, file: string, folder: string): 
   const parsed = ManifestSchema.safeParse(document ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || '(root)';
-    const what = issue.code === 'unrecognized_keys' ? `unknown field(s)` : issue.message;
+    // An unknown field is named by the field itself, not by the mapping that holds it.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
+    const field = [...issue.path, ...unknown].join('.') || '(root)';
+    const what = unknown.length ? 'unknown field' : issue.message;
     throw new UsageError(`${file}: field '${field}': ${what}`, { file, field });
   }
   const m = parsed.data;
@@ -84,12 +86,16 @@ function checkCron(cron: string, file: string): void {
   const refuse = (why: string) =>
     new UsageError(`${file}: field 'schedule.cron': ${why}`, { file, field: 'schedule.cron' });
   if (fields !== 5) throw refuse(`'${cron}' has ${fields} fields; a suggested cron has 5`);
+  let fires: number | null;
   try {
-    compileSpec({ expression: cron, timezone: 'UTC', jitterMs: 0, startAt: null, endAt: null });
+    const spec = { expression: cron, timezone: 'UTC', jitterMs: 0, startAt: null, endAt: null };
+    // Five fields have no year: a cron that fires at all fires after any instant, 1970 included.
+    fires = compileSpec(spec).next(0);
   } catch (err) {
     if (err instanceof SpecError) throw refuse(err.message);
     throw err;
   }
+  if (fires === null) throw refuse(`'${cron}' never fires: no date matches it (e.g. 30 February)`);
 }
 
 /** A pipeline has a top-level `steps` list; a recipe never has one. */
