@@ -49,57 +49,78 @@ export function sampleParams(parameters: readonly Parameter[]): Record<string, s
 }
 
 export function lintPipeline(file: string): string[] {
-  const folder = dirname(file);
   const pipeline = parse(readFileSync(file, 'utf8')) as Pipeline;
   const problems: string[] = [];
-  const declared = new Set((pipeline.parameters ?? []).map((p) => p.key));
-  const used = new Set<string>();
   const handlers = new Set((pipeline.handlers ?? []).map((h) => h.id));
-  const steps = new Map(pipeline.steps.map((s) => [s.id, s]));
+  const schemas = checkSteps(dirname(file), pipeline, handlers, problems);
+  const used = checkReferences(pipeline, schemas, problems);
+  for (const hook of ['on_success', 'on_failure', 'on_cancel', 'on_exit'] as const) {
+    const id = pipeline[hook];
+    if (id && !handlers.has(id)) problems.push(`${hook} names no handler: ${id}`);
+  }
+  for (const p of pipeline.parameters ?? [])
+    if (!used.has(p.key)) problems.push(`parameter ${p.key} is never used`);
+  return problems;
+}
+
+/** Each step's and handler's recipe and params; the steps' output schemas by id. */
+function checkSteps(
+  folder: string,
+  pipeline: Pipeline,
+  handlers: ReadonlySet<string>,
+  problems: string[],
+): Map<string, unknown> {
   const schemas = new Map<string, unknown>();
-  const all = [...pipeline.steps, ...(pipeline.handlers ?? [])];
-  for (const step of all) {
+  for (const step of [...pipeline.steps, ...(pipeline.handlers ?? [])]) {
     const path = join(folder, step.recipe);
     if (relative(folder, path).startsWith('..')) problems.push(`${step.id}: recipe outside`);
-    const parameters = checkRecipe(step, path, problems);
-    schemas.set(step.id, parameters.schema);
+    const recipe = checkRecipe(step, path, problems);
+    schemas.set(step.id, recipe.schema);
     const given = Object.keys(step.params ?? {});
     for (const key of given)
-      if (!parameters.list.some((p) => p.key === key))
+      if (!recipe.list.some((p) => p.key === key))
         problems.push(`${step.id}: ${step.recipe} has no parameter ${key}`);
-    for (const p of parameters.list)
+    for (const p of recipe.list)
       if (p.requirement === 'required' && p.default === undefined && !given.includes(p.key))
         problems.push(`${step.id}: required parameter ${p.key} not given`);
     const failure = step.on_failure;
     if (failure && failure !== 'stop' && failure !== 'continue' && !handlers.has(failure))
       problems.push(`${step.id}: on_failure names no handler: ${failure}`);
   }
-  for (const step of all) {
+  return schemas;
+}
+
+/** Every `${…}`: it parses and names what it may; returns the pipeline parameters used. */
+function checkReferences(
+  pipeline: Pipeline,
+  schemas: ReadonlyMap<string, unknown>,
+  problems: string[],
+): Set<string> {
+  const declared = new Set((pipeline.parameters ?? []).map((p) => p.key));
+  const steps = new Map(pipeline.steps.map((s) => [s.id, s]));
+  const used = new Set<string>();
+  for (const step of [...pipeline.steps, ...(pipeline.handlers ?? [])]) {
     const isHandler = !steps.has(step.id);
     const reach = isHandler ? new Set(steps.keys()) : needed(step, steps);
     for (const ref of referencesIn(step, problems)) {
+      const at = `${step.id}: ${ref.source}`;
       if (ref.kind === 'param') {
         used.add(ref.name);
-        if (!declared.has(ref.name)) problems.push(`${step.id}: ${ref.source}: no such parameter`);
+        if (!declared.has(ref.name)) problems.push(`${at}: no such parameter`);
       } else if (ref.kind === 'output' || ref.kind === 'status') {
-        if (!reach.has(ref.step)) problems.push(`${step.id}: ${ref.source}: step not needed`);
+        if (!reach.has(ref.step)) problems.push(`${at}: step not needed`);
         if (isHandler && ref.kind === 'output')
-          problems.push(`${step.id}: ${ref.source}: a handler reads statuses only`);
+          problems.push(`${at}: a handler reads statuses only`);
         if (ref.kind === 'output' && ref.path.length > 0) {
           const type = typeAtPath(typeOfSchema(schemas.get(ref.step)), ref.path, ref.step);
           if (typeof type === 'string') problems.push(`${step.id}: ${type}`);
         }
       } else if (ref.kind === 'item' && step.for_each === undefined) {
-        problems.push(`${step.id}: ${ref.source} outside a fan-out`);
+        problems.push(`${at} outside a fan-out`);
       }
     }
   }
-  for (const hook of ['on_success', 'on_failure', 'on_cancel', 'on_exit'] as const) {
-    const id = pipeline[hook];
-    if (id && !handlers.has(id)) problems.push(`${hook} names no handler: ${id}`);
-  }
-  for (const key of declared) if (!used.has(key)) problems.push(`parameter ${key} is never used`);
-  return problems;
+  return used;
 }
 
 function checkRecipe(step: Step, path: string, problems: string[]) {

@@ -177,21 +177,9 @@ function useCommand(): Command {
     .option('--cron <expr>', 'the schedule cron (default: the suggested one)')
     .option('--tz <zone>', "the schedule's IANA time zone (default: this host's zone)")
     .option('--json', 'print JSON')
-    .action(async (name: string, flags: UseFlags, cmd: Command) => {
-      await withApp(cmd, async (app) => {
-        const scheduled = flags.schedule || flags.id || flags.cron || flags.tz;
-        const used = await app.templates.use(name, {
-          dir: flags.dir,
-          params: parseParamArgs(flags.param),
-          force: flags.force ?? false,
-          schedule: scheduled ? { id: flags.id, cron: flags.cron, timezone: flags.tz } : null,
-        });
-        const next = used.schedule ? app.schedules.nextRunAt(used.schedule) : null;
-        if (flags.json) printJson(templateUseJson(used, next));
-        else process.stdout.write(useText(app, used, next));
-        process.exitCode = exitCodeOf(used, Boolean(scheduled));
-      });
-    });
+    .action((name: string, flags: UseFlags, cmd: Command) =>
+      withApp(cmd, (app) => useTemplate(app, name, flags)),
+    );
   return withHelp(use, {
     notes:
       'Files already there with the same content are left alone; one with other content is kept\n' +
@@ -205,6 +193,20 @@ function useCommand(): Command {
     ],
     env: ['GOOSE_FLOW_HOME', 'GOOSE_FLOW_TEMPLATES_DIR'],
   });
+}
+
+async function useTemplate(app: App, name: string, flags: UseFlags): Promise<void> {
+  const scheduled = Boolean(flags.schedule || flags.id || flags.cron || flags.tz);
+  const used = await app.templates.use(name, {
+    dir: flags.dir,
+    params: parseParamArgs(flags.param),
+    force: flags.force ?? false,
+    schedule: scheduled ? { id: flags.id, cron: flags.cron, timezone: flags.tz } : null,
+  });
+  const next = used.schedule ? app.schedules.nextRunAt(used.schedule) : null;
+  if (flags.json) printJson(templateUseJson(used, next));
+  else process.stdout.write(useText(app, used, next));
+  process.exitCode = exitCodeOf(used, scheduled);
 }
 
 function useText(app: App, u: TemplateUse, next: number | null): string {

@@ -56,51 +56,97 @@ function verdictProblems(result: Result | undefined): Problem[] {
   return [...errors, ...reasons];
 }
 
-function TemplateForm({ template }: { template: Detail }) {
-  const queries = useQueryClient();
-  const [params, setParams] = useState<Record<string, string>>({});
-  const [dir, setDir] = useState('');
-  const [force, setForce] = useState(false);
-  const [schedule, setSchedule] = useState(true);
-  const [scheduleId, setScheduleId] = useState(template.name);
-  const [cron, setCron] = useState(template.schedule.cron);
-  const [timezone, setTimezone] = useState(HOST_ZONE);
-  const [missingDir, setMissingDir] = useState(false);
+interface Values {
+  params: Record<string, string>;
+  dir: string;
+  force: boolean;
+  schedule: boolean;
+  'schedule.id': string;
+  'schedule.cron': string;
+  'schedule.timezone': string;
+}
 
-  const use = useMutation({
-    mutationFn: () => {
-      const given = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== ''));
-      return data(
+type Describe = (field: string) => {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+};
+
+const FIELDS = ['dir', 'schedule.id', 'schedule.cron', 'schedule.timezone'];
+
+function useTemplateUse(template: Detail, values: Values) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      data(
         api.POST('/templates/{name}/use', {
           params: { path: { name: template.name } },
           body: {
-            dir: dir.trim(),
-            params: given,
-            force,
-            schedule: schedule ? { id: scheduleId.trim(), cron: cron.trim(), timezone } : undefined,
+            dir: values.dir.trim(),
+            params: Object.fromEntries(Object.entries(values.params).filter(([, v]) => v !== '')),
+            force: values.force,
+            schedule: values.schedule
+              ? {
+                  id: values['schedule.id'].trim(),
+                  cron: values['schedule.cron'].trim(),
+                  timezone: values['schedule.timezone'].trim(),
+                }
+              : undefined,
           },
         }),
-      );
-    },
+      ),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['schedules'] }),
   });
+}
+
+function TemplateForm({ template }: { template: Detail }) {
+  const [values, setValues] = useState<Values>({
+    params: {},
+    dir: '',
+    force: false,
+    schedule: true,
+    'schedule.id': template.name,
+    'schedule.cron': template.schedule.cron,
+    'schedule.timezone': HOST_ZONE,
+  });
+  const [missingDir, setMissingDir] = useState(false);
+  const use = useTemplateUse(template, values);
   const problems = use.isError ? [problemOf(use.error)] : verdictProblems(use.data);
   if (missingDir) problems.push({ field: 'dir', message: 'give the directory the files go to' });
   const errorAt = (field: string) => problems.find((p) => p.field === field)?.message;
-  const describe = (field: string) => ({
+  const describe: Describe = (field) => ({
     id: `f-${field}`,
     'aria-invalid': errorAt(field) ? true : undefined,
     'aria-describedby': errorAt(field) ? `f-${field}-error` : undefined,
   });
+  const set = <K extends keyof Values>(key: K, value: Values[K]) =>
+    setValues((v) => ({ ...v, [key]: value }));
+  const text = (field: (typeof FIELDS)[number] & keyof Values, label: string, hint: string) => (
+    <Field field={field} label={label} error={errorAt(field)} hint={hint}>
+      <input
+        {...describe(field)}
+        value={values[field] as string}
+        onChange={(e) => set(field, e.target.value)}
+      />
+    </Field>
+  );
+  const check = (field: 'force' | 'schedule', label: string, hint?: string) => (
+    <Field field={field} label={label} error={undefined} hint={hint}>
+      <input
+        {...describe(field)}
+        type="checkbox"
+        checked={values[field]}
+        onChange={(e) => set(field, e.target.checked)}
+      />
+    </Field>
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setMissingDir(dir.trim() === '');
-    if (dir.trim() !== '') use.mutate();
+    setMissingDir(values.dir.trim() === '');
+    if (values.dir.trim() !== '') use.mutate();
   };
   const others = problems.filter(
-    (p) =>
-      !p.field.startsWith('params.') &&
-      !['dir', 'schedule.id', 'schedule.cron', 'schedule.timezone'].includes(p.field),
+    (p) => !p.field.startsWith('params.') && !FIELDS.includes(p.field),
   );
 
   return (
@@ -115,108 +161,29 @@ function TemplateForm({ template }: { template: Detail }) {
         <fieldset>
           <legend>Parameters</legend>
           {template.parameters.length === 0 && <p className="muted">This template has none.</p>}
-          {template.parameters.map((p) => {
-            const field = `params.${p.name}`;
-            const hint = `${p.description}${p.default !== null ? ` (default: ${p.default === '' ? 'empty' : p.default})` : ''}`;
-            const set = (value: string) => setParams((v) => ({ ...v, [p.name]: value }));
-            return (
-              <Field
-                key={p.name}
-                field={field}
-                label={`${p.name} (${p.requirement})`}
-                error={errorAt(field)}
-                hint={hint}
-              >
-                {p.options ? (
-                  <select
-                    {...describe(field)}
-                    value={params[p.name] ?? ''}
-                    onChange={(e) => set(e.target.value)}
-                  >
-                    <option value="">
-                      {p.default !== null ? `default (${p.default})` : 'choose…'}
-                    </option>
-                    {p.options.map((o) => (
-                      <option key={o} value={o}>
-                        {o}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input
-                    {...describe(field)}
-                    inputMode={p.inputType === 'number' ? 'numeric' : undefined}
-                    placeholder={p.default ?? ''}
-                    value={params[p.name] ?? ''}
-                    onChange={(e) => set(e.target.value)}
-                  />
-                )}
-              </Field>
-            );
-          })}
+          {template.parameters.map((p) => (
+            <ParameterField
+              key={p.name}
+              param={p}
+              value={values.params[p.name] ?? ''}
+              onChange={(value) => set('params', { ...values.params, [p.name]: value })}
+              error={errorAt(`params.${p.name}`)}
+              describe={describe}
+            />
+          ))}
         </fieldset>
-        <Field
-          field="dir"
-          label="Directory"
-          error={errorAt('dir')}
-          hint={`an absolute path on the server host, e.g. /home/you/recipes/${template.name}; created if missing`}
-        >
-          <input {...describe('dir')} value={dir} onChange={(e) => setDir(e.target.value)} />
-        </Field>
-        <Field field="force" label="Overwrite differing files" error={undefined}>
-          <input
-            {...describe('force')}
-            type="checkbox"
-            checked={force}
-            onChange={(e) => setForce(e.target.checked)}
-          />
-        </Field>
-        <Field
-          field="schedule"
-          label="Create a schedule"
-          error={undefined}
-          hint={`suggested: ${template.schedule.description}`}
-        >
-          <input
-            {...describe('schedule')}
-            type="checkbox"
-            checked={schedule}
-            onChange={(e) => setSchedule(e.target.checked)}
-          />
-        </Field>
-        {schedule && (
+        {text(
+          'dir',
+          'Directory',
+          `an absolute path on the server host, e.g. /home/you/recipes/${template.name}; created if missing`,
+        )}
+        {check('force', 'Overwrite differing files')}
+        {check('schedule', 'Create a schedule', `suggested: ${template.schedule.description}`)}
+        {values.schedule && (
           <>
-            <Field field="schedule.id" label="Schedule id" error={errorAt('schedule.id')}>
-              <input
-                {...describe('schedule.id')}
-                value={scheduleId}
-                onChange={(e) => setScheduleId(e.target.value)}
-              />
-            </Field>
-            <Field
-              field="schedule.cron"
-              label="Cron"
-              error={errorAt('schedule.cron')}
-              hint="5 fields: minute hour day month weekday"
-            >
-              <input
-                {...describe('schedule.cron')}
-                value={cron}
-                onChange={(e) => setCron(e.target.value)}
-              />
-            </Field>
-            <Field
-              field="schedule.timezone"
-              label="Time zone"
-              error={errorAt('schedule.timezone')}
-              hint="an IANA zone, e.g. Europe/Berlin"
-            >
-              <input
-                {...describe('schedule.timezone')}
-                value={timezone}
-                onChange={(e) => setTimezone(e.target.value)}
-              />
-            </Field>
+            {text('schedule.id', 'Schedule id', 'a name of your choice')}
+            {text('schedule.cron', 'Cron', '5 fields: minute hour day month weekday')}
+            {text('schedule.timezone', 'Time zone', 'an IANA zone, e.g. Europe/Berlin')}
           </>
         )}
         {others.length > 0 && (
@@ -237,6 +204,47 @@ function TemplateForm({ template }: { template: Detail }) {
       </form>
       {use.data && <Outcome result={use.data} />}
     </>
+  );
+}
+
+/** A declared parameter: a list for `select`, text otherwise; its default as the placeholder. */
+function ParameterField(props: {
+  param: Detail['parameters'][number];
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  describe: Describe;
+}) {
+  const { param: p, value, onChange, error, describe } = props;
+  const field = `params.${p.name}`;
+  const fallback =
+    p.default === null ? '' : ` (default: ${p.default === '' ? 'empty' : p.default})`;
+  return (
+    <Field
+      field={field}
+      label={`${p.name} (${p.requirement})`}
+      error={error}
+      hint={p.description + fallback}
+    >
+      {p.options ? (
+        <select {...describe(field)} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{p.default !== null ? `default (${p.default})` : 'choose…'}</option>
+          {p.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...describe(field)}
+          inputMode={p.inputType === 'number' ? 'numeric' : undefined}
+          placeholder={p.default ?? ''}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 
