@@ -17,6 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadTemplate, templateNames } from '../../src/adapters/templates/catalogue.js';
 import { applyCopy, planCopy } from '../../src/adapters/templates/copy.js';
 import { entryKind, parseManifest } from '../../src/domain/template/manifest.js';
+import { resolveConfig } from '../../src/config.js';
 
 let root: string;
 beforeEach(() => {
@@ -142,5 +143,19 @@ describe('the copy', () => {
     mkdirSync(join(root, 'target'));
     applyCopy(planCopy(linkedDir, files, false));
     expect(existsSync(join(root, 'target', 'recipes', 'b.yaml'))).toBe(true);
+  });
+});
+
+describe('where your templates are', () => {
+  it('GOOSE_FLOW_TEMPLATES_DIR, else templates.dir of config.yaml (from the data dir), else <data dir>/templates', () => {
+    const dataDir = join(root, 'data');
+    expect(resolveConfig({ dataDir }, {}).templatesDir).toBe(join(dataDir, 'templates'));
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'config.yaml'), 'templates:\n  dir: mine\n');
+    expect(resolveConfig({ dataDir }, {}).templatesDir).toBe(join(dataDir, 'mine'));
+    const env = { GOOSE_FLOW_TEMPLATES_DIR: join(root, 'elsewhere') };
+    expect(resolveConfig({ dataDir }, env).templatesDir).toBe(join(root, 'elsewhere'));
+    writeFileSync(join(dataDir, 'config.yaml'), 'templates:\n  folder: mine\n');
+    expect(() => resolveConfig({ dataDir }, {})).toThrow(/templates/);
   });
 });
