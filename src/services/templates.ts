@@ -179,13 +179,14 @@ export class TemplateService {
   }
 
   /**
-   * The parameters the validated entry declares; when it does not validate here (a pipeline
-   * before this build validates pipelines, or a broken entry), those its file declares well-formed.
+   * The parameters the validated entry declares; when the check gives none (a broken entry, or a
+   * pipeline where the check reports a recipe's parameters only), those its file declares
+   * well-formed — the same declarations, read without the rest of the check.
    */
   private async parametersOf(folder: TemplateFolder): Promise<readonly Parameter[]> {
     const entry = join(folder.dir, ...folder.manifest.entry.split('/'));
     const inspected = await this.deps.recipes.inspectChecked(entry, {});
-    return inspected.report.valid ? inspected.parameters : folder.declared;
+    return inspected.parameters.length > 0 ? inspected.parameters : folder.declared;
   }
 
   private draftOf(
