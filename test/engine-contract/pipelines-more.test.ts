@@ -35,13 +35,6 @@ async function start(e: EngineUnderTest, path: string) {
   return e.app.runs.start(prepared);
 }
 
-/**
- * The embedded driver cancels every step that runs while its pipeline stops, on each pass — the
- * hook the stop started too — so a hook that takes longer than a pass never ends succeeded there.
- */
-const HOOKS_CANCELLED_ON_EMBEDDED =
-  'skipped on embedded: its driver cancels the hook it starts after a stop (pipeline-driver cancelSteps)';
-
 forEachEngine('pipelines, more', (engine) => {
   it('a step that is a pipeline hands over its steps; sub-recipes travel; no JSON fails the step, not its run', async () => {
     const e = engine();
@@ -104,9 +97,8 @@ forEachEngine('pipelines, more', (engine) => {
     expect(snapshot.run.recipePath).toBe(join(e.box.root, 'steps/a.yaml'));
   }, 120_000);
 
-  it(`a pipeline past its timeout ends timed_out, its running step cancelled; its failure hook still runs — ${HOOKS_CANCELLED_ON_EMBEDDED}`, async (ctx) => {
+  it('a pipeline past its timeout ends timed_out, its running step cancelled; its failure hook still runs', async () => {
     const e = engine();
-    if (e.name === 'embedded') ctx.skip();
     await e.serve();
     recipe(e, 'slow.yaml', ['# goose-standin: sleep=60', 'prompt: slow']);
     recipe(e, 'hook.yaml', [
@@ -129,9 +121,8 @@ forEachEngine('pipelines, more', (engine) => {
     ]);
   }, 120_000);
 
-  it(`kill: the running step is cancelled, then the on_cancel hook runs — ${HOOKS_CANCELLED_ON_EMBEDDED}`, async (ctx) => {
+  it('kill: the running step is cancelled, then the on_cancel hook runs', async () => {
     const e = engine();
-    if (e.name === 'embedded') ctx.skip();
     await e.serve();
     recipe(e, 'slow.yaml', ['# goose-standin: sleep=60', 'prompt: slow']);
     recipe(e, 'hook.yaml', [

@@ -123,6 +123,7 @@ describe("a pipeline step's child workflow", () => {
       recipePath: '/home/me/flow/recipes/a.yaml',
       recipeHash: 'a-hash',
       recipeFiles: [{ path: 'a.yaml', content: 'prompt: a' }],
+      scheduleId: null,
       params: { n: '1' },
       parent: { runId: 'r-1', step: 'a', item: 2 },
       output: 'json',

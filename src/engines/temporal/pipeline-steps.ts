@@ -59,7 +59,8 @@ export function stepChild(
       ? input.recipeHash
       : (input.stepHashes?.[recipe.file] ?? input.recipeHash);
   const base: GooseJobInput = {
-    scheduleId: input.scheduleId,
+    // The pipeline run is its schedule's run; its steps are not (overlap, pause on failure…).
+    scheduleId: null,
     trigger: input.trigger,
     recipePath,
     recipeHash,
@@ -84,6 +85,7 @@ export function stepChild(
     input: childInput,
     memo: {
       ...memo,
+      scheduleId: null,
       recipePath,
       recipeHash,
       params: start.params,

@@ -46,7 +46,6 @@ import { toMemo } from './pipeline-memo.js';
 import {
   killSignal,
   markSignal,
-  scheduleKey,
   setStatus,
   statusKey,
   triggerKey,
@@ -151,9 +150,6 @@ class PipelineRun {
             args: [child.input],
             memo: { goose: { ...child.memo, trigger } },
             typedSearchAttributes: [
-              ...(child.memo.scheduleId
-                ? [{ key: scheduleKey, value: child.memo.scheduleId }]
-                : []),
               { key: statusKey, value: 'pending' },
               { key: triggerKey, value: trigger },
             ],
@@ -172,12 +168,13 @@ class PipelineRun {
       });
   }
 
-  /** Cancels every step running now (a handler started after this stop is left to run). */
+  /** Cancels the steps running now; handlers run on (they are what a cancel or a timeout calls). */
   private cancelRunning(): void {
     this.stopped = this.stopping;
+    const handlers = new Set(this.input.pipeline.handlers.map((h) => h.id));
     for (const [key, scope] of this.scopes) {
       const r = this.results.get(key);
-      if (r?.status === StepStatus.running && !r.carriedFrom) scope.cancel();
+      if (r?.status === StepStatus.running && !r.carriedFrom && !handlers.has(key)) scope.cancel();
     }
   }
 

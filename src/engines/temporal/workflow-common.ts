@@ -29,10 +29,6 @@ export const triggerKey = defineSearchAttributeKey(
   SearchAttribute.trigger,
   SearchAttributeType.KEYWORD,
 );
-export const scheduleKey = defineSearchAttributeKey(
-  SearchAttribute.scheduleId,
-  SearchAttributeType.KEYWORD,
-);
 
 export function setStatus(status: string): void {
   upsertSearchAttributes([{ key: statusKey, value: status }]);
