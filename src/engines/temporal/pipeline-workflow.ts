@@ -188,7 +188,7 @@ class PipelineRun {
   }
 
   private finish(plan: Plan): GoosePipelineResult {
-    const { status, error } = plan.outcome!;
+    const { status, error } = oversized(plan) ?? plan.outcome!;
     setStatus(status);
     const progress: RunProgress = { attempts: 0, exitCode: null, sessionId: null, error };
     upsertMemo({ progress });
@@ -199,6 +199,20 @@ class PipelineRun {
       status === 'timed_out' ? 'TimedOut' : 'PipelineFailed',
     );
   }
+}
+
+/** Temporal refuses a payload over 2 MB; a result near it would leave the run stuck, not ended. */
+const MAX_RESULT_CHARS = 1_536 * 1024;
+
+/** A succeeded pipeline whose outputs, together, are too large to be its workflow's result. */
+function oversized(plan: Plan): { status: 'failed'; error: string } | null {
+  if (plan.outcome?.status !== 'succeeded') return null;
+  const size = JSON.stringify(plan.output).length;
+  if (size <= MAX_RESULT_CHARS) return null;
+  return {
+    status: 'failed',
+    error: `the pipeline's outputs are ${Math.round(size / 1024)} KB together; on Temporal a pipeline hands over at most ${MAX_RESULT_CHARS / 1024} KB (its result is one payload)`,
+  };
 }
 
 /**
