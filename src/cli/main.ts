@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { runCommand } from './commands/run.js';
+import { resumeCommand } from './commands/resume.js';
 import { runsCommand } from './commands/runs.js';
 import { logsCommand } from './commands/logs.js';
 import { killCommand } from './commands/kill.js';
@@ -57,6 +58,7 @@ Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, b
     .exitOverride();
   for (const cmd of [
     runCommand(),
+    resumeCommand(),
     runsCommand(),
     logsCommand(),
     killCommand(),

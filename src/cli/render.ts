@@ -34,12 +34,18 @@ export function runsTable(runs: readonly Run[], now: number): string {
   );
 }
 
-export function runDetailText(d: RunDetail, now: number): string {
+export function runDetailText(d: RunDetail & { stepRuns?: readonly Run[] }, now: number): string {
   const r = d.run;
   const lines = [
     `run        ${r.id}`,
     `status     ${r.status}${r.error ? ` — ${r.error}` : ''}`,
-    `recipe     ${r.recipePath} (snapshot ${r.recipeHash.slice(0, 12)})`,
+    `${r.kind === 'pipeline' ? 'pipeline' : 'recipe  '}   ${r.recipePath} (snapshot ${r.recipeHash.slice(0, 12)})`,
+    ...(r.parent
+      ? [
+          `step       ${r.parent.step}${r.parent.item === null ? '' : ` item ${r.parent.item}`} of pipeline run ${r.parent.runId}`,
+        ]
+      : []),
+    ...(r.resumeOf ? [`resumes    ${r.resumeOf}`] : []),
     `params     ${
       Object.entries(r.params)
         .map(([k, v]) => `${k}=${v}`)
@@ -55,20 +61,9 @@ export function runDetailText(d: RunDetail, now: number): string {
           `live       attempt ${d.live.attempt} on ${d.live.host}${d.live.pid ? ` (pid ${d.live.pid})` : ''}, log ${d.live.logPath ?? '-'}`,
         ]
       : []),
-    '',
-    'attempts',
-    table(
-      ['#', 'STATUS', 'PID', 'STARTED', 'DURATION', 'EXIT', 'LOG'],
-      d.attempts.map((a) => [
-        String(a.number),
-        a.status,
-        a.process ? String(a.process.pid) : '-',
-        localTime(a.startedAt),
-        formatDuration((a.endedAt ?? now) - a.startedAt),
-        a.exitCode !== null ? String(a.exitCode) : (a.signal ?? a.failure ?? '-'),
-        `${a.logPath} (${a.logBytes} B${a.logTruncated ? ', capped' : ''})`,
-      ]),
-    ),
+    ...(d.pipeline ? ['', ...pipelineText(d.pipeline, d.stepRuns ?? [], now)] : []),
+    ...(d.output && r.kind === 'recipe' ? ['', 'output', indent(outputText(d.output.value))] : []),
+    ...(r.kind === 'pipeline' ? [] : ['', 'attempts', attemptsTable(d, now)]),
     '',
     'timeline',
     ...d.events.map(
@@ -77,6 +72,70 @@ export function runDetailText(d: RunDetail, now: number): string {
     ),
   ];
   return lines.join('\n');
+}
+
+function attemptsTable(d: RunDetail, now: number): string {
+  return table(
+    ['#', 'STATUS', 'PID', 'STARTED', 'DURATION', 'EXIT', 'LOG'],
+    d.attempts.map((a) => [
+      String(a.number),
+      a.status,
+      a.process ? String(a.process.pid) : '-',
+      localTime(a.startedAt),
+      formatDuration((a.endedAt ?? now) - a.startedAt),
+      a.exitCode !== null ? String(a.exitCode) : (a.signal ?? a.failure ?? '-'),
+      `${a.logPath} (${a.logBytes} B${a.logTruncated ? ', capped' : ''})`,
+    ]),
+  );
+}
+
+/** The steps of a pipeline run: one row per step instance, with its run's timing and output. */
+function pipelineText(
+  p: NonNullable<RunDetail['pipeline']>,
+  stepRuns: readonly Run[],
+  now: number,
+): string[] {
+  const runs = new Map(stepRuns.map((x) => [x.id, x]));
+  const rows = p.steps.flatMap((s) => {
+    const head = s.role === 'handler' ? `${s.id} (handler)` : s.id;
+    const why = s.reason ?? '';
+    if (s.instances.length === 0) return [[head, s.status, '-', '-', '-', why, preview(s.output)]];
+    return s.instances.map((i, n) => {
+      const run = i.runId ? runs.get(i.runId) : undefined;
+      const started = run?.startedAt ?? null;
+      return [
+        s.instances.length > 1 || i.item !== null ? `${n === 0 ? head : ''}[${i.item}]` : head,
+        i.status,
+        started === null ? '-' : formatDuration((run?.endedAt ?? now) - started),
+        run ? String(run.attemptCount) : '-',
+        i.carriedFrom ? `carried from ${i.carriedFrom}` : (i.runId ?? '-'),
+        i.error ?? (n === 0 ? why : ''),
+        s.instances.length === 1 ? preview(s.output) : '',
+      ];
+    });
+  });
+  return [
+    `steps (${p.name})`,
+    table(['STEP', 'STATUS', 'DURATION', 'ATTEMPTS', 'RUN', 'REASON', 'OUTPUT'], rows),
+  ];
+}
+
+/** One line of an output: text as is, anything else as JSON; long ones cut (`--json` has all). */
+function preview(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+function outputText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 function describeData(data: Readonly<Record<string, unknown>>): string {

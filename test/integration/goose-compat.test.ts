@@ -341,6 +341,60 @@ forEachEngineOverHttp('temporal-service drop-in, driven like Goose', (c) => {
     expect(Object.keys(call.env)).not.toContain('GOOSE_FLOW_JOBS_KEY');
   });
 
+  it('a pipeline path is a job like a recipe: create, run_now, and every step runs', async () => {
+    const env = gooseEnv({ PORT: String(await freePort()) });
+    const client = await goose(env);
+    const root = c().box.root;
+    writeFileSync(
+      join(root, 'draft.yaml'),
+      '# goose-standin-output: the draft\nversion: "1.0.0"\ntitle: draft\ndescription: d\nprompt: draft it\n',
+    );
+    writeFileSync(
+      join(root, 'polish.yaml'),
+      [
+        '# goose-standin-output: polished {{ text }}',
+        'version: "1.0.0"',
+        'title: polish',
+        'description: p',
+        'prompt: polish {{ text }}',
+        'parameters:',
+        '  - key: text',
+        '    input_type: string',
+        '    requirement: required',
+        '    description: t',
+      ].join('\n'),
+    );
+    const pipeline = join(root, 'notes.yaml');
+    writeFileSync(
+      pipeline,
+      'steps:\n  - id: draft\n    recipe: draft.yaml\n  - id: polish\n    needs: [draft]\n    recipe: polish.yaml\n    params: { text: "${steps.draft.output}" }\n',
+    );
+    const created = await client.action('create', {
+      job_id: 'notes',
+      cron: '0 0 12 * * * *',
+      recipe_path: pipeline,
+    });
+    expect(created, created.message).toMatchObject({ success: true });
+    const started = await client.action('run_now', { job_id: 'notes' });
+    expect(started.success, started.message).toBe(true);
+    const runId = String(started.data!.session_id);
+    const run = await waitFor(
+      async () => {
+        const d = json<{ status: string; pipeline: { steps: { status: string }[] } | null }>(
+          (await cli(['runs', 'show', runId, '--json'], env)).stdout,
+        );
+        return d.status === 'succeeded' && d;
+      },
+      60_000,
+      'the pipeline job to succeed',
+    );
+    expect(run.pipeline?.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    const polish = json<{ output: unknown }>(
+      (await cli(['runs', 'show', `${runId}:polish`, '--json'], env)).stdout,
+    );
+    expect(polish.output).toBe('polished the draft');
+  });
+
   it('discovers a service on the default ports (58080–58085) when PORT is not set', async () => {
     let port = 0;
     for (const p of [58080, 58081, 58082, 58083, 58084, 58085]) {

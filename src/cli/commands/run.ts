@@ -9,6 +9,8 @@ import { formatDuration, parseDuration } from '../../domain/duration.js';
 import { UsageError } from '../../domain/errors.js';
 import { resolve } from 'node:path';
 import { withHelp } from '../help.js';
+import type { App } from '../../app.js';
+import type { PreparedRun } from '../../services/runs.js';
 
 interface RunFlags {
   param: string[];
@@ -22,8 +24,10 @@ interface RunFlags {
 
 export function runCommand(): Command {
   const run = new Command('run')
-    .description('run a recipe now, supervised: live log, retries, timeout; exit code = outcome')
-    .argument('<recipe>', 'recipe file (.yaml, .yml or .json)')
+    .description(
+      'run a recipe or a pipeline now, supervised: live log, retries, timeout; exit code = outcome',
+    )
+    .argument('<recipe>', 'recipe or pipeline file (.yaml, .yml or .json)')
     .option('-p, --param <key=value>', 'recipe parameter (repeatable)', collect, [])
     .option('--timeout <duration>', 'per-attempt timeout, e.g. 30m, 2h (default 2h)')
     .option(
@@ -47,6 +51,7 @@ export function runCommand(): Command {
       'goose-flow run nightly.yaml --timeout 30m --retries 0',
       'goose-flow run review.yaml -p repo=. --cwd ~/src/app --json',
       'goose-flow run report.yaml --detach   # hands it to the running serve (or Temporal)',
+      'goose-flow run release.pipeline.yaml -p repo=acme/app   # a pipeline: each step a run',
     ],
     env: [
       'GOOSE_FLOW_HOME',
@@ -63,7 +68,6 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
   }
   const app = await appFor(cmd, { timeout: flags.timeout, grace: flags.grace });
   try {
-    const temporal = app.status.info.temporal;
     const defaults = app.runs.defaultOptions();
     const options = {
       ...defaults,
@@ -76,49 +80,75 @@ async function runRecipe(recipe: string, flags: RunFlags, cmd: Command): Promise
     const prepared = app.runs.prepare({ recipe, params: parseParamArgs(flags.param), options });
     if (prepared.warnings.length > 0)
       process.stderr.write(formatProblems(prepared.recipeFile, prepared.warnings) + '\n');
-    if (flags.detach) {
-      const run = await app.runs.handOff(prepared);
-      if (flags.json) printJson(runJson(run));
-      else
-        process.stdout.write(
-          `run ${run.id} handed to ${temporal ? `Temporal (task queue ${temporal.taskQueue})` : 'the daemon'}; follow it with: goose-flow logs ${run.id} --follow\n`,
-        );
-      return 0;
-    }
-    const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
-    if (temporal && (await app.status.workers()) === 0) {
-      say(
-        `no worker polls task queue ${temporal.taskQueue} yet: the run starts when one does (goose-flow serve --engine temporal, or goose-flow worker)`,
-      );
-    }
-    const started = await app.runs.start(prepared, {
-      onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),
-      onEvent: (type, data) => say(describeEvent(type, data)),
-    });
-    say(`run ${started.run.id} started (recipe ${prepared.recipeFile})`);
-    const stop = interruptHandler(app.runs, started.run.id, say);
-    // On Temporal a worker runs it: follow its log (local when the worker shares this data dir).
-    const following = new AbortController();
-    const follow =
-      app.engine === 'temporal' && !flags.json
-        ? app.logs
-            .stream(started.run.id, { follow: true, signal: following.signal }, (c) =>
-              process.stdout.write(c.data),
-            )
-            .catch(() => undefined)
-        : Promise.resolve();
-    const run = await started.settled.finally(stop);
-    await Promise.race([follow, new Promise((r) => setTimeout(r, 1_000))]);
-    following.abort();
-    if (flags.json) printJson(runJson(run));
-    else say(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
-    return exitCodeForRun(run.status);
+    return await execute(app, prepared, flags);
   } finally {
     await app.close();
   }
 }
 
+/**
+ * Runs a prepared run in the foreground (live output, Ctrl-C cancels, exit code = outcome) or
+ * hands it off (`--detach`): what `run` and `resume` do once they know what to run.
+ */
+export async function execute(
+  app: App,
+  prepared: PreparedRun,
+  flags: { json?: boolean; detach?: boolean },
+): Promise<number> {
+  const temporal = app.status.info.temporal;
+  if (flags.detach) {
+    const run = await app.runs.handOff(prepared);
+    if (flags.json) printJson(runJson(run));
+    else
+      process.stdout.write(
+        `run ${run.id} handed to ${temporal ? `Temporal (task queue ${temporal.taskQueue})` : 'the daemon'}; follow it with: goose-flow logs ${run.id} --follow\n`,
+      );
+    return 0;
+  }
+  const say = (line: string) => !flags.json && process.stderr.write(`goose-flow: ${line}\n`);
+  if (temporal && (await app.status.workers()) === 0) {
+    say(
+      `no worker polls task queue ${temporal.taskQueue} yet: the run starts when one does (goose-flow serve --engine temporal, or goose-flow worker)`,
+    );
+  }
+  const started = await app.runs.start(prepared, {
+    onOutput: flags.json ? undefined : (chunk) => process.stdout.write(chunk),
+    onEvent: (type, data) => say(describeEvent(type, data)),
+  });
+  const what = prepared.kind === 'pipeline' ? 'pipeline' : 'recipe';
+  say(
+    `run ${started.run.id} started (${what} ${prepared.recipeFile}` +
+      (prepared.resume
+        ? `, resuming ${prepared.resume.of} with ${prepared.resume.carried.length} step(s) carried over)`
+        : ')'),
+  );
+  const stop = interruptHandler(app.runs, started.run.id, say);
+  // On Temporal a worker runs it: follow its log (local when the worker shares this data dir).
+  const following = new AbortController();
+  const follow =
+    app.engine === 'temporal' && !flags.json
+      ? app.logs
+          .stream(started.run.id, { follow: true, signal: following.signal }, (c) =>
+            process.stdout.write(c.data),
+          )
+          .catch(() => undefined)
+      : Promise.resolve();
+  const run = await started.settled.finally(stop);
+  await Promise.race([follow, new Promise((r) => setTimeout(r, 1_000))]);
+  following.abort();
+  if (flags.json) printJson(runJson(run));
+  else say(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
+  return exitCodeForRun(run.status);
+}
+
 function describeEvent(type: string, data: Record<string, unknown>): string {
+  // A pipeline's steps report as `[step] attempt 1 started …`.
+  return typeof data.step === 'string'
+    ? `[${data.step}] ${describeAttemptEvent(type, data)}`
+    : describeAttemptEvent(type, data);
+}
+
+function describeAttemptEvent(type: string, data: Record<string, unknown>): string {
   const attempt = `attempt ${String(data.attempt)}`;
   const exit =
     typeof data.exitCode === 'number'
