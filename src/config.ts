@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
@@ -76,6 +77,10 @@ const FileSchema = z
       })
       .strict()
       .optional(),
+    templates: z
+      .object({ dir: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     retention: z
       .object({
         max_age: z.string().optional(),
@@ -139,6 +144,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env = process.env
     }),
     orphans,
     retention: Object.freeze(retentionOf(file)),
+    templatesDir: templatesDirOf(dataDir, file, env),
     ...engineChoice(dataDir, file, env, overrides),
     temporal: Object.freeze(temporalOf(file, env, overrides)),
     http: Object.freeze({
@@ -220,6 +226,13 @@ function temporalOf(file: FileConfig, env: NodeJS.ProcessEnv, o: ConfigOverrides
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: string });
+}
+
+/** The user's templates: the variable (against the working dir), the file (against the data dir). */
+function templatesDirOf(dataDir: string, file: FileConfig, env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.GOOSE_FLOW_TEMPLATES_DIR;
+  if (fromEnv) return resolve(fromEnv);
+  return resolve(dataDir, file.templates?.dir ?? 'templates');
 }
 
 /** Default: 30 days, 500 ended runs per schedule; 0 turns a limit off. */

@@ -44,6 +44,7 @@ import { outputFromLog } from '../adapters/goose/step-output.js';
 import type { CompiledPipeline } from '../domain/pipeline/model.js';
 import type { Host, HostOptions } from '../engines/contract.js';
 import { HOST_ZONE, stderrWarn, type App, type AppOptions } from './types.js';
+import { templateService } from './templates.js';
 
 /** A recipe snapshot nothing refers to is deleted once untouched this long. */
 const SNAPSHOT_GRACE_MS = 3_600_000;
@@ -160,6 +161,7 @@ export function openEmbeddedApp(config: Config, env: NodeJS.ProcessEnv, options:
     recipes,
     logs: new LogService(runs, systemClock, 'embedded'),
     schedules,
+    templates: templateService(config, recipes, schedules),
     status: new StatusService({
       info: { engine: 'embedded', dataDir: dataDir.root, temporal: null },
       runs,

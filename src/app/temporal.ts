@@ -32,6 +32,7 @@ import { attemptOnThisHost } from '../adapters/process/attempt-records.js';
 import { temporalSpecShape, temporalSpecWarnings } from '../engines/temporal/spec-mapping.js';
 import type { Host, HostOptions } from '../engines/contract.js';
 import { HOST_ZONE, stderrWarn, type App, type AppOptions } from './types.js';
+import { templateService } from './templates.js';
 
 /** What Temporal itself does in place of the embedded engine's maintenance jobs. */
 const TEMPORAL_SYSTEM_WORKFLOWS = [
@@ -159,6 +160,7 @@ async function openOn(
     recipes,
     logs: new LogService(runs, systemClock, 'temporal'),
     schedules,
+    templates: templateService(config, recipes, schedules),
     status: new StatusService({
       info: {
         engine: 'temporal',

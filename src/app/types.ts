@@ -7,6 +7,7 @@ import type { LogService } from '../services/logs.js';
 import type { ScheduleService } from '../services/schedules.js';
 import type { StatusService } from '../services/status.js';
 import type { EventService } from '../services/events.js';
+import type { TemplateService } from '../services/templates.js';
 
 export type { Host, HostOptions } from '../engines/contract.js';
 
@@ -24,6 +25,8 @@ export interface App {
   readonly status: StatusService;
   /** Run events and schedule decisions as they happen (SSE, `goose-flow events`). */
   readonly events: EventService;
+  /** Workflow templates: the built-in catalogue and the user's own. */
+  readonly templates: TemplateService;
   /**
    * Starts what a serving process runs (see `Host`); only on an app opened with `serving`. The
    * host is stopped by `Host.stop`, or by `close`.

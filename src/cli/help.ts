@@ -10,6 +10,7 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   GOOSE_FLOW_GOOSE_BIN: 'the goose executable (default: goose on PATH)',
   GOOSE_FLOW_RUN_TIMEOUT: 'default per-attempt timeout (e.g. 30m; 100ms to 365d)',
   GOOSE_FLOW_KILL_GRACE: 'time between SIGTERM and SIGKILL (e.g. 10s; 0s to 1h)',
+  GOOSE_FLOW_TEMPLATES_DIR: 'your workflow templates (default <data dir>/templates)',
   GOOSE_FLOW_ORPHANS: 'adopt | kill: what to do with a live attempt of a dead goose-flow',
   GOOSE_FLOW_MAX_CONCURRENT: 'run at most this many recipes at once (default: no limit)',
   GOOSE_FLOW_TOKEN: 'bearer token for /api and /metrics (needed to bind off loopback)',

@@ -8,6 +8,7 @@ import { killCommand } from './commands/kill.js';
 import { recipeCommand } from './commands/recipe.js';
 import { recoverCommand } from './commands/recover.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { templateCommand } from './commands/template.js';
 import { serveCommand, workerCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { eventsCommand } from './commands/events.js';
@@ -65,6 +66,7 @@ Docs: README.md and docs/ (configuration, CLI and --json shapes, architecture, b
     recipeCommand(),
     recoverCommand(),
     scheduleCommand(),
+    templateCommand(),
     serveCommand(),
     workerCommand(),
     statusCommand(),

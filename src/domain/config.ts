@@ -24,6 +24,8 @@ export interface Config {
     readonly maxAgeMs: number | null;
     readonly maxRunsPerSchedule: number | null;
   };
+  /** The user's workflow templates (`GOOSE_FLOW_TEMPLATES_DIR`, default `<data dir>/templates`). */
+  readonly templatesDir: string;
   /** The data dir's engine (recorded in its config.yaml once chosen). */
   readonly engine: EngineKind;
   /** The engine was chosen just now: openApp records it in the data dir's config.yaml. */

@@ -19,7 +19,8 @@ interface Asset {
 }
 
 /** The pages of the dashboard (client-side routes): each answers with the app. */
-const PAGE = /^\/(?:$|overview$|schedules(?:\/[^/]+(?:\/edit)?)?$|runs(?:\/[^/]+)?$|recipes$)/;
+const PAGE =
+  /^\/(?:$|overview$|schedules(?:\/[^/]+(?:\/edit)?)?$|runs(?:\/[^/]+)?$|recipes$|templates(?:\/[^/]+)?$)/;
 
 const CSP = [
   "default-src 'self'",

@@ -146,4 +146,30 @@ export class LogService {
       await this.clock.sleep(FOLLOW_POLL_MS[this.engine], opts.signal);
     }
   }
+
+  /**
+   * A pipeline run's log: each step's run's log in the pipeline's order, one after another; with
+   * `follow`, steps are taken as they start until the pipeline ends (a step running beside
+   * another is printed once the one before it has ended).
+   */
+  async streamPipeline(
+    runId: string,
+    opts: { follow: boolean; signal?: AbortSignal },
+    onChunk: (chunk: LogChunk) => void,
+    onStep: (key: string, stepRunId: string) => void,
+  ): Promise<void> {
+    const done = new Set<string>();
+    for (;;) {
+      const detail = await this.runs.show(runId);
+      const instances = (detail.pipeline?.steps ?? []).flatMap((s) => s.instances);
+      for (const i of instances) {
+        if (!i.runId || done.has(i.runId) || opts.signal?.aborted) continue;
+        onStep(i.key, i.runId);
+        await this.stream(i.runId, { follow: opts.follow, signal: opts.signal }, onChunk);
+        done.add(i.runId);
+      }
+      if (!opts.follow || isTerminal(detail.run.status) || opts.signal?.aborted) return;
+      await this.clock.sleep(FOLLOW_POLL_MS[this.engine], opts.signal).catch(() => undefined);
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { encodeDecisionCursor } from './cursors.js';
 import type { Attempt, Run, RunEvent } from '../domain/run.js';
 import type { Schedule } from '../domain/schedule/model.js';
 import type { OccurrenceRecord } from '../engines/ports.js';
+import type { RecipeReport } from '../services/recipes.js';
 import type { RunDetail } from '../services/runs.js';
 import type { ScheduleDetail } from '../services/schedules.js';
 
@@ -181,6 +182,21 @@ export function describeCron(expression: string): string {
   } catch {
     return expression;
   }
+}
+
+/** `recipe validate --json` and `POST /recipes/validate` answer with this shape. */
+export function verdictJson(report: RecipeReport) {
+  const problem = (p: RecipeReport['errors'][number]) => ({
+    ...p,
+    allowed: p.allowed ? [...p.allowed] : undefined,
+  });
+  return {
+    ...report,
+    headless: { ok: report.headless.ok, reasons: [...report.headless.reasons] },
+    params: { ...report.params },
+    errors: report.errors.map(problem),
+    warnings: report.warnings.map(problem),
+  };
 }
 
 /** A time in the schedule's own zone, e.g. `2026-11-28 09:00:00 Europe/Berlin`. */

@@ -456,6 +456,76 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
     });
   });
 
+  it('new from template: the catalogue, a form with its parameters, files written, the schedule linked', async () => {
+    const box = sandbox();
+    const serve = startCli(['serve', '--port', '0', '--log-format', 'json'], box.env);
+    try {
+      const root = `http://127.0.0.1:${await listeningPort(serve)}`;
+      const { page, problems } = await open(root, '/schedules');
+      await page.getByRole('link', { name: 'New from template' }).click();
+      await page.getByRole('heading', { name: 'Templates', exact: true }).waitFor();
+      await page.locator('li[data-template="repo-digest"]').waitFor();
+      expect(await page.locator('li[data-template]').count()).toBeGreaterThanOrEqual(6);
+      await accessible(page, 'templates');
+      await page.getByRole('link', { name: 'Daily repository digest' }).click();
+      await page
+        .getByRole('heading', { name: 'New from template: Daily repository digest' })
+        .waitFor();
+
+      // No directory: the field says so, nothing is sent.
+      const createButton = page.getByRole('button', { name: 'Create from template' });
+      await createButton.click();
+      const dirField = page.getByLabel('Directory');
+      await expect.poll(() => dirField.getAttribute('aria-invalid')).toBe('true');
+      expect(await dirField.getAttribute('aria-describedby')).toBe('f-dir-error');
+      await accessible(page, 'template form with an error');
+
+      const dir = join(box.root, 'digest');
+      await dirField.fill(dir);
+      await page.getByLabel('repo (required)').fill(box.root);
+      expect(await page.getByLabel('Cron').inputValue()).toBe('0 8 * * *');
+      await page.getByLabel('Cron').fill('30 7 * * *');
+      await page.getByLabel('Time zone').fill('UTC');
+      await createButton.click();
+      await page.getByRole('heading', { name: `Written to ${dir}` }).waitFor();
+      await page.getByText('Valid, runs headless.').waitFor();
+      expect(readFileSync(join(dir, 'repo-digest.yaml'), 'utf8')).toContain('{{ repo }}');
+      await page.screenshot({ path: join(SHOTS, 'new-from-template.png'), fullPage: true });
+      await accessible(page, 'template written');
+
+      // Again: the files are the same, the schedule id is taken — the error lands at its field.
+      await createButton.click();
+      const idField = page.getByLabel('Schedule id');
+      await expect.poll(() => idField.getAttribute('aria-invalid')).toBe('true');
+      await expect
+        .poll(() => page.locator('#f-schedule\\.id-error').textContent())
+        .toMatch(/already exists/);
+
+      // Another id: created; its link leads to the new schedule, with the cron as edited.
+      await idField.fill('digest-2');
+      await createButton.click();
+      await expect.poll(() => idField.getAttribute('aria-invalid')).toBeNull();
+      await page.getByRole('link', { name: 'digest-2', exact: true }).click();
+      await page.getByRole('heading', { name: /digest-2/ }).waitFor();
+      const created = (await (await fetch(`${root}/api/v1/schedules/digest-2`)).json()) as {
+        cron: string;
+        timezone: string;
+        params: Record<string, string>;
+      };
+      expect(created).toMatchObject({ cron: '30 7 * * *', timezone: 'UTC' });
+      expect(created.params.repo).toBe(box.root);
+      // The browser reports the refused request (409) itself; nothing else went wrong.
+      expect(problems).toEqual([
+        'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+      ]);
+      await page.close();
+    } finally {
+      if (serve.exitCode === null && serve.signalCode === null) serve.kill('SIGTERM');
+      await serve.closed;
+      box.cleanup();
+    }
+  });
+
   // Embedded only: the Temporal engine does not run pipelines yet (its run detail has no steps).
   it('a pipeline run shows as a graph of steps that updates live', async () => {
     const box = sandbox();

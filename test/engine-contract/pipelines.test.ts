@@ -335,6 +335,76 @@ forEachEngine('pipelines', (engine) => {
     );
     const detail = await e.app.runs.show(run.id);
     expect(detail.pipeline?.steps.every((s) => s.status === 'succeeded')).toBe(true);
+    // The steps are the pipeline run's, not the schedule's (overlap, pause on failure follow it).
+    expect((await e.runsOf('sweep')).map((r) => r.id)).toEqual([run.id]);
+  });
+
+  it('a step can be another pipeline: its steps run as its own steps, its outputs hand over by step', async () => {
+    const e = engine();
+    await e.serve();
+    writeRecipe(e, 'draft.yaml', { output: 'the draft' });
+    writeRecipe(e, 'polish.yaml', { params: { text: 'string' }, output: 'polished {{ text }}' });
+    writePipeline(e, 'inner.json', {
+      parameters: [
+        { key: 'topic', input_type: 'string', requirement: 'required', description: 't' },
+      ],
+      steps: [
+        { id: 'draft', recipe: 'draft.yaml' },
+        {
+          id: 'polish',
+          needs: ['draft'],
+          recipe: 'polish.yaml',
+          params: { text: '${params.topic}: ${steps.draft.output}' },
+        },
+      ],
+    });
+    writeRecipe(e, 'publish.yaml', { params: { text: 'string' }, output: 'published {{ text }}' });
+    const file = writePipeline(e, 'outer.json', {
+      steps: [
+        { id: 'write', recipe: 'inner.json', params: { topic: 'pipelines' } },
+        {
+          id: 'publish',
+          needs: ['write'],
+          recipe: 'publish.yaml',
+          params: { text: '${steps.write.output.polish}' },
+        },
+      ],
+    });
+    const run = await runPipeline(e, file);
+    expect(run.status).toBe('succeeded');
+    const inner = await e.app.runs.show(`${run.id}:write`);
+    expect(inner.run.kind).toBe('pipeline');
+    expect(inner.pipeline?.steps.map((s) => [s.id, s.status])).toEqual([
+      ['draft', 'succeeded'],
+      ['polish', 'succeeded'],
+    ]);
+    expect((await e.app.runs.show(`${run.id}:write:polish`)).run.params).toEqual({
+      text: 'pipelines: the draft',
+    });
+    expect((await e.app.runs.show(`${run.id}:publish`)).output?.value).toBe(
+      'published polished pipelines: the draft',
+    );
+  });
+
+  it("the pipeline's timeout cancels its running step and ends it timed_out; the exit hook still runs", async () => {
+    const e = engine();
+    await e.serve();
+    writeRecipe(e, 'slow.yaml', { directives: { sleep: 60 } });
+    writeRecipe(e, 'bye.yaml', { output: 'bye' });
+    const file = writePipeline(e, 'timeout.json', {
+      timeout: '3s',
+      steps: [{ id: 'slow', recipe: 'slow.yaml' }],
+      handlers: [{ id: 'bye', recipe: 'bye.yaml' }],
+      on_exit: 'bye',
+    });
+    const run = await runPipeline(e, file);
+    expect(run.status).toBe('timed_out');
+    const detail = await e.app.runs.show(run.id);
+    expect(detail.pipeline?.steps.map((s) => [s.id, s.status])).toEqual([
+      ['slow', 'cancelled'],
+      ['bye', 'succeeded'],
+    ]);
+    await eventually(() => livePids(readPids(e.box.pidfile)).length === 0, 'the tree to be gone');
   });
 
   it('an invalid pipeline is refused before anything runs, each problem at its line', async () => {

@@ -51,6 +51,9 @@ describe('the OpenAPI document', () => {
         '/schedules/{id}/trigger',
         '/stats/runs',
         '/status',
+        '/templates',
+        '/templates/{name}',
+        '/templates/{name}/use',
       ].sort(),
     );
     // Without a token configured, no route needs one.

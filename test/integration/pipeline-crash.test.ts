@@ -4,7 +4,7 @@
  * is taken up (not started again), the steps that settled before the kill are not run again, and
  * the rest run once — every step's goose started exactly once, and the hand-over still arrives.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,6 @@ import {
   livePids,
   readPids,
   sandbox,
-  startCli,
   waitFor,
   type CliProcess,
   type Sandbox,
@@ -24,26 +23,13 @@ import {
   temporalBin,
   type TestTemporal,
 } from '../support/temporal.js';
+import { childrenOf, startSupervisor } from '../support/supervisor.js';
 
 interface Detail {
   id: string;
   status: string;
   output: unknown;
   pipeline: { steps: { id: string; status: string }[] } | null;
-}
-
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 function step(root: string, name: string, lines: string[]): void {
@@ -87,19 +73,8 @@ for (const engine of ['embedded', 'temporal'] as const) {
             }
           : {}),
       });
-      async function supervisor(e: NodeJS.ProcessEnv): Promise<CliProcess> {
-        const args = engine === 'temporal' ? ['worker'] : ['serve'];
-        const d = startCli([...args, '--log-format', 'json'], e);
-        daemons.push(d);
-        const ready = engine === 'temporal' ? 'worker_started' : 'serve_started';
-        await waitFor(
-          () => d.out.stdout.includes(ready) || d.exitCode !== null,
-          30_000,
-          `${args[0]} to start`,
-        );
-        expect(d.out.stdout, d.out.stderr).toContain(ready);
-        return d;
-      }
+      const supervisor = (e: NodeJS.ProcessEnv) =>
+        startSupervisor(engine, e, (d) => daemons.push(d));
 
       it('the next supervisor finishes it: no settled step runs again, each goose starts once', async () => {
         const e = env();

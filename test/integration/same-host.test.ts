@@ -4,7 +4,7 @@
  * the next goose-flow process on that host takes it up. goose is never started a second time; the
  * run ends with goose's real exit status, and all its output is in the log.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,6 @@ import {
   livePids,
   readPids,
   sandbox,
-  startCli,
   waitFor,
   type CliProcess,
   type Sandbox,
@@ -24,27 +23,13 @@ import {
   temporalBin,
   type TestTemporal,
 } from '../support/temporal.js';
+import { childrenOf, startSupervisor } from '../support/supervisor.js';
 
 interface Detail {
   id: string;
   status: string;
   attempts: { number: number; status: string; exitCode: number | null }[];
   timeline: { type: string; attempt: number | null }[];
-}
-
-/** The children of a process (the reaper of a Temporal worker). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 for (const engine of ['embedded', 'temporal'] as const) {
@@ -83,20 +68,8 @@ for (const engine of ['embedded', 'temporal'] as const) {
             }
           : {}),
       });
-      /** The engine's supervisor on the host: `serve` (embedded) or a `worker` (Temporal). */
-      async function supervisor(hostEnv: NodeJS.ProcessEnv): Promise<CliProcess> {
-        const args = engine === 'temporal' ? ['worker'] : ['serve'];
-        const d = startCli([...args, '--log-format', 'json'], hostEnv);
-        daemons.push(d);
-        const ready = engine === 'temporal' ? 'worker_started' : 'serve_started';
-        await waitFor(
-          () => d.out.stdout.includes(ready) || d.exitCode !== null,
-          30_000,
-          `${args[0]} to start`,
-        );
-        expect(d.out.stdout, d.out.stderr).toContain(ready);
-        return d;
-      }
+      const supervisor = (e: NodeJS.ProcessEnv) =>
+        startSupervisor(engine, e, (d) => daemons.push(d));
 
       it('the next supervisor on the host takes up the goose: never started twice, its real status kept', async () => {
         mkdirSync(hostDir(), { recursive: true });

@@ -303,3 +303,99 @@ describe('pipeline validation', () => {
     expect(bad2.join('\n')).toMatch(/step_unknown@steps\[0\]\.on_failure: no handler `nobody`/);
   });
 });
+
+describe('hostile pipeline documents', () => {
+  // A small seeded generator: the same documents every run, so a failure can be replayed.
+  let seed = 42;
+  const rnd = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed % n;
+  };
+  const pieces: unknown[] = [
+    null,
+    1,
+    'x',
+    '${',
+    '${}',
+    '${steps..output}',
+    '${params.}',
+    '$${x}',
+    '${item.a.b}',
+    '${index}',
+    [],
+    {},
+    ['a'],
+    true,
+    '== ==',
+    'not',
+    '${steps.a.status} == ',
+    '"a" == "b"',
+    '${' + 'x'.repeat(5_000) + '}',
+    '\u0000',
+    '${params.x} >= 3',
+    '${steps.a.output}',
+  ];
+  const pick = () => pieces[rnd(pieces.length)];
+  const step = (_: unknown, i: number): unknown => {
+    if (rnd(10) === 0) return pick();
+    const s: Record<string, unknown> = {
+      id: rnd(10) ? ['a', 'b', 'c', 'd'][i] : 'A!',
+      recipe: 'sum.yaml',
+      params: { text: 'x' },
+      ...(i > 0 && rnd(2) ? { needs: [['a', 'b', 'c'][rnd(i)]] } : {}),
+      ...(rnd(3) ? {} : { on_failure: 'continue' }),
+    };
+    for (const k of [
+      'needs',
+      'params',
+      'if',
+      'for_each',
+      'max_parallel',
+      'retries',
+      'timeout',
+      'on_failure',
+    ])
+      if (rnd(2))
+        s[k] =
+          k === 'params'
+            ? { text: pick() }
+            : k === 'needs'
+              ? [['a'], ['b'], 'c', pick()][rnd(4)]
+              : pick();
+    return s;
+  };
+
+  it('never throws: every document gets problems or a pipeline, and the planner ends', () => {
+    let compiled = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const doc = {
+        steps: Array.from({ length: 1 + rnd(4) }, step),
+        handlers: rnd(3) ? undefined : [{ id: 'h', recipe: 'sum.yaml', params: { text: pick() } }],
+        on_exit: rnd(3) ? undefined : 'h',
+      };
+      const out = compile(rnd(20) ? doc : pick(), { 'sum.yaml': SUM });
+      expect(out.pipeline || out.problems.length > 0).toBeTruthy();
+      if (!out.pipeline) continue;
+      compiled++;
+      // Whatever the steps did, planning answers, and with every step settled it ends.
+      const statuses: StepStatus[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+      const r = new Map<string, StepResult>();
+      for (let round = 0; round < 50; round++) {
+        const p = planPipeline({ pipeline: out.pipeline, params: {}, results: r, stopping: null });
+        if (p.outcome) break;
+        expect(p.start.length).toBeGreaterThan(0);
+        for (const s of p.start)
+          r.set(s.key, {
+            key: s.key,
+            runId: s.key,
+            status: statuses[rnd(statuses.length)]!,
+            output: 'o',
+          });
+      }
+      expect(
+        planPipeline({ pipeline: out.pipeline, params: {}, results: r, stopping: null }).outcome,
+      ).not.toBeNull();
+    }
+    expect(compiled).toBeGreaterThan(300);
+  });
+});

@@ -10,12 +10,15 @@ import { ScheduleEditPage, ScheduleNewPage } from './pages/schedule-form';
 import { RunsPage } from './pages/runs';
 import { RunDetailPage } from './pages/run-detail';
 import { RecipesPage } from './pages/recipes';
+import { TemplatesPage } from './pages/templates';
+import { TemplateUsePage } from './pages/template-use';
 
 const NAV = [
   ['/', 'Overview'],
   ['/schedules', 'Schedules'],
   ['/runs', 'Runs'],
   ['/recipes', 'Recipes'],
+  ['/templates', 'Templates'],
 ] as const;
 
 /**
@@ -86,6 +89,8 @@ export function App() {
             <Route path="/runs" component={RunsPage} />
             <Route path="/runs/:id" component={RunDetailPage} />
             <Route path="/recipes" component={RecipesPage} />
+            <Route path="/templates" component={TemplatesPage} />
+            <Route path="/templates/:name" component={TemplateUsePage} />
             <Route>
               <section className="notice">
                 <h1>No such page</h1>

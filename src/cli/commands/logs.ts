@@ -14,7 +14,9 @@ interface LogsFlags {
 
 export function logsCommand(): Command {
   const logs = new Command('logs')
-    .description("print a run's log (all attempts, or one); --follow streams it until the run ends")
+    .description(
+      "print a run's log (all attempts, or one; a pipeline run: its steps' logs in order); --follow streams it until the run ends",
+    )
     .argument('<runId>')
     .option('--attempt <n>', 'only this attempt', intFlag('--attempt', { min: 1, max: 1_000 }))
     .option('-f, --follow', 'keep streaming new output until the run ends')
@@ -59,6 +61,14 @@ export function logsCommand(): Command {
         process.once('SIGINT', onInt);
         const many = flags.attempt === undefined;
         try {
+          const run = await app.runs.get(runId);
+          if (run.kind === 'pipeline' && many)
+            return await app.logs.streamPipeline(
+              runId,
+              { follow: Boolean(flags.follow), signal: abort.signal },
+              (chunk) => process.stdout.write(chunk.data),
+              (key, id) => process.stdout.write(`==> step ${key} (${id}) <==\n`),
+            );
           await app.logs.stream(
             runId,
             { attempt: flags.attempt, follow: Boolean(flags.follow), signal: abort.signal },

@@ -22,7 +22,7 @@ export function recipeCommand(): Command {
         (app) => {
           const report = app.recipes.validate(file, parseParamArgs(flags.param));
           if (flags.json) printJson(report);
-          else process.stdout.write(describe(report));
+          else process.stdout.write(describeReport(report));
           process.exitCode = !report.valid
             ? ExitCode.usage
             : report.headless.ok
@@ -43,7 +43,8 @@ export function recipeCommand(): Command {
   return recipe;
 }
 
-function describe(report: RecipeReport): string {
+/** A verdict as `recipe validate` prints it (`template use` too). */
+export function describeReport(report: RecipeReport): string {
   const lines: string[] = [];
   if (report.errors.length) lines.push(formatProblems(report.file, report.errors));
   if (report.warnings.length) lines.push(formatProblems(report.file, report.warnings));

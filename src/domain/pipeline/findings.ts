@@ -10,6 +10,10 @@ export class Findings {
   error(code: ProblemCode, at: PathSegment[], message: string): void {
     this.list.push({ severity: 'error', code, message, at });
   }
+
+  warn(code: ProblemCode, at: PathSegment[], message: string): void {
+    this.list.push({ severity: 'warning', code, message, at });
+  }
 }
 
 /** A step as parsed, with where it is in the file. */

@@ -43,6 +43,21 @@ export function checkReferences(p: Pipeline, findings: Findings): void {
     }
     checkParams(s, inner, findings);
   }
+  const used = new Set(
+    [...p.steps, ...p.handlers].flatMap((s) =>
+      [...Object.values(s.plan.params), s.plan.condition, s.plan.forEach?.items ?? null].flatMap(
+        (e) => referencesOf(e).flatMap((r) => (r.kind === 'param' ? [r.name] : [])),
+      ),
+    ),
+  );
+  p.parameters.forEach((param, i) => {
+    if (!used.has(param.key))
+      findings.warn(
+        ProblemCode.paramUnused,
+        ['parameters', i],
+        `pipeline parameter \`${param.key}\` is declared but no step uses it (\${params.${param.key}})`,
+      );
+  });
 }
 
 interface Scope {

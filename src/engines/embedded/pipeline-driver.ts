@@ -108,7 +108,7 @@ export class PipelineDriver {
         const stopping = this.stopping(run, pipeline);
         const results = this.results(run, pipeline);
         const plan = planPipeline({ pipeline, params: run.params, results, stopping });
-        if (stopping) await this.cancelSteps(results, cancelled, stopping);
+        if (stopping) await this.cancelSteps(pipeline, results, cancelled, stopping);
         for (const start of plan.start) {
           const id = stepRunId(run.id, start.step.id, start.item);
           if (!waiting.has(id)) waiting.set(id, this.start(run, start, id, observer));
@@ -183,7 +183,9 @@ export class PipelineDriver {
         kind: step.recipe.kind,
         parent: { runId: run.id, step: step.id, item: start.item },
         trigger: run.trigger,
-        scheduleId: run.scheduleId,
+        // The pipeline run is the schedule's run: its steps must not count as runs of the schedule
+        // (overlap, buffered occurrences, pause on failure all follow the pipeline run).
+        scheduleId: null,
         ...this.deps.stepSource(run, step.recipe),
         params: start.params,
         options,
@@ -192,14 +194,18 @@ export class PipelineDriver {
     );
   }
 
+  /** Stops the running steps; handlers run on (they are what a cancel or a timeout calls). */
   private async cancelSteps(
+    pipeline: CompiledPipeline,
     results: Map<string, StepResult>,
     done: Set<string>,
     why: 'cancelled' | 'timed_out',
   ): Promise<void> {
     const reason = why === 'cancelled' ? 'its pipeline was cancelled' : 'its pipeline timed out';
+    const handlers = new Set(pipeline.handlers.map((h) => h.id));
     for (const r of results.values()) {
       if (r.status !== StepStatus.running || done.has(r.runId) || r.carriedFrom) continue;
+      if (handlers.has(r.key)) continue;
       done.add(r.runId);
       await this.deps.cancelRun(r.runId, reason).catch(() => undefined);
     }

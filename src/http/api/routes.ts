@@ -1,5 +1,5 @@
 /**
- * REST `/api/v1`: schedules, runs, logs, recipe validation, status — through the same services as
+ * REST `/api/v1`: schedules, runs, logs, recipe validation, templates, status — through the same services as
  * the CLI. zod schemas validate every request and generate the OpenAPI document
  * (`/api/v1/openapi.json`); errors have one shape and one mapping to statuses (errors.ts).
  */
@@ -12,6 +12,8 @@ import type { FeedHub } from '../feed-hub.js';
 import { body, bodyErrors, errors, json, recipePath } from './common.js';
 import { registerSchedules } from './schedule-routes.js';
 import { registerRuns } from './run-routes.js';
+import { registerTemplates } from './template-routes.js';
+import { verdictJson } from '../../views/json.js';
 import type { HotListings } from '../hot-listings.js';
 
 /** `tokenRequired`: GOOSE_FLOW_TOKEN is set, so the document declares bearer auth on every route. */
@@ -67,6 +69,7 @@ export function apiV1(
   );
   registerSchedules(api, app, hot);
   registerRuns(api, app, hot);
+  registerTemplates(api, app);
 
   // ---- recipes ----------------------------------------------------------------------------
   api.openapi(
@@ -82,21 +85,7 @@ export function apiV1(
       const b = c.req.valid('json');
       // Checked off the event loop (the daemon's worker thread): any file may be asked about.
       const report = await app.recipes.validateChecked(recipePath(b.recipe), b.params ?? {});
-      return c.json(
-        {
-          ...report,
-          headless: { ok: report.headless.ok, reasons: [...report.headless.reasons] },
-          errors: report.errors.map((p) => ({
-            ...p,
-            allowed: p.allowed ? [...p.allowed] : undefined,
-          })),
-          warnings: report.warnings.map((p) => ({
-            ...p,
-            allowed: p.allowed ? [...p.allowed] : undefined,
-          })),
-        },
-        200,
-      );
+      return c.json(verdictJson(report), 200);
     },
   );
 

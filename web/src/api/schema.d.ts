@@ -1469,6 +1469,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the built-in templates and the user's (a user template shadows a built-in one) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the catalogue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateList"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/templates/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one template: its parameters, suggested schedule and files */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the template */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateDetail"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/templates/{name}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * write the template into a directory, validate it with the params, and schedule it if asked
+         * @description Nothing is written when a file there differs from the template (409, unless `force`) or the schedule asked for cannot be created (its id taken: 409; a bad cron or id: 400). Otherwise the files are written and the answer carries the verdict: an entry that does not validate (or cannot run headless) gets no schedule, and `scheduleSkipped` says why.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TemplateUse"];
+                };
+            };
+            responses: {
+                /** @description the files written and the verdict */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateUseResult"];
+                    };
+                };
+                /** @description the request is malformed or invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the body is not sent as application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recipes/validate": {
         parameters: {
             query?: never;
@@ -2292,6 +2492,94 @@ export interface components {
             /** @description true when the attempt has ended and nextOffset is its end */
             complete: boolean;
         };
+        TemplateList: {
+            templates: components["schemas"]["Template"][];
+            /** @description template folders that could not be read, and why */
+            problems: {
+                name: string;
+                /** @enum {string} */
+                source: "builtin" | "user";
+                message: string;
+            }[];
+        };
+        Template: {
+            /** @example repo-digest */
+            name: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            kind: "recipe" | "pipeline";
+            /** @description the recipe or pipeline file, relative to the template folder */
+            entry: string;
+            /** @description the suggested schedule */
+            schedule: {
+                /** @example 0 8 * * * */
+                cron: string;
+                /** @example every day at 08:00 */
+                description: string;
+            };
+            tags: string[];
+            /**
+             * @description built-in, or from the user's templates directory
+             * @enum {string}
+             */
+            source: "builtin" | "user";
+            /** @description the template's folder on the server host */
+            dir: string;
+            /** @description e.g. that a user template shadows the built-in one of its name */
+            note: string | null;
+        };
+        TemplateDetail: {
+            /** @example repo-digest */
+            name: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            kind: "recipe" | "pipeline";
+            /** @description the recipe or pipeline file, relative to the template folder */
+            entry: string;
+            /** @description the suggested schedule */
+            schedule: {
+                /** @example 0 8 * * * */
+                cron: string;
+                /** @example every day at 08:00 */
+                description: string;
+            };
+            tags: string[];
+            /**
+             * @description built-in, or from the user's templates directory
+             * @enum {string}
+             */
+            source: "builtin" | "user";
+            /** @description the template's folder on the server host */
+            dir: string;
+            /** @description e.g. that a user template shadows the built-in one of its name */
+            note: string | null;
+            /** @description the entry's declared parameters: what `use` takes as params */
+            parameters: components["schemas"]["RecipeParameter"][];
+            /** @description the files `use` writes, the entry first */
+            files: {
+                path: string;
+                content: string;
+            }[];
+        };
+        TemplateUseResult: {
+            template: string;
+            /** @enum {string} */
+            source: "builtin" | "user";
+            dir: string;
+            /** @description the entry as written (absolute) */
+            entry: string;
+            files: {
+                path: string;
+                /** @enum {string} */
+                status: "created" | "unchanged" | "overwritten";
+            }[];
+            verdict: components["schemas"]["RecipeVerdict"];
+            schedule: components["schemas"]["Schedule"] | null;
+            /** @description why no schedule was created although one was asked for */
+            scheduleSkipped: string | null;
+        };
         RecipeVerdict: {
             file: string;
             /** @enum {string} */
@@ -2316,6 +2604,27 @@ export interface components {
             line?: number;
             column?: number;
             allowed?: string[];
+        };
+        TemplateUse: {
+            /**
+             * @description an absolute directory on the server host; created if missing
+             * @example /home/me/recipes/repo-digest
+             */
+            dir: string;
+            params?: {
+                [key: string]: string;
+            };
+            /** @description overwrite files there that differ from the template */
+            force?: boolean;
+            /** @description given: a schedule is created once the entry validates */
+            schedule?: {
+                /** @description default: the template name */
+                id?: string;
+                /** @description default: the suggested one */
+                cron?: string;
+                /** @description default: the server's zone */
+                timezone?: string;
+            };
         };
         RecipeCheck: {
             recipe: string;

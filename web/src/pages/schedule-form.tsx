@@ -531,7 +531,8 @@ function ScheduleForm({
   );
 }
 
-function Field({
+/** A labelled form field with its hint and its error (pointed at by the control's aria-describedby). */
+export function Field({
   field,
   label,
   error,

@@ -68,7 +68,10 @@ export function SchedulesPage() {
   return (
     <>
       <h1>Schedules</h1>
-      <Link href="/schedules/new">New schedule</Link>
+      <div className="row">
+        <Link href="/schedules/new">New schedule</Link>
+        <Link href="/templates">New from template</Link>
+      </div>
       <div className="row">
         <label htmlFor="filter">Filter</label>
         <input
