@@ -42,7 +42,7 @@ function Kind({ run }: { run: Schemas['Run'] }) {
   const step = run.pipelineRun;
   if (step)
     return (
-      <span data-testid="step-of">
+      <span>
         step{' '}
         <span className="mono">
           {step.step}
