@@ -128,15 +128,16 @@ export class RunService {
    */
   async prepareResume(runId: string): Promise<PreparedRun> {
     const run = await this.get(runId);
-    if (run.kind !== 'pipeline')
-      throw new UsageError(
-        `run ${runId} ran a recipe; only a pipeline run can be resumed (run the recipe again instead)`,
-        { runId },
-      );
+    // A step's run first: resuming its pipeline run is what the caller needs to hear.
     if (run.parent)
       throw new UsageError(
         `run ${runId} is a step of pipeline run ${run.parent.runId}; resume that run`,
         { runId, parent: run.parent.runId },
+      );
+    if (run.kind !== 'pipeline')
+      throw new UsageError(
+        `run ${runId} ran a recipe; only a pipeline run can be resumed (run the recipe again instead)`,
+        { runId },
       );
     if (!isTerminal(run.status) || run.status === RunStatus.succeeded)
       throw new ConflictError(

@@ -95,7 +95,7 @@ export function pipelineJson(p: NonNullable<RunDetail['pipeline']>, stepRuns: re
       id: s.id,
       role: s.role,
       status: s.status,
-      needs: s.needs,
+      needs: [...s.needs],
       reason: s.reason,
       items: s.items,
       output: s.output ?? null,

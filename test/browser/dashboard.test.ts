@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, sandbox, startCli } from '../support/harness.js';
+import { writePipeline, writeStepRecipe } from '../support/pipeline-files.js';
 import { forEachEngineOverHttp, listeningPort } from '../support/http-engines.js';
 import {
   chromiumPath,
@@ -517,6 +518,147 @@ describe.skipIf(!bin)(`dashboard${bin ? '' : ` — skipped: ${SKIP_BROWSER_REASO
       expect(problems).toEqual([
         'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
       ]);
+      await page.close();
+    } finally {
+      if (serve.exitCode === null && serve.signalCode === null) serve.kill('SIGTERM');
+      await serve.closed;
+      box.cleanup();
+    }
+  });
+
+  // Embedded only: the Temporal engine does not run pipelines yet (its run detail has no steps).
+  it('a pipeline run shows as a graph of steps that updates live', async () => {
+    const box = sandbox();
+    const serve = startCli(['serve', '--port', '0', '--log-format', 'json'], box.env);
+    try {
+      const root = `http://127.0.0.1:${await listeningPort(serve)}`;
+      const start = async (pipeline: string) => {
+        const r = await fetch(`${root}/api/v1/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ recipe: join(box.root, pipeline), retries: 0 }),
+        });
+        expect(r.status, await r.clone().text()).toBe(201);
+        return ((await r.json()) as { id: string }).id;
+      };
+      // collect → review (waits for the gate) → notes, once per item (a fan-out of two).
+      const gate = join(box.root, 'gate');
+      writeStepRecipe(box.root, 'collect.yaml', { output: 'collected' });
+      writeStepRecipe(box.root, 'review.yaml', { directives: { wait_file: gate } });
+      writeStepRecipe(box.root, 'notes.yaml', {
+        params: { part: 'string' },
+        output: 'notes on {{ part }}',
+      });
+      writePipeline(box.root, 'release.json', {
+        name: 'release',
+        steps: [
+          { id: 'collect', recipe: 'collect.yaml' },
+          { id: 'review', needs: ['collect'], recipe: 'review.yaml' },
+          {
+            id: 'notes',
+            needs: ['review'],
+            recipe: 'notes.yaml',
+            for_each: ['intro', 'changes'],
+            params: { part: '${item}' },
+          },
+        ],
+      });
+      const id = await start('release.json');
+      const { page, problems } = await open(root, `/runs/${encodeURIComponent(id)}`);
+      const node = (step: string, status?: string) =>
+        page.locator(
+          `li.step-node[data-step="${step}"]${status ? `[data-status="${status}"]` : ''}`,
+        );
+      await node('review', 'running').waitFor({ timeout: 60_000 });
+      expect(await node('collect').getAttribute('data-status')).toBe('succeeded');
+      expect(await node('notes').getAttribute('data-status')).toBe('waiting');
+      // The state in a letter and in words, not in colour alone; the arrows follow `needs`.
+      expect(await node('collect').locator('.step-mark').textContent()).toBe('S');
+      expect(await node('review').locator('.step-mark').textContent()).toBe('R');
+      expect(await node('review').textContent()).toContain('running');
+      const edges = await page
+        .locator('[data-edge]')
+        .evaluateAll((es) => es.map((e) => e.getAttribute('data-edge')));
+      expect(edges).toEqual(['collect->review', 'review->notes']);
+      await accessible(page, 'a running pipeline run');
+
+      // The gate opens: the graph follows to the end without a reload.
+      writeFileSync(gate, '');
+      await node('notes', 'succeeded').waitFor({ timeout: 60_000 });
+      await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
+      expect(await node('notes').textContent()).toContain('2/2');
+      await expect
+        .poll(() => page.getByTestId('output').textContent())
+        .toContain('"collect": "collected"');
+      await shoot(page, 'pipeline-run', false);
+
+      // A node opens its step's run, which names its pipeline run and shows its output.
+      await node('collect')
+        .getByRole('link', { name: /^collect: succeeded/ })
+        .click();
+      await expect
+        .poll(() => page.getByTestId('step-of').textContent())
+        .toBe(`Step collect of pipeline run ${id}`);
+      expect(await page.getByTestId('output').textContent()).toBe('collected');
+      await accessible(page, 'a step run');
+      await page.getByTestId('step-of').getByRole('link').click();
+      await node('notes')
+        .getByRole('link', { name: /^notes item 1: succeeded/ })
+        .click();
+      await expect
+        .poll(() => page.getByTestId('step-of').textContent())
+        .toBe(`Step notes, item 1, of pipeline run ${id}`);
+
+      // The runs list: the pipeline run badged, each step's run tied to it.
+      await page.getByRole('link', { name: 'Runs', exact: true }).click();
+      await page.locator(`tr[data-run="${id}"] .badge`).filter({ hasText: 'pipeline' }).waitFor();
+      expect(await page.locator(`tr[data-run="${id}:notes.1"]`).textContent()).toContain(
+        `step notes.1 of ${id}`,
+      );
+      await accessible(page, 'runs with a pipeline run');
+
+      // A failure: what needed it is skipped, saying why; Resume runs only what is left.
+      const fixed = join(box.root, 'fixed');
+      writeStepRecipe(box.root, 'check.yaml', { directives: { fail_unless: fixed } });
+      writePipeline(box.root, 'checked.json', {
+        name: 'checked',
+        steps: [
+          { id: 'collect', recipe: 'collect.yaml' },
+          { id: 'check', needs: ['collect'], recipe: 'check.yaml' },
+          {
+            id: 'notes',
+            needs: ['collect'],
+            recipe: 'notes.yaml',
+            for_each: ['intro', 'changes', 'thanks'],
+            params: { part: '${item}' },
+          },
+          { id: 'publish', needs: ['check', 'notes'], recipe: 'collect.yaml' },
+        ],
+      });
+      const failed = await start('checked.json');
+      await page.goto(`${root}/runs/${encodeURIComponent(failed)}`);
+      await page.locator('h1 .status.failed').waitFor({ timeout: 60_000 });
+      // (The title's status comes from the event at once; the graph with the refetch after it.)
+      await node('publish', 'skipped').waitFor();
+      expect(await node('check').getAttribute('data-status')).toBe('failed');
+      expect(await node('check').locator('.step-mark').textContent()).toBe('F');
+      expect(await node('notes').textContent()).toContain('3/3');
+      const reason = 'the pipeline stopped: step check failed';
+      expect(await node('publish', 'skipped').getAttribute('title')).toContain(reason);
+      await node('publish').getByRole('button').focus();
+      await expect.poll(() => page.getByTestId('step-details').textContent()).toContain(reason);
+      await accessible(page, 'a failed pipeline run');
+      await page.screenshot({ path: join(SHOTS, 'pipeline-run.png'), fullPage: true });
+      writeFileSync(fixed, '');
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await expect.poll(() => page.url(), { timeout: 30_000 }).not.toContain(failed);
+      await page.locator('h1 .status.succeeded').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('resume-of').getByRole('link').textContent()).toBe(failed);
+      await node('collect').hover();
+      await expect
+        .poll(() => page.getByTestId('step-details').textContent())
+        .toContain(`carried over from ${failed}`);
+      expect(problems).toEqual([]);
       await page.close();
     } finally {
       if (serve.exitCode === null && serve.signalCode === null) serve.kill('SIGTERM');

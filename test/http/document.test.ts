@@ -39,6 +39,7 @@ describe('the OpenAPI document', () => {
         '/runs/{id}/kill',
         '/runs/{id}/logs',
         '/runs/{id}/recipe',
+        '/runs/{id}/resume',
         '/schedules',
         '/schedules/preview',
         '/schedules/{id}',

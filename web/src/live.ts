@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { followSse } from './api/sse';
+import { pipelineRunsOf } from './pipeline-layout';
 
 export interface FeedEvent {
   readonly kind: 'run' | 'decision';
@@ -37,6 +38,8 @@ function refresh(queries: Queries, event: FeedEvent): void {
     '["status"]',
     '["schedules"]',
     ...(event.runId ? [JSON.stringify(['run', event.runId])] : []),
+    // A step's run changing changes its pipeline run's graph (and that one's, if nested).
+    ...(event.runId ? pipelineRunsOf(event.runId).map((id) => JSON.stringify(['run', id])) : []),
     ...(event.scheduleId ? [JSON.stringify(['schedule', event.scheduleId])] : []),
   ])
     pending.keys.add(key);

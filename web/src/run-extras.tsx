@@ -1,4 +1,4 @@
-/** The run page's re-run button and its recipe snapshot (collapsible, fetched when opened). */
+/** The run page's re-run and resume buttons and its recipe snapshot (collapsible, fetched when opened). */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
@@ -35,7 +35,37 @@ export function RerunButton({ run }: { run: Schemas['RunDetail'] }) {
   );
 }
 
-/** The recipe the run executed, as snapshotted when it was created. */
+/** Resumes a pipeline run that failed, timed out or was cancelled; opens the new run. */
+export function ResumeButton({ run }: { run: Schemas['RunDetail'] }) {
+  const [, navigate] = useLocation();
+  const resume = useMutation({
+    mutationFn: () => data(api.POST('/runs/{id}/resume', { params: { path: { id: run.id } } })),
+    onSuccess: (started) => navigate(`/runs/${encodeURIComponent(started.id)}`),
+  });
+  const resumable =
+    run.kind === 'pipeline' &&
+    !run.pipelineRun &&
+    ['failed', 'timed_out', 'cancelled'].includes(run.status);
+  if (!resumable) return null;
+  return (
+    <>
+      <button
+        type="button"
+        disabled={resume.isPending}
+        onClick={() => resume.mutate()}
+        title="A new run that carries the steps that succeeded over and runs the rest"
+      >
+        Resume
+      </button>
+      {resume.isError && (
+        <span className="error-text" role="alert">
+          {(resume.error as Error).message}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** The recipe snapshot a run executed (`runId`) or a schedule runs (`scheduleId`). */
 export function RecipeSnapshot(of: { runId: string } | { scheduleId: string }) {
   const [open, setOpen] = useState(false);

@@ -37,6 +37,30 @@ export function RunsTable({ query, empty }: { query: RunsQuery; empty: string })
 
 const ROW_HEIGHT = 36;
 
+/** A pipeline run's badge; a step's run tied to its pipeline run ("step review.1 of r-…"). */
+function Kind({ run }: { run: Schemas['Run'] }) {
+  const step = run.pipelineRun;
+  if (step)
+    return (
+      <span>
+        step{' '}
+        <span className="mono">
+          {step.step}
+          {step.item === null ? '' : `.${step.item}`}
+        </span>{' '}
+        of{' '}
+        <Link href={`/runs/${encodeURIComponent(step.runId)}`} className="mono">
+          {step.runId}
+        </Link>
+      </span>
+    );
+  return run.kind === 'pipeline' ? (
+    <span className="badge">pipeline</span>
+  ) : (
+    <span className="muted">recipe</span>
+  );
+}
+
 /** Runs as a table that renders only the rows in view; the run link is the first cell. */
 export function RunRows({ runs }: { runs: readonly Schemas['Run'][] }) {
   return (
@@ -48,6 +72,7 @@ export function RunRows({ runs }: { runs: readonly Schemas['Run'][] }) {
         <tr aria-rowindex={1}>
           <th scope="col">Run</th>
           <th scope="col">Status</th>
+          <th scope="col">Kind</th>
           <th scope="col">Schedule</th>
           <th scope="col">Trigger</th>
           <th scope="col">Created</th>
@@ -62,6 +87,9 @@ export function RunRows({ runs }: { runs: readonly Schemas['Run'][] }) {
           </td>
           <td>
             <span className={`status ${r.status}`}>{r.status}</span>
+          </td>
+          <td className="clip">
+            <Kind run={r} />
           </td>
           <td className="clip">
             {r.scheduleId ? (

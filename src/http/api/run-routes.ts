@@ -1,4 +1,4 @@
-/** REST runs: list with filters and cursor pagination, detail, kill, log ranges. */
+/** REST runs: list with filters and cursor pagination, starts, detail, kill, log ranges. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../app.js';
@@ -7,10 +7,9 @@ import { runDetailJson, runJson } from '../../views/json.js';
 import { decodeRunCursor, encodeRunCursor } from '../../views/cursors.js';
 import * as S from './schemas.js';
 import { MAX_LOG_RANGE } from '../../services/logs.js';
-import { body, bodyErrors, errors, IdParam, json, recipePath } from './common.js';
+import { errors, IdParam, json } from './common.js';
+import { registerRunStarts } from './run-start-routes.js';
 import { snapshotJson } from './recipe-snapshot.js';
-import { DurationLimit, parseDurationIn } from '../../domain/limits.js';
-import { withRetries } from '../../domain/retry-policy.js';
 import { isTerminal } from '../../domain/run-status.js';
 import { UsageError } from '../../domain/errors.js';
 import type { Run } from '../../domain/run.js';
@@ -114,38 +113,7 @@ export function registerRuns(api: OpenAPIHono, app: App, hot: HotListings | null
     },
   );
 
-  api.openapi(
-    createRoute({
-      method: 'post',
-      path: '/runs',
-      tags: ['runs'],
-      summary:
-        'start an ad-hoc run of a recipe (handed to the daemon or Temporal; answers at once)',
-      request: body(S.RunStart),
-      responses: { 201: json(S.Run, 'the run, created'), ...bodyErrors },
-    }),
-    async (c) => {
-      const b = c.req.valid('json');
-      recipePath(b.recipe);
-      const defaults = app.runs.defaultOptions();
-      const options = {
-        ...defaults,
-        timeoutMs:
-          b.timeout === undefined
-            ? defaults.timeoutMs
-            : parseDurationIn(b.timeout, "field 'timeout':", DurationLimit.timeout),
-        retryPolicy:
-          b.retries === undefined
-            ? defaults.retryPolicy
-            : withRetries(defaults.retryPolicy, b.retries),
-      };
-      const prepared = app.runs.prepare({ recipe: b.recipe, params: b.params ?? {}, options });
-      const { run, settled } = await app.runs.launch(prepared);
-      // Without a daemon the run is driven here: it must not block the request.
-      void settled?.catch(() => undefined);
-      return c.json(runJson(run), 201);
-    },
-  );
+  registerRunStarts(api, app);
 
   api.openapi(
     createRoute({

@@ -5,6 +5,15 @@
 import { z } from '@hono/zod-openapi';
 import { OVERLAP_POLICIES, type OverlapPolicy } from '../../domain/schedule/model.js';
 import { RUN_STATUSES } from '../../domain/run-status.js';
+import { PipelineDetail, StepLink } from './pipeline-schemas.js';
+
+export {
+  PipelineDetail,
+  PipelineStep,
+  StepInstance,
+  StepLink,
+  StepStatus,
+} from './pipeline-schemas.js';
 
 const Iso = z.string().openapi({ format: 'date-time', example: '2026-11-27T06:00:00.000Z' });
 const IsoOrNull = Iso.nullable();
@@ -37,6 +46,17 @@ export const Overlap = z
 
 const RunFields = {
   id: z.string(),
+  kind: z.enum(['recipe', 'pipeline']).openapi({
+    description: '`pipeline`: the run executes a pipeline file, its steps each a run of its own',
+  }),
+  // A union, not `StepLink.nullable()`: that is published as allOf [StepLink, nullable].
+  pipelineRun: z.union([StepLink, z.null()]).openapi({
+    description: "a step's run: its pipeline run, step and fan-out item; null for any other run",
+  }),
+  resumeOf: z
+    .string()
+    .nullable()
+    .openapi({ description: 'a resumed pipeline run: the run it continues' }),
   status: RunStatus,
   trigger: z.enum(['manual', 'schedule', 'backfill']),
   scheduleId: z.string().nullable(),
@@ -111,6 +131,13 @@ export const RunDetail = z
         tail: z.string().nullable(),
       })
       .nullable(),
+    output: z.unknown().openapi({
+      description:
+        "what the run handed over (any JSON): a step's output, a pipeline's outputs by step; null if none",
+    }),
+    pipeline: z.union([PipelineDetail, z.null()]).openapi({
+      description: "a pipeline run's steps and their runs; null for a recipe run",
+    }),
   })
   .openapi('RunDetail');
 

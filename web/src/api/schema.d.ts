@@ -980,7 +980,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** start an ad-hoc run of a recipe (handed to the daemon or Temporal; answers at once) */
+        /** start an ad-hoc run of a recipe or pipeline (handed to the daemon or Temporal; answers at once) */
         post: {
             parameters: {
                 query?: never;
@@ -1041,6 +1041,80 @@ export interface paths {
                 };
                 /** @description the body is not sent as application/json */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** a new run of a failed, timed-out or cancelled pipeline run; the steps that succeeded are carried over, not run again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the new run (its `resumeOf` names this one), created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description the run is not a pipeline run, or is a step of one */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a bearer token is required */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the run has not ended, or it succeeded */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2020,6 +2094,15 @@ export interface components {
         };
         Run: {
             id: string;
+            /**
+             * @description `pipeline`: the run executes a pipeline file, its steps each a run of its own
+             * @enum {string}
+             */
+            kind: "recipe" | "pipeline";
+            /** @description a step's run: its pipeline run, step and fan-out item; null for any other run */
+            pipelineRun: components["schemas"]["StepLink"] | null;
+            /** @description a resumed pipeline run: the run it continues */
+            resumeOf: string | null;
             status: components["schemas"]["RunStatus"];
             /** @enum {string} */
             trigger: "manual" | "schedule" | "backfill";
@@ -2049,6 +2132,11 @@ export interface components {
             sessionId: string | null;
             exitCode: number | null;
             error: string | null;
+        };
+        StepLink: {
+            runId: string;
+            step: string;
+            item: number | null;
         };
         /** @enum {string} */
         RunStatus: "pending" | "running" | "retrying" | "succeeded" | "failed" | "timed_out" | "cancelled";
@@ -2232,6 +2320,15 @@ export interface components {
         };
         RunDetail: {
             id: string;
+            /**
+             * @description `pipeline`: the run executes a pipeline file, its steps each a run of its own
+             * @enum {string}
+             */
+            kind: "recipe" | "pipeline";
+            /** @description a step's run: its pipeline run, step and fan-out item; null for any other run */
+            pipelineRun: components["schemas"]["StepLink"] | null;
+            /** @description a resumed pipeline run: the run it continues */
+            resumeOf: string | null;
             status: components["schemas"]["RunStatus"];
             /** @enum {string} */
             trigger: "manual" | "schedule" | "backfill";
@@ -2283,6 +2380,10 @@ export interface components {
                 logPath: string | null;
                 tail: string | null;
             } | null;
+            /** @description what the run handed over (any JSON): a step's output, a pipeline's outputs by step; null if none */
+            output?: unknown;
+            /** @description a pipeline run's steps and their runs; null for a recipe run */
+            pipeline: components["schemas"]["PipelineDetail"] | null;
         };
         Attempt: {
             number: number;
@@ -2330,6 +2431,57 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+        };
+        PipelineDetail: {
+            name: string;
+            /** @description the steps in file order, then handlers */
+            steps: components["schemas"]["PipelineStep"][];
+        };
+        PipelineStep: {
+            id: string;
+            /**
+             * @description `handler`: runs only when a failure or a hook names it
+             * @enum {string}
+             */
+            role: "step" | "handler";
+            status: components["schemas"]["StepStatus"];
+            needs: string[];
+            /** @description why it was skipped, or failed without a run */
+            reason: string | null;
+            /** @description a fan-out's items, once known */
+            items: number | null;
+            /** @description what it handed over (any JSON); null if nothing */
+            output?: unknown;
+            instances: components["schemas"]["StepInstance"][];
+        };
+        /** @enum {string} */
+        StepStatus: "waiting" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "skipped";
+        StepInstance: {
+            /**
+             * @description `<step>` or `<step>.<item index>`
+             * @example review.1
+             */
+            key: string;
+            /** @description the fan-out item, or null */
+            item: number | null;
+            status: components["schemas"]["StepStatus"];
+            /** @description the instance's run (`<pipeline run>:<key>`); null before it starts */
+            runId: string | null;
+            error: string | null;
+            /** @description the run it was carried over from by a resume (not run again) */
+            carriedFrom: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T06:00:00.000Z
+             */
+            endedAt: string | null;
+            durationMs: number | null;
+            attempts: number | null;
         };
         LogChunk: {
             attempt: number;

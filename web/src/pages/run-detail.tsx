@@ -3,7 +3,9 @@ import { useIdParam } from '../route-param';
 import { api, data } from '../api/client';
 import { duration, when } from '../format';
 import { LogView } from '../log-view';
-import { RecipeSnapshot, RerunButton } from '../run-extras';
+import { RecipeSnapshot, RerunButton, ResumeButton } from '../run-extras';
+import { PipelineGraph } from '../pipeline-graph';
+import { PipelineLinks, RunOutput } from '../run-output';
 import { AttemptTimeline } from '../attempt-timeline';
 import { CopyButton } from '../copy-button';
 
@@ -37,7 +39,9 @@ export function RunDetailPage() {
         Run <span className="mono">{r.id}</span>{' '}
         <span className={`status ${r.status}`}>{r.status}</span>
       </h1>
+      <PipelineLinks run={r} />
       <div className="row">
+        <ResumeButton run={r} />
         <RerunButton run={r} />
         {active && (
           <button
@@ -54,7 +58,9 @@ export function RunDetailPage() {
         {kill.isError && <span className="error-text">{(kill.error as Error).message}</span>}
       </div>
       <dl className="facts">
-        <dt>Recipe</dt>
+        <dt>Kind</dt>
+        <dd>{r.kind}</dd>
+        <dt>{r.kind === 'pipeline' ? 'Pipeline' : 'Recipe'}</dt>
         <dd className="mono">{r.recipe}</dd>
         <dt>Schedule</dt>
         <dd>{r.scheduleId ?? 'ad hoc'}</dd>
@@ -64,21 +70,31 @@ export function RunDetailPage() {
         <dd>{when(r.createdAt)}</dd>
         <dt>Duration</dt>
         <dd>{duration(r.durationMs)}</dd>
-        <dt>Exit</dt>
-        <dd>
-          {r.exitCode ?? '—'}
-          {r.error ? <span className="error-text"> {r.error}</span> : null}
-        </dd>
-        <dt>Goose session</dt>
-        <dd className="mono">
-          {r.sessionId ? (
-            <>
-              {r.sessionId} <CopyButton text={r.sessionId} label="Copy the Goose session id" />
-            </>
-          ) : (
-            '—'
-          )}
-        </dd>
+        {r.kind === 'pipeline' ? (
+          // A pipeline run has no process of its own: no exit code, no Goose session.
+          <>
+            <dt>Error</dt>
+            <dd>{r.error ? <span className="error-text">{r.error}</span> : '—'}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Exit</dt>
+            <dd>
+              {r.exitCode ?? '—'}
+              {r.error ? <span className="error-text"> {r.error}</span> : null}
+            </dd>
+            <dt>Goose session</dt>
+            <dd className="mono">
+              {r.sessionId ? (
+                <>
+                  {r.sessionId} <CopyButton text={r.sessionId} label="Copy the Goose session id" />
+                </>
+              ) : (
+                '—'
+              )}
+            </dd>
+          </>
+        )}
         <dt>Params</dt>
         <dd className="mono">
           {Object.entries(r.params)
@@ -87,10 +103,22 @@ export function RunDetailPage() {
         </dd>
       </dl>
       <RecipeSnapshot runId={r.id} />
-      <h2>Attempts</h2>
-      <AttemptTimeline attempts={r.attempts} />
-      <h2>Log</h2>
-      <LogView runId={r.id} attempts={r.attempts.map((a) => a.number)} live={active} />
+      {r.pipeline ? (
+        // A pipeline run starts no goose itself: its steps are runs, each with attempts and a log.
+        <section aria-labelledby="steps-heading">
+          <h2 id="steps-heading">Steps</h2>
+          <PipelineGraph pipeline={r.pipeline} />
+        </section>
+      ) : null}
+      <RunOutput output={r.output} pipeline={r.kind === 'pipeline'} />
+      {r.kind !== 'pipeline' && (
+        <>
+          <h2>Attempts</h2>
+          <AttemptTimeline attempts={r.attempts} />
+          <h2>Log</h2>
+          <LogView runId={r.id} attempts={r.attempts.map((a) => a.number)} live={active} />
+        </>
+      )}
     </>
   );
 }
