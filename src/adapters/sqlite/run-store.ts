@@ -1,6 +1,13 @@
 import type { Db } from './database.js';
 import { Statements } from './statements.js';
 import { toAttempt, toEvent, toRun, type AttemptRow, type EventRow, type RunRow } from './rows.js';
+import {
+  listRunsSql,
+  REFERENCED_SNAPSHOTS_SQL,
+  SCHEDULE_SUMMARIES_SQL,
+  summariesOf,
+  type SummaryRow,
+} from './run-queries.js';
 import type {
   AttemptEnd,
   Clock,
@@ -40,15 +47,7 @@ export class SqliteRunStore implements RunStore {
 
   /** Recipe snapshots some schedule or stored run refers to. */
   referencedSnapshots(): Set<string> {
-    return new Set(
-      this.statements
-        .get(
-          `SELECT recipe_hash FROM runs
-           UNION SELECT json_extract(action, '$.recipeHash') FROM schedules`,
-        )
-        .pluck()
-        .all() as string[],
-    );
+    return new Set(this.statements.get(REFERENCED_SNAPSHOTS_SQL).pluck().all() as string[]);
   }
 
   forgetSnapshots(hashes: readonly string[]): void {
@@ -119,9 +118,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   runOutput(runId: string): { value: unknown } | undefined {
-    const text = this.statements.get('SELECT output FROM runs WHERE id = ?').pluck().get(runId) as
-      string | null | undefined;
-    return typeof text === 'string' ? (JSON.parse(text) as { value: unknown }) : undefined;
+    return this.jsonColumn<{ value: unknown }>(runId, 'output');
   }
 
   saveOutput(runId: string, value: unknown): void {
@@ -131,9 +128,12 @@ export class SqliteRunStore implements RunStore {
   }
 
   carried(runId: string): StepResult[] {
-    const text = this.statements.get('SELECT carried FROM runs WHERE id = ?').pluck().get(runId) as
-      string | null | undefined;
-    return typeof text === 'string' ? (JSON.parse(text) as StepResult[]) : [];
+    return this.jsonColumn<StepResult[]>(runId, 'carried') ?? [];
+  }
+
+  private jsonColumn<T>(runId: string, column: 'output' | 'carried'): T | undefined {
+    const text = this.statements.get(`SELECT ${column} FROM runs WHERE id = ?`).pluck().get(runId);
+    return typeof text === 'string' ? (JSON.parse(text) as T) : undefined;
   }
 
   getRun(id: string): Run | undefined {
@@ -143,37 +143,8 @@ export class SqliteRunStore implements RunStore {
   }
 
   listRuns(query: RunQuery): Run[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (query.status) {
-      where.push('status = ?');
-      args.push(query.status);
-    }
-    if (query.scheduleId) {
-      where.push('schedule_id = ?');
-      args.push(query.scheduleId);
-    }
-    if (query.trigger) {
-      where.push('trigger = ?');
-      args.push(query.trigger);
-    }
-    if (query.since !== undefined) {
-      where.push('created_at >= ?');
-      args.push(query.since);
-    }
-    if (query.until !== undefined) {
-      where.push('created_at < ?');
-      args.push(query.until);
-    }
-    if (query.before) {
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      args.push(query.before.createdAt, query.before.createdAt, query.before.id);
-    }
-    const sql =
-      `SELECT * FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ` +
-      `ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.statements.get(sql).all(...args, query.limit ?? 50) as RunRow[];
-    return rows.map(toRun);
+    const { sql, args } = listRunsSql(query);
+    return (this.statements.get(sql).all(...args) as RunRow[]).map(toRun);
   }
 
   unsettledRuns(): Run[] {
@@ -452,25 +423,7 @@ export class SqliteRunStore implements RunStore {
     string,
     { lastRunAt: number | null; lastManualRunAt: number | null; active: boolean }
   > {
-    const rows = this.statements
-      .get(
-        `SELECT schedule_id, max(created_at) AS last_run,
-                max(CASE WHEN trigger = 'manual' THEN created_at END) AS last_manual,
-                max(status IN ('pending', 'running', 'retrying')) AS active
-           FROM runs WHERE schedule_id IS NOT NULL GROUP BY schedule_id`,
-      )
-      .all() as {
-      schedule_id: string;
-      last_run: number | null;
-      last_manual: number | null;
-      active: number;
-    }[];
-    return new Map(
-      rows.map((r) => [
-        r.schedule_id,
-        { lastRunAt: r.last_run, lastManualRunAt: r.last_manual, active: r.active === 1 },
-      ]),
-    );
+    return summariesOf(this.statements.get(SCHEDULE_SUMMARIES_SQL).all() as SummaryRow[]);
   }
 
   /** Events of every run after `seq`, oldest first (the live event feed). */
