@@ -61,7 +61,6 @@ function mustCompile(document: unknown): CompiledPipeline {
 }
 
 const FAN = {
-  parameters: [{ key: 'topic', input_type: 'string', requirement: 'required', description: 't' }],
   steps: [
     { id: 'list', recipe: 'list.yaml' },
     {
@@ -93,7 +92,7 @@ function plan(
   r: Map<string, StepResult>,
   stopping: null | 'cancelled' = null,
 ): Plan {
-  return planPipeline({ pipeline: p, params: { topic: 'x' }, results: r, stopping });
+  return planPipeline({ pipeline: p, params: {}, results: r, stopping });
 }
 
 describe('pipeline planner', () => {
