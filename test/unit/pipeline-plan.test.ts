@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compilePipeline } from '../../src/domain/pipeline/compile.js';
-import { planPipeline, type Plan } from '../../src/domain/pipeline/plan.js';
+import { planPipeline, type Plan, type PlanInput } from '../../src/domain/pipeline/plan.js';
 import type {
   CompiledPipeline,
   StepRecipe,
@@ -396,5 +396,44 @@ describe('hostile pipeline documents', () => {
       ).not.toBeNull();
     }
     expect(compiled).toBeGreaterThan(300);
+  });
+});
+
+describe('pipeline planner: handlers, hooks and edge cases', () => {
+  const NONE = recipe([]);
+  const PICK = recipe([{ ...param('level', 'select'), options: ['low', 'high'] } as Parameter]);
+  const RECIPES = {
+    'list.yaml': LIST,
+    'review.yaml': REVIEW,
+    'sum.yaml': SUM,
+    'none.yaml': NONE,
+    'pick.yaml': PICK,
+  };
+  const must = (doc: unknown) => {
+    const out = compile(doc, RECIPES);
+    expect(out.problems).toEqual([]);
+    return out.pipeline!;
+  };
+  const planOf = (
+    p: CompiledPipeline,
+    r: Map<string, StepResult>,
+    stopping: PlanInput['stopping'] = null,
+  ) => planPipeline({ pipeline: p, params: {}, results: r, stopping });
+
+  it('a handler with a false `if` does not run; the pipeline ends as its steps did', () => {
+    const q = must({
+      steps: [{ id: 'lint', recipe: 'none.yaml', on_failure: 'continue' }],
+      handlers: [{ id: 'report', recipe: 'none.yaml', if: '${steps.lint.status} == "failed"' }],
+      on_exit: 'report',
+    });
+    const ok = planOf(q, results([['lint', 'succeeded', 'clean']]));
+    expect(ok.start).toEqual([]);
+    expect(ok.steps.find((s) => s.id === 'report')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/condition is false/),
+    });
+    expect(ok.outcome).toEqual({ status: 'succeeded', error: null });
+    const bad = planOf(q, results([['lint', 'failed']]));
+    expect(bad.start.map((s) => s.key)).toEqual(['report']);
   });
 });

@@ -378,7 +378,15 @@ class Pass {
         continue;
       }
       const exitDue = !mainOpen && hooks.exit === h.id && this.othersEnded(h.id, due);
-      if (due.includes(h.id) || exitDue) {
+      if ((due.includes(h.id) || exitDue) && h.condition && !test(h.condition, this.scope())) {
+        views.push({
+          ...base,
+          status: StepStatus.skipped,
+          reason: `its condition is false: ${h.condition.source}`,
+          instances: [],
+          output: null,
+        });
+      } else if (due.includes(h.id) || exitDue) {
         const bad = this.launchHandler(h);
         views.push({
           ...base,
