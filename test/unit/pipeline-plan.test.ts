@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compilePipeline } from '../../src/domain/pipeline/compile.js';
+import { parseCondition, test as testCondition } from '../../src/domain/pipeline/expr.js';
 import { planPipeline, type Plan, type PlanInput } from '../../src/domain/pipeline/plan.js';
 import type {
   CompiledPipeline,
@@ -435,5 +436,16 @@ describe('pipeline planner: handlers, hooks and edge cases', () => {
     expect(ok.outcome).toEqual({ status: 'succeeded', error: null });
     const bad = planOf(q, results([['lint', 'failed']]));
     expect(bad.start.map((s) => s.key)).toEqual(['report']);
+  });
+});
+
+describe('pipeline conditions', () => {
+  it('an operator inside a quoted literal is text, not the comparison', () => {
+    const c = parseCondition('"a<b" == ${steps.x.output}');
+    expect(c.op).toBe('==');
+    expect(c.left).toEqual({ kind: 'literal', value: 'a<b' });
+    const scope = { params: {}, steps: new Map([['x', { status: 'succeeded', output: 'a<b' }]]) };
+    expect(testCondition(c, scope)).toBe(true);
+    expect(parseCondition("'x >= y' != ${params.p}").op).toBe('!=');
   });
 });

@@ -101,9 +101,12 @@ export function parseCondition(raw: unknown): Condition {
   return { op: ConditionOp.truthy, left: operand(source), right: null, source };
 }
 
-/** Hides `${…}` bodies so that an operator inside a reference is not read as the comparison. */
+/**
+ * Hides `${…}` bodies and quoted literals (`"a<b"`, `'x == y'`) so that an operator inside one is
+ * not read as the comparison.
+ */
 function maskRefs(text: string): string {
-  return text.replace(/\$\{[^}]*\}/g, (m) => '_'.repeat(m.length));
+  return text.replace(/\$\{[^}]*\}|"(?:[^"\\]|\\.)*"|'[^']*'/g, (m) => '_'.repeat(m.length));
 }
 
 function operand(text: string): ValueExpr {
