@@ -437,6 +437,28 @@ describe('pipeline planner: handlers, hooks and edge cases', () => {
     const bad = planOf(q, results([['lint', 'failed']]));
     expect(bad.start.map((s) => s.key)).toEqual(['report']);
   });
+
+  it('`for_each` over the output of a step its condition skipped has no items', () => {
+    const q = must({
+      steps: [
+        { id: 'list', recipe: 'list.yaml', if: false },
+        {
+          id: 'review',
+          needs: ['list'],
+          recipe: 'review.yaml',
+          for_each: '${steps.list.output.prs}',
+          params: { pr: '${item.n}' },
+        },
+      ],
+    });
+    const r = planOf(q, results([]));
+    expect(r.steps.map((s) => [s.id, s.status, s.output])).toEqual([
+      ['list', 'skipped', null],
+      ['review', 'succeeded', []],
+    ]);
+    expect(r.steps[0]!.reason).toMatch(/condition is false/);
+    expect(r.outcome).toEqual({ status: 'succeeded', error: null });
+  });
 });
 
 describe('pipeline conditions', () => {

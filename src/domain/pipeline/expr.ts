@@ -244,8 +244,12 @@ function ordered(op: ConditionOp, a: unknown, b: unknown): boolean {
   return x >= y;
 }
 
-/** The items a `for_each` goes over: a list, or text split on commas and new lines. */
+/**
+ * The items a `for_each` goes over: a list, or text split on commas and new lines. Null (the
+ * output of a skipped step, or of one that failed with `continue`) is no items, as empty text is.
+ */
 export function itemsOf(value: unknown): unknown[] | null {
+  if (value === null || value === undefined) return [];
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') {
     const t = value.trim();

@@ -162,13 +162,12 @@ class Pass {
   private blockedReason(s: StepPlan): string | null {
     const needs = s.needs.map((n) => ({ id: n, v: this.settled.get(n) }));
     if (needs.some((n) => !n.v)) return this.stopReason(s.id) ?? 'wait';
+    // A false condition is the reason a step is skipped, even when the pipeline also stops.
+    if (s.condition && !test(s.condition, this.scope()))
+      return `its condition is false: ${s.condition.source}`;
     const stop = this.stopReason(s.id);
     if (stop) return stop;
-    if (s.condition) {
-      return test(s.condition, this.scope())
-        ? null
-        : `its condition is false: ${s.condition.source}`;
-    }
+    if (s.condition) return null;
     const failed = needs.find((n) => isFailure(n.v!.status as StepStatus) && !this.continues(n.id));
     return failed
       ? `it needs ${failed.id}, which ${failed.v!.status === 'failed' ? 'failed' : `ended ${failed.v!.status}`}`
