@@ -438,6 +438,30 @@ describe('pipeline planner: handlers, hooks and edge cases', () => {
     expect(bad.start.map((s) => s.key)).toEqual(['report']);
   });
 
+  it('resume runs the handlers again: a carried handler run belongs to the earlier run', () => {
+    const q = must({
+      steps: [{ id: 'deploy', recipe: 'none.yaml', on_failure: 'rollback' }],
+      handlers: [
+        { id: 'rollback', recipe: 'none.yaml' },
+        { id: 'notify', recipe: 'none.yaml' },
+      ],
+      on_exit: 'notify',
+    });
+    // The earlier run failed at deploy; its rollback and notify succeeded and were carried over.
+    const carried = (key: string): [string, StepResult] => [
+      key,
+      { key, runId: `old:${key}`, status: 'succeeded', output: '', carriedFrom: 'old' },
+    ];
+    const again = new Map([
+      carried('rollback'),
+      carried('notify'),
+      ['deploy', { key: 'deploy', runId: 'new:deploy', status: 'failed' }],
+    ]);
+    const r = planOf(q, again);
+    expect(r.start.map((s) => s.key)).toEqual(['rollback']);
+    expect(r.outcome).toBeNull();
+  });
+
   it('`for_each` over the output of a step its condition skipped has no items', () => {
     const q = must({
       steps: [
@@ -458,6 +482,41 @@ describe('pipeline planner: handlers, hooks and edge cases', () => {
     ]);
     expect(r.steps[0]!.reason).toMatch(/condition is false/);
     expect(r.outcome).toEqual({ status: 'succeeded', error: null });
+  });
+
+  it('on_exit runs even when another due handler could not start', () => {
+    const q = must({
+      steps: [{ id: 'a', recipe: 'none.yaml', on_failure: 'fix' }],
+      handlers: [
+        { id: 'bye', recipe: 'none.yaml' },
+        // `failed` is not among pick.yaml's options: this handler fails without a run.
+        { id: 'fix', recipe: 'pick.yaml', params: { level: '${steps.a.status}' } },
+      ],
+      on_exit: 'bye',
+    });
+    const r = planOf(q, results([['a', 'failed']]));
+    expect(r.steps.find((s) => s.id === 'fix')).toMatchObject({ status: 'failed' });
+    expect(r.start.map((s) => s.key)).toEqual(['bye']);
+    expect(r.outcome).toBeNull();
+  });
+
+  it('a handler named by a failed handler runs', () => {
+    const q = must({
+      steps: [{ id: 'deploy', recipe: 'none.yaml', on_failure: 'rollback' }],
+      handlers: [
+        { id: 'page', recipe: 'none.yaml' },
+        { id: 'rollback', recipe: 'none.yaml', on_failure: 'page' },
+      ],
+    });
+    const r = planOf(
+      q,
+      results([
+        ['deploy', 'failed'],
+        ['rollback', 'failed'],
+      ]),
+    );
+    expect(r.start.map((s) => s.key)).toEqual(['page']);
+    expect(r.outcome).toBeNull();
   });
 });
 
