@@ -223,7 +223,9 @@ export class PipelineDriver {
     );
     const start = run.startedAt ?? run.createdAt;
     const deadline = pipeline.timeoutMs === null ? Infinity : start + pipeline.timeoutMs;
-    const poll = Math.max(0, Math.min(POLL_MS, deadline - this.deps.clock.now()));
+    // Until the deadline, wake at it; past it (handlers run on), poll as before it.
+    const left = deadline - this.deps.clock.now();
+    const poll = left > 0 ? Math.min(POLL_MS, left) : POLL_MS;
     const first = await Promise.race([
       ...settled,
       this.deps.clock.sleep(poll, waker.signal).then(
