@@ -140,4 +140,41 @@ describe('pipeline driver', () => {
     h.end('p:bye', 'succeeded');
     expect((await settled).status).toBe('timed_out');
   });
+
+  it('a deadline that passes while a hook runs does not time out steps that had ended', async () => {
+    const h = harness(
+      compiled({
+        timeout: '100ms',
+        steps: [{ id: 'a', recipe: 'none.yaml' }],
+        handlers: [
+          { id: 'celebrate', recipe: 'none.yaml' },
+          { id: 'alert', recipe: 'none.yaml' },
+        ],
+        on_success: 'celebrate',
+        on_failure: 'alert',
+      }),
+      { a: 'succeeded', alert: 'succeeded' },
+    );
+    const settled = h.driver.drive(h.run.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    h.end('p:celebrate', 'succeeded');
+    const run = await settled;
+    expect(run.status).toBe('succeeded');
+    expect(h.started).toEqual(['a', 'celebrate']);
+  });
+
+  it('a deadline that cuts a running step times the pipeline out and calls on_failure', async () => {
+    const h = harness(
+      compiled({
+        timeout: '100ms',
+        steps: [{ id: 'a', recipe: 'none.yaml' }],
+        handlers: [{ id: 'alert', recipe: 'none.yaml' }],
+        on_failure: 'alert',
+      }),
+      { alert: 'succeeded' },
+    );
+    const run = await h.driver.drive(h.run.id);
+    expect(run.status).toBe('timed_out');
+    expect(h.started).toEqual(['a', 'alert']);
+  });
 });

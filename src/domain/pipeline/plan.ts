@@ -77,7 +77,7 @@ const ENDED: readonly StepStatus[] = [
   StepStatus.cancelled,
   StepStatus.skipped,
 ];
-const isEnded = (s: StepStatus) => ENDED.includes(s);
+export const isEnded = (s: StepStatus) => ENDED.includes(s);
 const isFailure = (s: StepStatus) =>
   s === StepStatus.failed || s === StepStatus.timedOut || s === StepStatus.cancelled;
 
