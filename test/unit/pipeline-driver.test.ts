@@ -177,4 +177,20 @@ describe('pipeline driver', () => {
     expect(run.status).toBe('timed_out');
     expect(h.started).toEqual(['a', 'alert']);
   });
+
+  it('a stop cancels the running steps together, not one grace after another', async () => {
+    const h = harness(
+      compiled({
+        steps: [{ id: 'a', recipe: 'none.yaml', for_each: [1, 2, 3, 4], max_parallel: 4 }],
+      }),
+    );
+    const settled = h.driver.drive(h.run.id);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(h.started).toEqual(['a', 'a', 'a', 'a']);
+    store.requestCancel(h.run.id, 'test');
+    h.driver.interrupt(h.run.id);
+    const run = await settled;
+    expect(run.status).toBe('cancelled');
+    expect(h.cancels.most).toBe(4);
+  });
 });

@@ -221,12 +221,15 @@ export class PipelineDriver {
   ): Promise<void> {
     const reason = why === 'cancelled' ? 'its pipeline was cancelled' : 'its pipeline timed out';
     const handlers = new Set(pipeline.handlers.map((h) => h.id));
+    const stops: Promise<void>[] = [];
     for (const r of results.values()) {
       if (r.status !== StepStatus.running || done.has(r.runId) || r.carriedFrom) continue;
       if (handlers.has(r.key)) continue;
       done.add(r.runId);
-      await this.deps.cancelRun(r.runId, reason).catch(() => undefined);
+      // Together: each may take its grace to stop, and a fan-out runs up to 100 at once.
+      stops.push(this.deps.cancelRun(r.runId, reason).catch(() => undefined));
     }
+    await Promise.all(stops);
   }
 
   /** Until a step settles, a kill request is made, or the pipeline's deadline passes. */
