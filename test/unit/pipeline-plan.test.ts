@@ -520,6 +520,78 @@ describe('pipeline planner: handlers, hooks and edge cases', () => {
   });
 });
 
+describe('pipeline planner: fan-out at scale, resume and continue', () => {
+  const FANOUT = (extra: Record<string, unknown> = {}) => ({
+    steps: [
+      { id: 'list', recipe: 'list.yaml' },
+      {
+        id: 'review',
+        needs: ['list'],
+        recipe: 'review.yaml',
+        for_each: '${steps.list.output.prs}',
+        max_parallel: 100,
+        params: { pr: '${item.n}' },
+        ...extra,
+      },
+      {
+        id: 'sum',
+        needs: ['review'],
+        recipe: 'sum.yaml',
+        params: { text: '${steps.review.output}' },
+      },
+    ],
+  });
+  const prs = (n: number) => ({ count: n, prs: Array.from({ length: n }, (_, i) => ({ n: i })) });
+
+  it('plans 1,000 fan-out items in well under 50 ms', () => {
+    const q = mustCompile(FANOUT());
+    const r = results([['list', 'succeeded', prs(1_000)]]);
+    for (let i = 0; i < 1_000; i++)
+      r.set(`review.${i}`, {
+        key: `review.${i}`,
+        runId: `p:review.${i}`,
+        status: i < 950 ? 'succeeded' : 'running',
+        output: `ok ${i}`,
+      });
+    plan(q, r);
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) plan(q, r);
+    expect((performance.now() - started) / 10).toBeLessThan(50);
+  });
+
+  it('a resumed fan-out runs only the items that did not succeed, and hands over every output', () => {
+    const q = mustCompile(FANOUT());
+    const carried = (key: string, output: unknown): [string, StepResult] => [
+      key,
+      { key, runId: `old:${key}`, status: 'succeeded', output, carriedFrom: 'old' },
+    ];
+    const r = new Map([
+      carried('list', prs(3)),
+      carried('review.0', 'a'),
+      carried('review.2', 'c'),
+    ]);
+    expect(plan(q, r).start.map((s) => [s.key, s.params])).toEqual([['review.1', { pr: '1' }]]);
+    r.set('review.1', { key: 'review.1', runId: 'new:review.1', status: 'succeeded', output: 'b' });
+    expect(plan(q, r).start.map((s) => [s.key, s.params])).toEqual([
+      ['sum', { text: '["a","b","c"]' }],
+    ]);
+  });
+
+  it('a fan-out with on_failure continue runs every item; failed, its output is null', () => {
+    const q = mustCompile(FANOUT({ on_failure: 'continue', max_parallel: 1 }));
+    const r = results([
+      ['list', 'succeeded', prs(3)],
+      ['review.0', 'failed'],
+    ]);
+    expect(plan(q, r).start.map((s) => s.key)).toEqual(['review.1']);
+    r.set('review.1', { key: 'review.1', runId: 'p:review.1', status: 'succeeded', output: 'b' });
+    r.set('review.2', { key: 'review.2', runId: 'p:review.2', status: 'succeeded', output: 'c' });
+    const end = plan(q, r);
+    expect(end.steps[1]).toMatchObject({ status: 'failed', output: null });
+    expect(end.start.map((s) => [s.key, s.params])).toEqual([['sum', { text: '' }]]);
+  });
+});
+
 describe('pipeline conditions', () => {
   it('an operator inside a quoted literal is text, not the comparison', () => {
     const c = parseCondition('"a<b" == ${steps.x.output}');
