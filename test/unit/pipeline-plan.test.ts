@@ -500,6 +500,56 @@ describe('pipeline planner: handlers, hooks and edge cases', () => {
     expect(r.outcome).toBeNull();
   });
 
+  it("a hook's failure does not change how the pipeline ended; a handler named twice runs once", () => {
+    const q = must({
+      steps: [{ id: 'a', recipe: 'none.yaml', on_failure: 'tell' }],
+      handlers: [{ id: 'tell', recipe: 'none.yaml' }],
+      on_success: 'tell',
+      on_failure: 'tell',
+    });
+    const ok = planOf(
+      q,
+      results([
+        ['a', 'succeeded', 'x'],
+        ['tell', 'failed'],
+      ]),
+    );
+    expect(ok.outcome).toEqual({ status: 'succeeded', error: null });
+    const failed = planOf(q, results([['a', 'failed']]));
+    expect(failed.start.map((s) => s.key)).toEqual(['tell']);
+    const after = planOf(
+      q,
+      results([
+        ['a', 'failed'],
+        ['tell', 'succeeded', ''],
+      ]),
+    );
+    expect(after.start).toEqual([]);
+    expect(after.outcome?.status).toBe('failed');
+  });
+
+  it('a condition on a field of a step that failed with continue reads null', () => {
+    const q = must({
+      steps: [
+        { id: 'list', recipe: 'list.yaml', on_failure: 'continue' },
+        { id: 'some', needs: ['list'], recipe: 'none.yaml', if: '${steps.list.output.count} > 0' },
+        {
+          id: 'none',
+          needs: ['list'],
+          recipe: 'none.yaml',
+          if: '${steps.list.output.count} == null',
+        },
+      ],
+    });
+    const r = planOf(q, results([['list', 'failed']]));
+    expect(r.steps.map((s) => [s.id, s.status])).toEqual([
+      ['list', 'failed'],
+      ['some', 'skipped'],
+      ['none', 'running'],
+    ]);
+    expect(r.start.map((s) => s.key)).toEqual(['none']);
+  });
+
   it('a handler named by a failed handler runs', () => {
     const q = must({
       steps: [{ id: 'deploy', recipe: 'none.yaml', on_failure: 'rollback' }],
