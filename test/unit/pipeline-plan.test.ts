@@ -279,6 +279,25 @@ describe('pipeline validation', () => {
     );
   });
 
+  it('refuses `item` in the `if` of a fan-out step (decided once for the whole step)', () => {
+    const bad = codes({
+      steps: [
+        { id: 'list', recipe: 'list.yaml' },
+        {
+          id: 'review',
+          needs: ['list'],
+          recipe: 'review.yaml',
+          for_each: '${steps.list.output.prs}',
+          if: '${item.n} > 1',
+          params: { pr: '${item.n}' },
+        },
+      ],
+    });
+    expect(bad.join('\n')).toMatch(
+      /reference_invalid@steps\[1\]\.if: \$\{item\.n\}: `if` decides the whole step once/,
+    );
+  });
+
   it('refuses an unknown field, a bad expression and an unknown handler', () => {
     const bad = codes({
       steps: [
