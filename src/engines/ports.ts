@@ -81,9 +81,12 @@ export interface RunStore {
   unsettledRuns(): Run[];
   /** Running runs whose current attempt has not heartbeaten since `before`. */
   staleRuns(before: number): Run[];
-  /** Ended runs that retention removes: older than `endedBefore`, or past the newest `keepPerSchedule` of a schedule. */
+  /**
+   * Ended runs that retention removes: older than `endedBefore`, or past the newest
+   * `keepPerSchedule` of a schedule. Never a pipeline's step run: it goes with its pipeline run.
+   */
   expiredRuns(endedBefore: number | null, keepPerSchedule: number | null): Run[];
-  /** Deletes runs with their attempts and events; returns their log paths. */
+  /** Deletes runs (a pipeline run with its step runs) with their attempts and events; returns their log paths. */
   deleteRuns(ids: readonly string[]): string[];
   /** Runs of a schedule that have not ended. */
   activeRuns(scheduleId: string): Run[];

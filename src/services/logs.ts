@@ -150,22 +150,29 @@ export class LogService {
   /**
    * A pipeline run's log: each step's run's log in the pipeline's order, one after another; with
    * `follow`, steps are taken as they start until the pipeline ends (a step running beside
-   * another is printed once the one before it has ended).
+   * another is printed once the one before it has ended). A step that is a pipeline has no log of
+   * its own: its steps' logs come in its place, keyed `<step>:<inner step>`.
    */
   async streamPipeline(
     runId: string,
     opts: { follow: boolean; signal?: AbortSignal },
     onChunk: (chunk: LogChunk) => void,
     onStep: (key: string, stepRunId: string) => void,
+    prefix = '',
   ): Promise<void> {
     const done = new Set<string>();
     for (;;) {
       const detail = await this.runs.show(runId);
       const instances = (detail.pipeline?.steps ?? []).flatMap((s) => s.instances);
+      const kinds = new Map(detail.stepRuns.map((r) => [r.id, r.kind]));
       for (const i of instances) {
         if (!i.runId || done.has(i.runId) || opts.signal?.aborted) continue;
-        onStep(i.key, i.runId);
-        await this.stream(i.runId, { follow: opts.follow, signal: opts.signal }, onChunk);
+        if (kinds.get(i.runId) === 'pipeline')
+          await this.streamPipeline(i.runId, opts, onChunk, onStep, `${prefix}${i.key}:`);
+        else {
+          onStep(prefix + i.key, i.runId);
+          await this.stream(i.runId, { follow: opts.follow, signal: opts.signal }, onChunk);
+        }
         done.add(i.runId);
       }
       if (!opts.follow || isTerminal(detail.run.status) || opts.signal?.aborted) return;

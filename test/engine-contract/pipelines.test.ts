@@ -384,6 +384,17 @@ forEachEngine('pipelines', (engine) => {
     expect((await e.app.runs.show(`${run.id}:publish`)).output?.value).toBe(
       'published polished pipelines: the draft',
     );
+    // `logs` of the outer run takes the inner pipeline's steps in their place.
+    const heads: string[] = [];
+    let text = '';
+    await e.app.logs.streamPipeline(
+      run.id,
+      { follow: false },
+      (chunk) => (text += chunk.data.toString('utf8')),
+      (key) => heads.push(key),
+    );
+    expect(heads).toEqual(['write:draft', 'write:polish', 'publish']);
+    expect(text).toMatch(/the draft[\s\S]*polished pipelines[\s\S]*published polished/);
   });
 
   it("the pipeline's timeout cancels its running step and ends it timed_out; the exit hook still runs", async () => {

@@ -33,6 +33,7 @@ function settledRun(
   scheduleId: string | null,
   createdAt: number,
   recipeHash = 'h',
+  parent: { runId: string; step: string; item: number | null } | null = null,
 ): string {
   now = createdAt;
   runs.createRun({
@@ -42,6 +43,7 @@ function settledRun(
     recipePath: '/r.yaml',
     recipeHash,
     kind: 'recipe',
+    parent,
     recipeEntry: '/e',
     params: {},
     options: {
@@ -137,6 +139,32 @@ describe('history scanner', () => {
     ).toBe(0);
     const job = jobs.list().find((j) => j.name === HISTORY_SCANNER);
     expect(job?.lastResult).toEqual({ runs: 3, logFiles: 3, occurrences: 0, snapshots: 1 });
+  });
+
+  it("a pipeline's step runs go with their pipeline run, never before it", () => {
+    const runs = new SqliteRunStore(db, clock);
+    const step = (runId: string, step: string) => ({ runId, step, item: null });
+    // A schedule's pipeline runs (the count keeps two); their steps belong to no schedule.
+    const logs: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const at = Date.UTC(2026, 10, 20 + n);
+      logs.push(settledRun(runs, `p${n}`, 'nightly', at));
+      logs.push(settledRun(runs, `p${n}:a`, null, at, 'h', step(`p${n}`, 'a')));
+    }
+    // A long pipeline: its first step ended past the age limit, the pipeline itself within it.
+    settledRun(runs, 'long:a', null, Date.UTC(2026, 9, 27) - DAY, 'h', step('long', 'a'));
+    settledRun(runs, 'long', null, Date.UTC(2026, 9, 27) + DAY);
+    now = Date.UTC(2026, 10, 27);
+    const expired = runs.expiredRuns(now - 30 * DAY, 2).map((r) => r.id);
+    expect(expired).toEqual(['p1']);
+    const removed = runs.deleteRuns(expired);
+    expect(removed).toEqual([logs[0], logs[1]]);
+    expect(
+      runs
+        .listRuns({ limit: 100 })
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['long', 'long:a', 'p2', 'p2:a', 'p3', 'p3:a']);
   });
 
   it('keeps everything when both limits are off', () => {

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSourceFile } from '../../src/adapters/recipe/pipeline-file.js';
+import { writeSnapshot } from '../../src/adapters/recipe/snapshot.js';
 import { formatProblems } from '../../src/domain/recipe/recipe-error.js';
 
 let dir: string;
@@ -97,6 +98,22 @@ describe('pipeline files', () => {
     }
     const self = write('self.yaml', 'steps:\n  - id: again\n    recipe: self.yaml\n');
     expect(problems(self)).toMatch(/calls itself \(self\.yaml → self\.yaml\)/);
+  });
+
+  it('a file whose name starts with two dots is inside the folder', () => {
+    write('..draft.yaml', RECIPE());
+    const file = write('p.yaml', 'steps:\n  - id: a\n    recipe: ..draft.yaml\n');
+    const loaded = loadSourceFile(file);
+    expect(loaded.check.problems).toEqual([]);
+    expect(loaded.pipeline?.files).toEqual(['..draft.yaml', 'p.yaml']);
+    // …and its snapshot carries it.
+    const snap = writeSnapshot(join(dir, 'snapshots'), {
+      file,
+      text: loaded.text,
+      subRecipePaths: ['..draft.yaml'],
+    });
+    expect(snap.notCopied).toEqual([]);
+    expect(existsSync(join(snap.entry, '..', '..draft.yaml'))).toBe(true);
   });
 
   it('compiles a pipeline that runs another pipeline, and lists every file it runs', () => {

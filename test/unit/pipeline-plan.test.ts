@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePipeline } from '../../src/domain/pipeline/compile.js';
-import { planPipeline, type Plan } from '../../src/domain/pipeline/plan.js';
+import { parseCondition, test as testCondition } from '../../src/domain/pipeline/expr.js';
+import { planPipeline, type Plan, type PlanInput } from '../../src/domain/pipeline/plan.js';
 import type {
   CompiledPipeline,
   StepRecipe,
@@ -61,7 +62,6 @@ function mustCompile(document: unknown): CompiledPipeline {
 }
 
 const FAN = {
-  parameters: [{ key: 'topic', input_type: 'string', requirement: 'required', description: 't' }],
   steps: [
     { id: 'list', recipe: 'list.yaml' },
     {
@@ -93,7 +93,7 @@ function plan(
   r: Map<string, StepResult>,
   stopping: null | 'cancelled' = null,
 ): Plan {
-  return planPipeline({ pipeline: p, params: { topic: 'x' }, results: r, stopping });
+  return planPipeline({ pipeline: p, params: {}, results: r, stopping });
 }
 
 describe('pipeline planner', () => {
@@ -279,6 +279,25 @@ describe('pipeline validation', () => {
     );
   });
 
+  it('refuses `item` in the `if` of a fan-out step (decided once for the whole step)', () => {
+    const bad = codes({
+      steps: [
+        { id: 'list', recipe: 'list.yaml' },
+        {
+          id: 'review',
+          needs: ['list'],
+          recipe: 'review.yaml',
+          for_each: '${steps.list.output.prs}',
+          if: '${item.n} > 1',
+          params: { pr: '${item.n}' },
+        },
+      ],
+    });
+    expect(bad.join('\n')).toMatch(
+      /reference_invalid@steps\[1\]\.if: \$\{item\.n\}: `if` decides the whole step once/,
+    );
+  });
+
   it('refuses an unknown field, a bad expression and an unknown handler', () => {
     const bad = codes({
       steps: [
@@ -397,5 +416,258 @@ describe('hostile pipeline documents', () => {
       ).not.toBeNull();
     }
     expect(compiled).toBeGreaterThan(300);
+  });
+});
+
+describe('pipeline planner: handlers, hooks and edge cases', () => {
+  const NONE = recipe([]);
+  const PICK = recipe([{ ...param('level', 'select'), options: ['low', 'high'] } as Parameter]);
+  const RECIPES = {
+    'list.yaml': LIST,
+    'review.yaml': REVIEW,
+    'sum.yaml': SUM,
+    'none.yaml': NONE,
+    'pick.yaml': PICK,
+  };
+  const must = (doc: unknown) => {
+    const out = compile(doc, RECIPES);
+    expect(out.problems).toEqual([]);
+    return out.pipeline!;
+  };
+  const planOf = (
+    p: CompiledPipeline,
+    r: Map<string, StepResult>,
+    stopping: PlanInput['stopping'] = null,
+  ) => planPipeline({ pipeline: p, params: {}, results: r, stopping });
+
+  it('a handler with a false `if` does not run; the pipeline ends as its steps did', () => {
+    const q = must({
+      steps: [{ id: 'lint', recipe: 'none.yaml', on_failure: 'continue' }],
+      handlers: [{ id: 'report', recipe: 'none.yaml', if: '${steps.lint.status} == "failed"' }],
+      on_exit: 'report',
+    });
+    const ok = planOf(q, results([['lint', 'succeeded', 'clean']]));
+    expect(ok.start).toEqual([]);
+    expect(ok.steps.find((s) => s.id === 'report')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/condition is false/),
+    });
+    expect(ok.outcome).toEqual({ status: 'succeeded', error: null });
+    const bad = planOf(q, results([['lint', 'failed']]));
+    expect(bad.start.map((s) => s.key)).toEqual(['report']);
+  });
+
+  it('resume runs the handlers again: a carried handler run belongs to the earlier run', () => {
+    const q = must({
+      steps: [{ id: 'deploy', recipe: 'none.yaml', on_failure: 'rollback' }],
+      handlers: [
+        { id: 'rollback', recipe: 'none.yaml' },
+        { id: 'notify', recipe: 'none.yaml' },
+      ],
+      on_exit: 'notify',
+    });
+    // The earlier run failed at deploy; its rollback and notify succeeded and were carried over.
+    const carried = (key: string): [string, StepResult] => [
+      key,
+      { key, runId: `old:${key}`, status: 'succeeded', output: '', carriedFrom: 'old' },
+    ];
+    const again = new Map([
+      carried('rollback'),
+      carried('notify'),
+      ['deploy', { key: 'deploy', runId: 'new:deploy', status: 'failed' }],
+    ]);
+    const r = planOf(q, again);
+    expect(r.start.map((s) => s.key)).toEqual(['rollback']);
+    expect(r.outcome).toBeNull();
+  });
+
+  it('`for_each` over the output of a step its condition skipped has no items', () => {
+    const q = must({
+      steps: [
+        { id: 'list', recipe: 'list.yaml', if: false },
+        {
+          id: 'review',
+          needs: ['list'],
+          recipe: 'review.yaml',
+          for_each: '${steps.list.output.prs}',
+          params: { pr: '${item.n}' },
+        },
+      ],
+    });
+    const r = planOf(q, results([]));
+    expect(r.steps.map((s) => [s.id, s.status, s.output])).toEqual([
+      ['list', 'skipped', null],
+      ['review', 'succeeded', []],
+    ]);
+    expect(r.steps[0]!.reason).toMatch(/condition is false/);
+    expect(r.outcome).toEqual({ status: 'succeeded', error: null });
+  });
+
+  it('on_exit runs even when another due handler could not start', () => {
+    const q = must({
+      steps: [{ id: 'a', recipe: 'none.yaml', on_failure: 'fix' }],
+      handlers: [
+        { id: 'bye', recipe: 'none.yaml' },
+        // `failed` is not among pick.yaml's options: this handler fails without a run.
+        { id: 'fix', recipe: 'pick.yaml', params: { level: '${steps.a.status}' } },
+      ],
+      on_exit: 'bye',
+    });
+    const r = planOf(q, results([['a', 'failed']]));
+    expect(r.steps.find((s) => s.id === 'fix')).toMatchObject({ status: 'failed' });
+    expect(r.start.map((s) => s.key)).toEqual(['bye']);
+    expect(r.outcome).toBeNull();
+  });
+
+  it("a hook's failure does not change how the pipeline ended; a handler named twice runs once", () => {
+    const q = must({
+      steps: [{ id: 'a', recipe: 'none.yaml', on_failure: 'tell' }],
+      handlers: [{ id: 'tell', recipe: 'none.yaml' }],
+      on_success: 'tell',
+      on_failure: 'tell',
+    });
+    const ok = planOf(
+      q,
+      results([
+        ['a', 'succeeded', 'x'],
+        ['tell', 'failed'],
+      ]),
+    );
+    expect(ok.outcome).toEqual({ status: 'succeeded', error: null });
+    const failed = planOf(q, results([['a', 'failed']]));
+    expect(failed.start.map((s) => s.key)).toEqual(['tell']);
+    const after = planOf(
+      q,
+      results([
+        ['a', 'failed'],
+        ['tell', 'succeeded', ''],
+      ]),
+    );
+    expect(after.start).toEqual([]);
+    expect(after.outcome?.status).toBe('failed');
+  });
+
+  it('a condition on a field of a step that failed with continue reads null', () => {
+    const q = must({
+      steps: [
+        { id: 'list', recipe: 'list.yaml', on_failure: 'continue' },
+        { id: 'some', needs: ['list'], recipe: 'none.yaml', if: '${steps.list.output.count} > 0' },
+        {
+          id: 'none',
+          needs: ['list'],
+          recipe: 'none.yaml',
+          if: '${steps.list.output.count} == null',
+        },
+      ],
+    });
+    const r = planOf(q, results([['list', 'failed']]));
+    expect(r.steps.map((s) => [s.id, s.status])).toEqual([
+      ['list', 'failed'],
+      ['some', 'skipped'],
+      ['none', 'running'],
+    ]);
+    expect(r.start.map((s) => s.key)).toEqual(['none']);
+  });
+
+  it('a handler named by a failed handler runs', () => {
+    const q = must({
+      steps: [{ id: 'deploy', recipe: 'none.yaml', on_failure: 'rollback' }],
+      handlers: [
+        { id: 'page', recipe: 'none.yaml' },
+        { id: 'rollback', recipe: 'none.yaml', on_failure: 'page' },
+      ],
+    });
+    const r = planOf(
+      q,
+      results([
+        ['deploy', 'failed'],
+        ['rollback', 'failed'],
+      ]),
+    );
+    expect(r.start.map((s) => s.key)).toEqual(['page']);
+    expect(r.outcome).toBeNull();
+  });
+});
+
+describe('pipeline planner: fan-out at scale, resume and continue', () => {
+  const FANOUT = (extra: Record<string, unknown> = {}) => ({
+    steps: [
+      { id: 'list', recipe: 'list.yaml' },
+      {
+        id: 'review',
+        needs: ['list'],
+        recipe: 'review.yaml',
+        for_each: '${steps.list.output.prs}',
+        max_parallel: 100,
+        params: { pr: '${item.n}' },
+        ...extra,
+      },
+      {
+        id: 'sum',
+        needs: ['review'],
+        recipe: 'sum.yaml',
+        params: { text: '${steps.review.output}' },
+      },
+    ],
+  });
+  const prs = (n: number) => ({ count: n, prs: Array.from({ length: n }, (_, i) => ({ n: i })) });
+
+  it('plans 1,000 fan-out items in well under 50 ms', () => {
+    const q = mustCompile(FANOUT());
+    const r = results([['list', 'succeeded', prs(1_000)]]);
+    for (let i = 0; i < 1_000; i++)
+      r.set(`review.${i}`, {
+        key: `review.${i}`,
+        runId: `p:review.${i}`,
+        status: i < 950 ? 'succeeded' : 'running',
+        output: `ok ${i}`,
+      });
+    plan(q, r);
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) plan(q, r);
+    expect((performance.now() - started) / 10).toBeLessThan(50);
+  });
+
+  it('a resumed fan-out runs only the items that did not succeed, and hands over every output', () => {
+    const q = mustCompile(FANOUT());
+    const carried = (key: string, output: unknown): [string, StepResult] => [
+      key,
+      { key, runId: `old:${key}`, status: 'succeeded', output, carriedFrom: 'old' },
+    ];
+    const r = new Map([
+      carried('list', prs(3)),
+      carried('review.0', 'a'),
+      carried('review.2', 'c'),
+    ]);
+    expect(plan(q, r).start.map((s) => [s.key, s.params])).toEqual([['review.1', { pr: '1' }]]);
+    r.set('review.1', { key: 'review.1', runId: 'new:review.1', status: 'succeeded', output: 'b' });
+    expect(plan(q, r).start.map((s) => [s.key, s.params])).toEqual([
+      ['sum', { text: '["a","b","c"]' }],
+    ]);
+  });
+
+  it('a fan-out with on_failure continue runs every item; failed, its output is null', () => {
+    const q = mustCompile(FANOUT({ on_failure: 'continue', max_parallel: 1 }));
+    const r = results([
+      ['list', 'succeeded', prs(3)],
+      ['review.0', 'failed'],
+    ]);
+    expect(plan(q, r).start.map((s) => s.key)).toEqual(['review.1']);
+    r.set('review.1', { key: 'review.1', runId: 'p:review.1', status: 'succeeded', output: 'b' });
+    r.set('review.2', { key: 'review.2', runId: 'p:review.2', status: 'succeeded', output: 'c' });
+    const end = plan(q, r);
+    expect(end.steps[1]).toMatchObject({ status: 'failed', output: null });
+    expect(end.start.map((s) => [s.key, s.params])).toEqual([['sum', { text: '' }]]);
+  });
+});
+
+describe('pipeline conditions', () => {
+  it('an operator inside a quoted literal is text, not the comparison', () => {
+    const c = parseCondition('"a<b" == ${steps.x.output}');
+    expect(c.op).toBe('==');
+    expect(c.left).toEqual({ kind: 'literal', value: 'a<b' });
+    const scope = { params: {}, steps: new Map([['x', { status: 'succeeded', output: 'a<b' }]]) };
+    expect(testCondition(c, scope)).toBe(true);
+    expect(parseCondition("'x >= y' != ${params.p}").op).toBe('!=');
   });
 });

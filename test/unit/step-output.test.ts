@@ -60,6 +60,27 @@ describe('extractOutput, json', () => {
     if (!limited.ok) expect(limited.reason).toMatch(/turn limit.*maximum number of actions/);
   });
 
+  it("a tool's JSON before goose's turn-limit message is not the final output", () => {
+    const log = [
+      ...header,
+      '▸ shell developer',
+      '    command: gh api repos/acme/app',
+      '',
+      '{"id":1,"name":"app"}',
+      '',
+      "I've reached the maximum number of actions I can do without user input. Would you like me to continue?",
+    ].join('\n');
+    const out = extractOutput(log, 'json');
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.reason).toMatch(/turn limit/);
+  });
+
+  it('hands over valid JSON of another shape than the schema as is (goose validated it)', () => {
+    // goose-flow does not check the schema again: a list where an object was declared is handed
+    // over, and a reference to one of its fields reads null.
+    expect(extractOutput('[1,2]', 'json')).toEqual({ ok: true, value: [1, 2] });
+  });
+
   it('looks only at the last MiB of a larger log', () => {
     const early = '{"early":true}\n';
     // 150 lines (fewer than the backwards scan's 200) of 10 kB: 1.5 MB, beyond the tail.

@@ -88,6 +88,8 @@ function jsonOutput(lines: readonly string[]): ExtractedOutput {
     const line = lines[i]!.trim();
     if (line === '') continue;
     seen++;
+    // Goose stopped at its turn limit after this point: what comes before is not its final output.
+    if (line.includes(TURN_LIMIT)) break;
     if (!line.startsWith('{') && !line.startsWith('[')) continue;
     let value: unknown;
     try {

@@ -98,7 +98,8 @@ class StepLoader {
 
   private inside(absolute: string): boolean {
     const rel = path.relative(this.root, absolute);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    // `..draft.yaml` is a file here; `..` or `../x` leaves the folder.
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
   }
 
   private step(absolute: string, stack: readonly string[]): Loaded {

@@ -30,6 +30,11 @@ export interface Snapshot {
   readonly notCopied: readonly string[];
 }
 
+/** `..` or `../x` leaves the folder; `..draft.yaml` is a file in it. */
+function leavesFolder(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('../');
+}
+
 /**
  * Stores a recipe, and the sub-recipes it points to inside its folder, under
  * `recipes/<sha256>/` with the same relative layout, so relative `sub_recipes` paths and
@@ -42,7 +47,7 @@ export function writeSnapshot(recipesDir: string, input: SnapshotInput): Snapsho
   for (const sub of input.subRecipePaths) {
     const abs = resolve(root, sub);
     const rel = relative(root, abs);
-    if (rel.startsWith('..') || rel.startsWith(sep) || !existsSync(abs)) {
+    if (leavesFolder(rel) || rel.startsWith(sep) || !existsSync(abs)) {
       notCopied.push(sub);
       continue;
     }
@@ -74,7 +79,7 @@ export function shippedSnapshotHash(shipped: readonly { path: string; content: s
 function shippedFiles(shipped: readonly { path: string; content: string }[]): [string, Buffer][] {
   return shipped.map((f) => {
     const rel = relative('.', f.path);
-    if (rel.startsWith('..') || isAbsolute(f.path)) {
+    if (leavesFolder(rel) || isAbsolute(f.path)) {
       throw new Error(`snapshot file path ${f.path} leaves the snapshot folder`);
     }
     return [rel, Buffer.from(f.content, 'utf8')];

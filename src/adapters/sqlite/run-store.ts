@@ -171,7 +171,7 @@ export class SqliteRunStore implements RunStore {
       .get(
         `SELECT * FROM (
          SELECT r.*, ROW_NUMBER() OVER (PARTITION BY schedule_id ORDER BY created_at DESC) AS rank
-         FROM runs r WHERE ended_at IS NOT NULL
+         FROM runs r WHERE ended_at IS NOT NULL AND parent_run_id IS NULL
        ) WHERE (? IS NOT NULL AND ended_at < ?) OR (? IS NOT NULL AND schedule_id IS NOT NULL AND rank > ?)
        LIMIT 10000`,
       )
@@ -179,18 +179,29 @@ export class SqliteRunStore implements RunStore {
     return rows.map(toRun);
   }
 
+  /** Deletes runs, a pipeline run with its step runs (and theirs); returns their log paths. */
   deleteRuns(ids: readonly string[]): string[] {
     return this.db
       .transaction(() => {
         const logs: string[] = [];
-        for (const id of ids) {
-          logs.push(
-            ...(this.statements
-              .get('SELECT log_path FROM attempts WHERE run_id = ?')
-              .pluck()
-              .all(id) as string[]),
-          );
-          this.statements.get('DELETE FROM runs WHERE id = ?').run(id);
+        for (const top of ids) {
+          const tree = this.statements
+            .get(
+              `WITH RECURSIVE tree(id) AS (
+                 SELECT ? UNION SELECT r.id FROM runs r JOIN tree t ON r.parent_run_id = t.id
+               ) SELECT id FROM tree`,
+            )
+            .pluck()
+            .all(top) as string[];
+          for (const id of tree) {
+            logs.push(
+              ...(this.statements
+                .get('SELECT log_path FROM attempts WHERE run_id = ?')
+                .pluck()
+                .all(id) as string[]),
+            );
+            this.statements.get('DELETE FROM runs WHERE id = ?').run(id);
+          }
         }
         return logs;
       })

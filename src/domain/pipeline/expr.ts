@@ -101,9 +101,12 @@ export function parseCondition(raw: unknown): Condition {
   return { op: ConditionOp.truthy, left: operand(source), right: null, source };
 }
 
-/** Hides `${…}` bodies so that an operator inside a reference is not read as the comparison. */
+/**
+ * Hides `${…}` bodies and quoted literals (`"a<b"`, `'x == y'`) so that an operator inside one is
+ * not read as the comparison.
+ */
 function maskRefs(text: string): string {
-  return text.replace(/\$\{[^}]*\}/g, (m) => '_'.repeat(m.length));
+  return text.replace(/\$\{[^}]*\}|"(?:[^"\\]|\\.)*"|'[^']*'/g, (m) => '_'.repeat(m.length));
 }
 
 function operand(text: string): ValueExpr {
@@ -241,8 +244,12 @@ function ordered(op: ConditionOp, a: unknown, b: unknown): boolean {
   return x >= y;
 }
 
-/** The items a `for_each` goes over: a list, or text split on commas and new lines. */
+/**
+ * The items a `for_each` goes over: a list, or text split on commas and new lines. Null (the
+ * output of a skipped step, or of one that failed with `continue`) is no items, as empty text is.
+ */
 export function itemsOf(value: unknown): unknown[] | null {
+  if (value === null || value === undefined) return [];
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') {
     const t = value.trim();

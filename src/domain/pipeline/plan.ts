@@ -77,7 +77,7 @@ const ENDED: readonly StepStatus[] = [
   StepStatus.cancelled,
   StepStatus.skipped,
 ];
-const isEnded = (s: StepStatus) => ENDED.includes(s);
+export const isEnded = (s: StepStatus) => ENDED.includes(s);
 const isFailure = (s: StepStatus) =>
   s === StepStatus.failed || s === StepStatus.timedOut || s === StepStatus.cancelled;
 
@@ -162,13 +162,12 @@ class Pass {
   private blockedReason(s: StepPlan): string | null {
     const needs = s.needs.map((n) => ({ id: n, v: this.settled.get(n) }));
     if (needs.some((n) => !n.v)) return this.stopReason(s.id) ?? 'wait';
+    // A false condition is the reason a step is skipped, even when the pipeline also stops.
+    if (s.condition && !test(s.condition, this.scope()))
+      return `its condition is false: ${s.condition.source}`;
     const stop = this.stopReason(s.id);
     if (stop) return stop;
-    if (s.condition) {
-      return test(s.condition, this.scope())
-        ? null
-        : `its condition is false: ${s.condition.source}`;
-    }
+    if (s.condition) return null;
     const failed = needs.find((n) => isFailure(n.v!.status as StepStatus) && !this.continues(n.id));
     return failed
       ? `it needs ${failed.id}, which ${failed.v!.status === 'failed' ? 'failed' : `ended ${failed.v!.status}`}`
@@ -348,12 +347,14 @@ class Pass {
   }
 
   /**
-   * Handlers named by failed steps run as soon as the step fails; a hook runs once the main steps
-   * have ended, and `on_exit` after it. Each handler runs at most once per pipeline run.
+   * Handlers named by a failed step (or a failed handler's `on_failure`) run as soon as the failure
+   * is known; a hook runs once the main steps have ended, and `on_exit` after every other handler
+   * that is due. Each handler runs at most once per pipeline run; a handler run carried over by
+   * `resume` was the earlier run's, so it runs again in this one.
    */
   private handlers(outcome: PipelineOutcome | null, mainOpen: boolean): StepView[] {
-    const { hooks } = this.input.pipeline;
-    const due = [...this.handlersDue];
+    const { hooks, handlers } = this.input.pipeline;
+    const due = new Set(this.handlersDue);
     const hook =
       outcome &&
       {
@@ -362,58 +363,72 @@ class Pass {
         timed_out: hooks.failure,
         cancelled: hooks.cancel,
       }[outcome.status];
-    if (!mainOpen && hook) due.push(hook);
-    const views: StepView[] = [];
-    for (const h of this.input.pipeline.handlers) {
-      const r = this.input.results.get(h.id);
-      const base = { id: h.id, role: 'handler' as const, needs: [], items: null };
-      if (r) {
-        views.push({
-          ...base,
-          status: r.status,
-          reason: r.error ?? null,
-          instances: [view(r, null)],
-          output: r.output ?? null,
-        });
-        continue;
-      }
-      const exitDue = !mainOpen && hooks.exit === h.id && this.othersEnded(h.id, due);
-      if (due.includes(h.id) || exitDue) {
-        const bad = this.launchHandler(h);
-        views.push({
-          ...base,
-          status: bad ? StepStatus.failed : StepStatus.running,
-          reason: bad,
-          instances: [],
-          output: null,
-        });
-      } else {
-        const reason = mainOpen ? null : 'not called for';
-        views.push({
-          ...base,
-          status: mainOpen ? StepStatus.waiting : StepStatus.skipped,
-          reason,
-          instances: [],
-          output: null,
-        });
+    if (!mainOpen && hook) due.add(hook);
+    const views = new Map<string, StepView>();
+    const exitDue = (id: string) =>
+      !mainOpen &&
+      hooks.exit === id &&
+      [...due].every((d) => d === id || (views.has(d) && isEnded(views.get(d)!.status)));
+    // Deciding one handler can make another due (its `on_failure`, or `on_exit` once the rest ended).
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const h of handlers) {
+        if (views.has(h.id)) continue;
+        const r = this.input.results.get(h.id);
+        const own = r && !r.carriedFrom ? r : undefined;
+        if (!own && !due.has(h.id) && !exitDue(h.id)) continue;
+        const v = own ? handlerView(h, own) : this.startHandler(h);
+        views.set(h.id, v);
+        if (isFailure(v.status) && h.onFailure.kind === 'handler') due.add(h.onFailure.handler);
+        changed = true;
       }
     }
-    return views;
+    return handlers.map(
+      (h) =>
+        views.get(h.id) ?? {
+          id: h.id,
+          role: 'handler' as const,
+          needs: [],
+          items: null,
+          status: mainOpen || h.id === hooks.exit ? StepStatus.waiting : StepStatus.skipped,
+          reason: mainOpen || h.id === hooks.exit ? null : 'not called for',
+          instances: [],
+          output: null,
+        },
+    );
   }
 
-  /** `on_exit` waits for the other handlers that are due. */
-  private othersEnded(exitId: string, due: readonly string[]): boolean {
-    return due
-      .filter((id) => id !== exitId)
-      .every((id) => {
-        const r = this.input.results.get(id);
-        return r !== undefined && isEnded(r.status);
-      });
+  /** A due handler: skipped when its condition is false, else started (or failed without a run). */
+  private startHandler(h: StepPlan): StepView {
+    const base = { id: h.id, role: 'handler' as const, needs: [], items: null, output: null };
+    if (h.condition && !test(h.condition, this.scope()))
+      return {
+        ...base,
+        status: StepStatus.skipped,
+        reason: `its condition is false: ${h.condition.source}`,
+        instances: [],
+      };
+    const bad = this.launch(h, null, undefined);
+    return {
+      ...base,
+      status: bad ? StepStatus.failed : StepStatus.running,
+      reason: bad,
+      instances: [],
+    };
   }
+}
 
-  private launchHandler(h: StepPlan): string | null {
-    return this.launch(h, null, undefined);
-  }
+function handlerView(h: StepPlan, r: StepResult): StepView {
+  return {
+    id: h.id,
+    role: 'handler',
+    needs: [],
+    items: null,
+    status: r.status,
+    reason: r.error ?? null,
+    instances: [view(r, null)],
+    output: r.output ?? null,
+  };
 }
 
 function view(r: StepResult, item: number | null): InstanceView {

@@ -38,8 +38,16 @@ export function checkReferences(p: Pipeline, findings: Findings): void {
     }
     const inner = { ...scope, item };
     if (s.plan.condition) {
-      for (const ref of referencesOf(s.plan.condition))
-        refType(ref, inner, [...s.at, 'if'], findings);
+      for (const ref of referencesOf(s.plan.condition)) {
+        // `if` decides the whole step once, before any item: it has no item to read.
+        if (item && (ref.kind === 'item' || ref.kind === 'index'))
+          findings.error(
+            ProblemCode.referenceInvalid,
+            [...s.at, 'if'],
+            `${ref.source}: \`if\` decides the whole step once, before its items, so it cannot read \`${ref.kind}\`; give \`for_each\` only the items to run`,
+          );
+        else refType(ref, scope, [...s.at, 'if'], findings);
+      }
     }
     checkParams(s, inner, findings);
   }
@@ -173,9 +181,7 @@ function refType(
     case 'item':
     case 'index': {
       if (!scope.item)
-        return fail(
-          `\`${ref.kind}\` exists only in a step with \`for_each\` (in its params and if)`,
-        );
+        return fail(`\`${ref.kind}\` exists only in the params of a step with \`for_each\``);
       if (ref.kind === 'index') return { type: 'integer' };
       const found = typeAtPath(scope.item, ref.path, 'item');
       return typeof found === 'string' ? fail(found) : found;

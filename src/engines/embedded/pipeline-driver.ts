@@ -15,7 +15,7 @@ import {
   type StepRecipe,
   type StepResult,
 } from '../../domain/pipeline/model.js';
-import { planPipeline, type StartStep } from '../../domain/pipeline/plan.js';
+import { isEnded, planPipeline, type StartStep } from '../../domain/pipeline/plan.js';
 import { withRetries } from '../../domain/retry-policy.js';
 import type { Clock, NewRun, RunStore } from '../ports.js';
 import type { PipelineDetail, RunObserver } from '../contract.js';
@@ -130,9 +130,27 @@ export class PipelineDriver {
   private stopping(run: Run, pipeline: CompiledPipeline): null | 'cancelled' | 'timed_out' {
     if (run.cancelRequestedAt !== null) return 'cancelled';
     const start = run.startedAt ?? run.createdAt;
-    if (pipeline.timeoutMs !== null && this.deps.clock.now() >= start + pipeline.timeoutMs)
-      return 'timed_out';
-    return null;
+    if (pipeline.timeoutMs === null || this.deps.clock.now() < start + pipeline.timeoutMs)
+      return null;
+    return this.stepsEndedBy(run, pipeline, start + pipeline.timeoutMs) ? null : 'timed_out';
+  }
+
+  /**
+   * Whether every step had ended by the deadline: the deadline is the steps', so a handler that is
+   * still running when it passes (a slow hook) does not time the pipeline out.
+   */
+  private stepsEndedBy(run: Run, pipeline: CompiledPipeline, deadline: number): boolean {
+    const plan = planPipeline({
+      pipeline,
+      params: run.params,
+      results: this.results(run, pipeline),
+      stopping: null,
+    });
+    if (plan.steps.some((s) => s.role === 'step' && !isEnded(s.status))) return false;
+    const steps = new Set(pipeline.steps.map((s) => s.id));
+    return this.deps.store
+      .childRuns(run.id)
+      .every((c) => !steps.has(c.parent!.step) || (c.endedAt !== null && c.endedAt <= deadline));
   }
 
   /** What the steps did so far: their runs (outputs taken once), and what a resume carried over. */
@@ -203,12 +221,15 @@ export class PipelineDriver {
   ): Promise<void> {
     const reason = why === 'cancelled' ? 'its pipeline was cancelled' : 'its pipeline timed out';
     const handlers = new Set(pipeline.handlers.map((h) => h.id));
+    const stops: Promise<void>[] = [];
     for (const r of results.values()) {
       if (r.status !== StepStatus.running || done.has(r.runId) || r.carriedFrom) continue;
       if (handlers.has(r.key)) continue;
       done.add(r.runId);
-      await this.deps.cancelRun(r.runId, reason).catch(() => undefined);
+      // Together: each may take its grace to stop, and a fan-out runs up to 100 at once.
+      stops.push(this.deps.cancelRun(r.runId, reason).catch(() => undefined));
     }
+    await Promise.all(stops);
   }
 
   /** Until a step settles, a kill request is made, or the pipeline's deadline passes. */
@@ -223,7 +244,9 @@ export class PipelineDriver {
     );
     const start = run.startedAt ?? run.createdAt;
     const deadline = pipeline.timeoutMs === null ? Infinity : start + pipeline.timeoutMs;
-    const poll = Math.max(0, Math.min(POLL_MS, deadline - this.deps.clock.now()));
+    // Until the deadline, wake at it; past it (handlers run on), poll as before it.
+    const left = deadline - this.deps.clock.now();
+    const poll = left > 0 ? Math.min(POLL_MS, left) : POLL_MS;
     const first = await Promise.race([
       ...settled,
       this.deps.clock.sleep(poll, waker.signal).then(
