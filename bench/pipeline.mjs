@@ -8,7 +8,7 @@
 // `serve --engine temporal`, driven by an in-process worker): no target there, for comparison.
 //
 //   node bench/pipeline.mjs [steps=20] [pipelines=10] [embedded|temporal]
-/* global process, console */
+/* global process, console, URL */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
