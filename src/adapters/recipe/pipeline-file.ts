@@ -185,6 +185,7 @@ function pipelineOutputType(p: CompiledPipeline): ValueType {
 }
 
 const kinds = new Map<string, 'recipe' | 'pipeline'>();
+const compiledAt = new Map<string, CompiledPipeline>();
 
 /** Whether a recipe snapshot's entry is a pipeline (snapshots never change: the answer is kept). */
 export function kindOfSnapshot(entry: string): 'recipe' | 'pipeline' {
@@ -203,9 +204,16 @@ export function kindOfSnapshot(entry: string): 'recipe' | 'pipeline' {
  * snapshotted; an error here means the snapshot was damaged, and the run fails with the reason.
  */
 export function compiledPipelineAt(entry: string): CompiledPipeline {
+  // A snapshot never changes: compiled once per entry (a driver asks at every step it starts).
+  const known = compiledAt.get(entry);
+  if (known) return known;
   const loaded = loadSourceFile(entry);
   const compiled = loaded.pipeline?.compiled;
-  if (compiled) return compiled;
+  if (compiled) {
+    if (compiledAt.size > 100) compiledAt.clear();
+    compiledAt.set(entry, compiled);
+    return compiled;
+  }
   const errors = loaded.check.problems.filter((p) => p.severity === 'error');
   throw new RecipeInvalidError(
     entry,

@@ -47,6 +47,8 @@ const POLL_MS = 250;
 
 export class PipelineDriver {
   private readonly wakers = new Map<string, AbortController>();
+  /** Step runs that succeeded but left no output to hand over, and why. */
+  private readonly unreadable = new Map<string, string>();
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -172,11 +174,18 @@ export class PipelineDriver {
       return { ...base, status: child.status as StepStatus, error: child.error };
     const kept = this.deps.store.runOutput(child.id);
     if (kept) return { ...base, status: StepStatus.succeeded, output: kept.value };
+    const unreadable = this.unreadable.get(child.id);
+    if (unreadable) return { ...base, status: StepStatus.failed, error: unreadable };
     const step = [...pipeline.steps, ...pipeline.handlers].find((s) => s.id === child.parent!.step);
     const got = step
       ? this.deps.outputOf(child, step.recipe.output)
       : { ok: false as const, reason: `the pipeline has no step ${child.parent!.step}` };
-    if (!got.ok) return { ...base, status: StepStatus.failed, error: got.reason };
+    if (!got.ok) {
+      // Read once: the log of an ended run does not change (the next loop must not read it again).
+      if (this.unreadable.size > 10_000) this.unreadable.clear();
+      this.unreadable.set(child.id, got.reason);
+      return { ...base, status: StepStatus.failed, error: got.reason };
+    }
     this.deps.store.saveOutput(child.id, got.value);
     return { ...base, status: StepStatus.succeeded, output: got.value };
   }

@@ -55,6 +55,14 @@ import {
 
 type Stopping = null | 'cancelled' | 'timed_out';
 
+const ENDED: readonly string[] = [
+  StepStatus.succeeded,
+  StepStatus.failed,
+  StepStatus.timedOut,
+  StepStatus.cancelled,
+  StepStatus.skipped,
+];
+
 export async function GoosePipelineWorkflow(
   input: GoosePipelineInput,
 ): Promise<GoosePipelineResult> {
@@ -80,6 +88,8 @@ class PipelineRun {
   /** Step instances that ended since the last plan, in the order they ended. */
   private readonly ended: StepResult[] = [];
   private stopping: Stopping = null;
+  /** Every main step has ended (what runs now, if anything, is a handler). */
+  private stepsEnded = false;
   /** The stop whose running steps were cancelled already. */
   private stopped: Stopping = null;
   private published = '';
@@ -102,7 +112,9 @@ class PipelineRun {
       void timer
         .run(() => sleep(pipeline.timeoutMs!))
         .then(
-          () => this.stop('timed_out'),
+          // The deadline is the steps': once they have all ended, a handler (a hook) running past
+          // it does not turn the pipeline's outcome into a timeout (as on the embedded engine).
+          () => this.stepsEnded || this.stop('timed_out'),
           () => undefined,
         );
     for (;;) {
@@ -118,6 +130,7 @@ class PipelineRun {
         continue;
       }
       this.publish(plan);
+      this.stepsEnded = plan.steps.every((s) => s.role === 'handler' || ENDED.includes(s.status));
       if (plan.outcome) {
         timer.cancel();
         return this.finish(plan);
