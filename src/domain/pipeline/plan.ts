@@ -5,7 +5,7 @@
  * exactly what was decided before, and a step that settled is never started again.
  */
 import { InputType, type Parameter } from '../recipe/model.js';
-import { valueProblem } from '../recipe/params.js';
+import { valueProblem } from '../recipe/param-values.js';
 import { asText, evaluate, itemsOf, test, type Scope } from './expr.js';
 import {
   MAX_ITEMS,
