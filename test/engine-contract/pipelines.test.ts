@@ -10,47 +10,20 @@ import { livePids, readPids } from '../support/harness.js';
 import { eventually, forEachEngine, type EngineUnderTest } from './engines.js';
 import type { Run } from '../../src/domain/run.js';
 import { RecipeInvalidError } from '../../src/domain/recipe/recipe-error.js';
+import {
+  writePipeline as writeIn,
+  writeStepRecipe,
+  type StepRecipe,
+} from '../support/pipeline-files.js';
 
-interface StepRecipe {
-  readonly directives?: Record<string, string | number>;
-  /** What the stand-in hands over (`{{ key }}` takes a param's value). */
-  readonly output?: string;
-  readonly params?: Record<string, 'string' | 'number'>;
-  readonly schema?: Record<string, unknown>;
-}
-
+/** A step recipe in the test's folder; every goose start is recorded (see `starts`). */
 function writeRecipe(e: EngineUnderTest, name: string, r: StepRecipe = {}): void {
-  const params = Object.entries(r.params ?? {});
-  const directives = { record: join(e.box.root, 'starts.jsonl'), ...r.directives };
-  const lines = [
-    `# goose-standin: ${Object.entries(directives)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-    ...(r.output ? [`# goose-standin-output: ${r.output}`] : []),
-    'version: "1.0.0"',
-    `title: ${name}`,
-    'description: a pipeline step',
-    `prompt: do ${params.map(([k]) => `{{ ${k} }}`).join(' ') || 'it'}`,
-    ...(params.length
-      ? [
-          'parameters:',
-          ...params.flatMap(([k, t]) => [
-            `  - key: ${k}`,
-            `    input_type: ${t}`,
-            '    requirement: required',
-            `    description: ${k}`,
-          ]),
-        ]
-      : []),
-    ...(r.schema ? ['response:', `  json_schema: ${JSON.stringify(r.schema)}`] : []),
-  ];
-  writeFileSync(join(e.box.root, name), lines.join('\n') + '\n');
+  const record = join(e.box.root, 'starts.jsonl');
+  writeStepRecipe(e.box.root, name, { ...r, directives: { record, ...r.directives } });
 }
 
 function writePipeline(e: EngineUnderTest, name: string, doc: Record<string, unknown>): string {
-  const file = join(e.box.root, name);
-  writeFileSync(file, JSON.stringify(doc, null, 2));
-  return file;
+  return writeIn(e.box.root, name, doc);
 }
 
 /** Recipe names the stand-in started, one per goose process (its record file). */
