@@ -441,3 +441,18 @@ function view(r: StepResult, item: number | null): InstanceView {
     carriedFrom: r.carriedFrom ?? null,
   };
 }
+
+/**
+ * How the steps stand for a reader: what the planner would start next is still `waiting` (its
+ * driver has not started it yet, or does not run at all just now).
+ */
+export function standing(plan: Plan): StepView[] {
+  const starting = new Set(plan.start.map((s) => s.key));
+  return plan.steps.map((step) => {
+    const instances = step.instances.map((i) =>
+      starting.has(i.key) ? { ...i, status: StepStatus.waiting } : i,
+    );
+    const single = !step.instances.length && starting.has(step.id);
+    return { ...step, instances, status: single ? StepStatus.waiting : step.status };
+  });
+}

@@ -15,7 +15,7 @@ import {
   type StepRecipe,
   type StepResult,
 } from '../../domain/pipeline/model.js';
-import { isEnded, planPipeline, type StartStep } from '../../domain/pipeline/plan.js';
+import { isEnded, planPipeline, standing, type StartStep } from '../../domain/pipeline/plan.js';
 import { withRetries } from '../../domain/retry-policy.js';
 import type { Clock, NewRun, RunStore } from '../ports.js';
 import type { PipelineDetail, RunObserver } from '../contract.js';
@@ -71,14 +71,7 @@ export class PipelineDriver {
       results: this.results(run, pipeline),
       stopping,
     });
-    const starting = new Set(plan.start.map((s) => s.key));
-    const steps = plan.steps.map((step) => {
-      const instances = step.instances.map((i) =>
-        starting.has(i.key) ? { ...i, status: StepStatus.waiting } : i,
-      );
-      const single = !step.instances.length && starting.has(step.id);
-      return { ...step, instances, status: single ? StepStatus.waiting : step.status };
-    });
+    const steps = standing(plan);
     return { name: pipeline.name, steps };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { temporal } from '@temporalio/proto';
 import { StepStatus, type CompiledPipeline, type StepResult } from '../../domain/pipeline/model.js';
-import { planPipeline, type StepView } from '../../domain/pipeline/plan.js';
+import { planPipeline, standing, type StepView } from '../../domain/pipeline/plan.js';
 import { EventType, type Run } from '../../domain/run.js';
 import type { PipelineDetail, RunDetail } from '../contract.js';
 import type { NewRun } from '../ports.js';
@@ -105,14 +105,7 @@ function pipelineView(
   // Not picked up by a worker yet: how it stands before it starts, as the planner sees it.
   const { pipeline, params } = read.input;
   const plan = planPipeline({ pipeline, params, results: read.results, stopping: null });
-  const starting = new Set(plan.start.map((s) => s.key));
-  const steps = plan.steps.map((step) => {
-    const instances = step.instances.map((i) =>
-      starting.has(i.key) ? { ...i, status: StepStatus.waiting } : i,
-    );
-    const single = !step.instances.length && starting.has(step.id);
-    return { ...step, instances, status: single ? StepStatus.waiting : step.status };
-  });
+  const steps = standing(plan);
   return { name: pipeline.name, steps };
 }
 
