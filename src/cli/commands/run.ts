@@ -125,13 +125,16 @@ export async function execute(
   const stop = interruptHandler(app.runs, started.run.id, say);
   // On Temporal a worker runs it: follow its log (local when the worker shares this data dir).
   const following = new AbortController();
+  const write = (c: { data: Buffer }) => process.stdout.write(c.data);
+  const opts = { follow: true, signal: following.signal };
   const follow =
     app.engine === 'temporal' && !flags.json
-      ? app.logs
-          .stream(started.run.id, { follow: true, signal: following.signal }, (c) =>
-            process.stdout.write(c.data),
-          )
-          .catch(() => undefined)
+      ? (prepared.kind === 'pipeline'
+          ? app.logs.streamPipeline(started.run.id, opts, write, (key, id) =>
+              process.stdout.write(`==> step ${key} (${id}) <==\n`),
+            )
+          : app.logs.stream(started.run.id, opts, write)
+        ).catch(() => undefined)
       : Promise.resolve();
   const run = await started.settled.finally(stop);
   await Promise.race([follow, new Promise((r) => setTimeout(r, 1_000))]);
