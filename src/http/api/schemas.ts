@@ -318,6 +318,10 @@ const Problem = z
     line: z.number().int().optional(),
     column: z.number().int().optional(),
     allowed: z.array(z.string()).optional(),
+    file: z.string().optional().openapi({
+      description:
+        'the file the problem is in when it is not the one validated: a pipeline step’s recipe',
+    }),
   })
   .openapi('RecipeProblem');
 

@@ -2604,6 +2604,8 @@ export interface components {
             line?: number;
             column?: number;
             allowed?: string[];
+            /** @description the file the problem is in when it is not the one validated: a pipeline step’s recipe */
+            file?: string;
         };
         TemplateUse: {
             /**
