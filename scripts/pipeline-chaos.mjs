@@ -433,7 +433,7 @@ try {
   if (flag('json')) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else {
     process.stdout.write(
-      `pipeline chaos: seed ${report.seed}, ${report.kills} kill(s) of serve in ${Math.round(report.killPhaseMs / 1000)} s; settled ${Math.round(report.settleMs / 1000)} s after the last start\n` +
+      `pipeline chaos: seed ${report.seed}, ${report.kills} kill(s) of serve in ${Math.round(report.killPhaseMs / 1000)} s; settled ${Math.round(report.settleMs / 1000)} s after the schedule was paused\n` +
         `  occurrences ${JSON.stringify(report.occurrences)}; pipeline runs ${report.pipelineRuns}: ${JSON.stringify(report.pipelineStatuses)}; step runs ${report.stepRuns} (retried ${report.retriedSteps}); attempts ${report.attempts} ${JSON.stringify(report.attemptsByStatus)}\n` +
         `  pipeline runs taken over from a killed daemon ${report.pipelinesTakenOver}; attempts re-adopted ${report.adopted}; withdrawn ${report.withdrawn}\n` +
         `  goose invocations ${report.gooseInvocations}; attempts executed twice ${report.attemptsExecutedTwice}; step runs whose starts differ from attempts ${report.stepsStartsNotAttempts}; steps not succeeded ${report.pipelinesWithStepsNotSucceeded}; summaries without the fan-in ${report.summariesWithoutFanIn}; processes left ${report.processesLeft}; integrity ${report.integrity}\n` +
