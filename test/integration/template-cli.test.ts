@@ -63,6 +63,45 @@ describe('goose-flow template', () => {
     expect(json<{ error: { code: string } }>(missing.stdout).error.code).toBe('template_not_found');
   });
 
+  it('use --schedule of a pipeline template: the schedule runs the pipeline, every step a run', async () => {
+    const used = await run([
+      'use',
+      'pr-review-sweep',
+      '-p',
+      'repo=acme/app',
+      '--schedule',
+      '--tz',
+      'UTC',
+    ]);
+    expect(used.code, used.stderr).toBe(0);
+    expect(used.stdout).toMatch(
+      /pr-review-sweep\.yaml: valid, runs headless with repo="acme\/app"/,
+    );
+    // The stand-in hands this over from every step: the list step's JSON, the others' text.
+    const listed =
+      '{"count": 2, "prs": [{"number": 7, "title": "a"}, {"number": 8, "title": "b"}]}';
+    const trigger = await cli(['schedule', 'trigger', 'pr-review-sweep'], {
+      ...box.env,
+      STANDIN_OUTPUT: listed,
+    });
+    expect(trigger.code, trigger.stderr).toBe(0);
+    type Listed = {
+      id: string;
+      kind: string;
+      status: string;
+      pipelineRun: { step: string } | null;
+    };
+    const runs = json<Listed[]>((await cli(['runs', '--json'], box.env)).stdout);
+    const pipeline = runs.find((r) => r.kind === 'pipeline')!;
+    expect(pipeline.status).toBe('succeeded');
+    expect(
+      runs
+        .filter((r) => r.pipelineRun)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['list', 'review.0', 'review.1', 'summary'].map((k) => `${pipeline.id}:${k}`).sort());
+  });
+
   it('use --schedule: writes, validates, schedules; the schedule runs the written recipe', async () => {
     const repo = join(box.root, 'repo');
     mkdirSync(repo);
