@@ -23,64 +23,32 @@
  * form (test/integration/pipeline-chaos.test.ts); the long form's figures are in
  * docs/BENCHMARKS.md (section 8).
  */
-/* global process, setTimeout, clearTimeout */
-import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/* global process */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist/cli/main.js');
-const standin = join(root, 'test/goose-standin/goose');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-const flag = (name) => process.argv.includes(`--${name}`);
+import {
+  flag,
+  option,
+  query as queryStore,
+  run as runCli,
+  seeded,
+  sleep,
+  startServe as serveIn,
+  workspace,
+} from './chaos-support.mjs';
 
 const KILLS = Number(option('kills', '30'));
 const MIN_MS = Number(option('min-ms', '500'));
 const MAX_MS = Number(option('max-ms', '3000'));
-let seed = Number(option('seed', String(Date.now() % 100000)));
-/** mulberry32: a seeded random, so a failing run can be replayed with --seed. */
-function random() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const startSeed = seed;
-const between = (a, b) => a + Math.floor(random() * (b - a));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const startSeed = Number(option('seed', String(Date.now() % 100000)));
+const { between } = seeded(startSeed);
 
-const work = mkdtempSync(join(tmpdir(), 'goose-flow-pipeline-chaos-'));
-const dataDir = join(work, 'data');
+const { work, dataDir, pidfile, invocations, env } = workspace('goose-flow-pipeline-chaos-');
 const folder = join(work, 'pipeline');
-const pidfile = join(work, 'pids.txt');
-const invocations = join(work, 'invocations.jsonl');
-const env = {
-  ...process.env,
-  GOOSE_FLOW_HOME: dataDir,
-  GOOSE_FLOW_GOOSE_BIN: standin,
-  STANDIN_PIDFILE: pidfile,
-  STANDIN_RECORD: invocations,
-  GOOSE_FLOW_KILL_GRACE: '500ms',
-};
-for (const key of Object.keys(env))
-  if (key.startsWith('STANDIN_') && !['STANDIN_PIDFILE', 'STANDIN_RECORD'].includes(key))
-    delete env[key];
+const run = (args, opts) => runCli(env, args, opts);
+const startServe = (index) => serveIn({ work, env }, index);
+const query = (sql, ...args) => queryStore(dataDir, sql, ...args);
 
 const ITEMS = 4;
 const SCHEDULE = 'pipe';
@@ -153,45 +121,6 @@ function writePipeline() {
   return file;
 }
 
-function run(args, opts = {}) {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, out, err });
-    });
-  });
-}
-
-function startServe(index) {
-  const log = join(work, `serve-${index}.log`);
-  const child = spawn(process.execPath, [cli, 'serve', '--log-format', 'json'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const closed = new Promise((r) => child.on('close', () => r(writeFileSync(log, out))));
-  const started = (async () => {
-    const until = Date.now() + 30_000;
-    while (!out.includes('serve_started')) {
-      if (child.exitCode !== null || Date.now() > until)
-        throw new Error(`serve ${index} did not start: ${out.slice(-800)}`);
-      await sleep(25);
-    }
-  })();
-  return { child, closed, started };
-}
-
 /**
  * Live processes of this run (daemons, keepers, stand-ins and their children): every one of them
  * has this run's data dir in its environment; a reused pid does not, and is neither counted nor
@@ -222,16 +151,6 @@ function ours() {
 
 function db() {
   return new Database(join(dataDir, 'goose-flow.db'), { readonly: true, fileMustExist: true });
-}
-
-function query(sql, ...args) {
-  const d = db();
-  try {
-    d.pragma('busy_timeout = 5000');
-    return d.prepare(sql).all(...args);
-  } finally {
-    d.close();
-  }
 }
 
 async function main() {
