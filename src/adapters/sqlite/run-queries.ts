@@ -24,6 +24,21 @@ export function listRunsSql(query: RunQuery): { sql: string; args: unknown[] } {
   return { sql, args: [...args, query.limit ?? 50] };
 }
 
+/**
+ * Ended runs that retention removes: older than the cut-off, or past the newest N of their
+ * schedule. A step's run goes with its pipeline run, never on its own.
+ */
+export const EXPIRED_RUNS_SQL = `SELECT * FROM (
+     SELECT r.*, ROW_NUMBER() OVER (PARTITION BY schedule_id ORDER BY created_at DESC) AS rank
+     FROM runs r WHERE ended_at IS NOT NULL AND parent_run_id IS NULL
+   ) WHERE (? IS NOT NULL AND ended_at < ?) OR (? IS NOT NULL AND schedule_id IS NOT NULL AND rank > ?)
+   LIMIT 10000`;
+
+/** A run and the runs of its steps, theirs too (a pipeline that runs pipelines). */
+export const RUN_TREE_SQL = `WITH RECURSIVE tree(id) AS (
+     SELECT ? UNION SELECT r.id FROM runs r JOIN tree t ON r.parent_run_id = t.id
+   ) SELECT id FROM tree`;
+
 /** Recipe snapshots some stored run or schedule refers to (the others may be pruned). */
 export const REFERENCED_SNAPSHOTS_SQL = `SELECT recipe_hash FROM runs
    UNION SELECT json_extract(action, '$.recipeHash') FROM schedules`;

@@ -2,8 +2,10 @@ import type { Db } from './database.js';
 import { Statements } from './statements.js';
 import { toAttempt, toEvent, toRun, type AttemptRow, type EventRow, type RunRow } from './rows.js';
 import {
+  EXPIRED_RUNS_SQL,
   listRunsSql,
   REFERENCED_SNAPSHOTS_SQL,
+  RUN_TREE_SQL,
   SCHEDULE_SUMMARIES_SQL,
   summariesOf,
   type SummaryRow,
@@ -168,13 +170,7 @@ export class SqliteRunStore implements RunStore {
 
   expiredRuns(endedBefore: number | null, keepPerSchedule: number | null): Run[] {
     const rows = this.statements
-      .get(
-        `SELECT * FROM (
-         SELECT r.*, ROW_NUMBER() OVER (PARTITION BY schedule_id ORDER BY created_at DESC) AS rank
-         FROM runs r WHERE ended_at IS NOT NULL AND parent_run_id IS NULL
-       ) WHERE (? IS NOT NULL AND ended_at < ?) OR (? IS NOT NULL AND schedule_id IS NOT NULL AND rank > ?)
-       LIMIT 10000`,
-      )
+      .get(EXPIRED_RUNS_SQL)
       .all(endedBefore, endedBefore, keepPerSchedule, keepPerSchedule) as RunRow[];
     return rows.map(toRun);
   }
@@ -185,14 +181,7 @@ export class SqliteRunStore implements RunStore {
       .transaction(() => {
         const logs: string[] = [];
         for (const top of ids) {
-          const tree = this.statements
-            .get(
-              `WITH RECURSIVE tree(id) AS (
-                 SELECT ? UNION SELECT r.id FROM runs r JOIN tree t ON r.parent_run_id = t.id
-               ) SELECT id FROM tree`,
-            )
-            .pluck()
-            .all(top) as string[];
+          const tree = this.statements.get(RUN_TREE_SQL).pluck().all(top) as string[];
           for (const id of tree) {
             logs.push(
               ...(this.statements
