@@ -39,6 +39,9 @@ export interface PreparedRun {
 
 export type { RunDetail, ScheduleRunSummary } from '../engines/contract.js';
 
+/** How many step runs `show` reads at once. */
+const STEP_READS_AT_ONCE = 16;
+
 /** A sortable, typeable id: `r-20261127-040512-3fa9c1d2e7`. */
 export function newRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -193,9 +196,12 @@ export class RunService {
     const ids = (detail.pipeline?.steps ?? []).flatMap((s) =>
       s.instances.flatMap((i) => (i.runId ? [i.runId] : [])),
     );
-    const stepRuns = (await Promise.all(ids.map((id) => this.engine.getRun(id)))).filter(
-      (r): r is Run => r !== undefined,
-    );
+    // A fan-out may have a thousand items: a few reads at a time (on Temporal each is an RPC).
+    const stepRuns: Run[] = [];
+    for (let i = 0; i < ids.length; i += STEP_READS_AT_ONCE) {
+      const batch = ids.slice(i, i + STEP_READS_AT_ONCE).map((id) => this.engine.getRun(id));
+      for (const r of await Promise.all(batch)) if (r) stepRuns.push(r);
+    }
     return { ...detail, stepRuns };
   }
 
